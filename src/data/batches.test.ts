@@ -1,0 +1,94 @@
+import { readFileSync } from 'node:fs';
+import { describe, expect, it } from 'vitest';
+import { encodeBatch, makeBatches, paddingRatio, planBatches, planPaddingRatio } from './batches.ts';
+import { loadDataset } from './dataset.ts';
+import type { Sentence } from './types.ts';
+import { buildVocabularies, PAD_ID } from './vocab.ts';
+
+const shared = new URL('../../../shared/data/', import.meta.url);
+const train = loadDataset('eng.train', new Uint8Array(readFileSync(new URL('conll2003/eng.train', shared))));
+const lengths = train.sentences.map((s) => s.words.length);
+
+describe('planBatches on eng.train, batch 64', () => {
+  const plan = planBatches(lengths, { batchSize: 64, seed: 1 });
+
+  it('keeps padding under 15% of token slots', () => {
+    const ratio = planPaddingRatio(lengths, plan);
+    expect(ratio).toBeLessThan(0.15);
+  });
+
+  it('puts every sentence in exactly one batch per epoch', () => {
+    const seen = new Uint8Array(lengths.length);
+    for (const batch of plan) {
+      expect(batch.length).toBeLessThanOrEqual(64);
+      for (const i of batch) seen[i]++;
+    }
+    expect(seen.every((n) => n === 1)).toBe(true);
+    expect(plan.length).toBe(Math.ceil(14_041 / 64));
+  });
+
+  it('is deterministic by seed, and differs between seeds', () => {
+    expect(planBatches(lengths, { batchSize: 64, seed: 1 })).toEqual(plan);
+    expect(planBatches(lengths, { batchSize: 64, seed: 2 })).not.toEqual(plan);
+  });
+
+  it('without shuffling, batches come in length order', () => {
+    const sorted = planBatches(lengths, { batchSize: 64, shuffle: false });
+    const maxima = sorted.map((b) => Math.max(...Array.from(b, (i) => lengths[i])));
+    expect(maxima).toEqual([...maxima].sort((a, b) => a - b));
+  });
+});
+
+describe('encodeBatch', () => {
+  const sentences: Sentence[] = [
+    { words: ['Peter', 'Blackburn'], tags: [['NNP', 'NNP'], ['I-PER', 'I-PER']] },
+    { words: ['EU', 'rejects', 'extraordinarily-long-words'], tags: [['NNP', 'VBZ', 'JJ'], null] },
+  ];
+  const vocabs = buildVocabularies(sentences, 2, { words: { minCount: 1 } });
+  const encoders = { words: vocabs.words, chars: vocabs.chars, tags: vocabs.tags };
+
+  it('lays out words, chars, lengths, tags and masks row-major with padding 0', () => {
+    const batch = encodeBatch(sentences, [1, 0], encoders, { maxWordLen: 5 });
+    expect([batch.size, batch.maxLen, batch.maxWordLen]).toEqual([2, 3, 5]);
+    expect(Array.from(batch.lengths)).toEqual([3, 2]);
+    expect(Array.from(batch.sentenceIndex)).toEqual([1, 0]);
+    expect(Array.from(batch.wordIds)).toEqual([
+      vocabs.words.id('EU'),
+      vocabs.words.id('rejects'),
+      vocabs.words.id('extraordinarily-long-words'),
+      vocabs.words.id('Peter'),
+      vocabs.words.id('Blackburn'),
+      PAD_ID,
+    ]);
+    expect(batch.charIds.length).toBe(2 * 3 * 5);
+    const chars = (row: number, t: number) => Array.from(batch.charIds.slice((row * 3 + t) * 5, (row * 3 + t + 1) * 5));
+    expect(chars(0, 0)).toEqual([vocabs.chars.id('E'), vocabs.chars.id('U'), 0, 0, 0]);
+    expect(chars(0, 2)).toEqual([...'extra'].map((c) => vocabs.chars.id(c))); // cut at maxWordLen
+    expect(chars(1, 2)).toEqual([0, 0, 0, 0, 0]);
+    expect(Array.from(batch.tagMask[0])).toEqual([1, 1]);
+    expect(Array.from(batch.tagMask[1])).toEqual([0, 1]);
+    expect(Array.from(batch.tags[1] ?? [])).toEqual([0, 0, 0, vocabs.tags[1].id('I-PER'), vocabs.tags[1].id('I-PER'), 0]);
+    expect(batch.unknownTags).toBe(0);
+  });
+
+  it('gives null tags for a task no sentence of the batch has', () => {
+    expect(encodeBatch(sentences, [1], encoders).tags[1]).toBeNull();
+  });
+
+  it('uses the batch longest word unless fixed', () => {
+    expect(encodeBatch(sentences, [0], encoders).maxWordLen).toBe(9);
+    expect(encodeBatch(sentences, [0], encoders, { fixedWordLen: true }).maxWordLen).toBe(20);
+    expect(encodeBatch(sentences, [1], encoders).maxWordLen).toBe(20);
+  });
+});
+
+describe('makeBatches on eng.train', () => {
+  it('encodes a whole epoch with the measured padding ratio', () => {
+    const vocabs = buildVocabularies(train.sentences, train.tasks.length);
+    const batches = makeBatches(train.sentences, vocabs, { batchSize: 64, seed: 3 });
+    expect(batches.reduce((n, b) => n + b.size, 0)).toBe(14_041);
+    expect(paddingRatio(batches)).toBeLessThan(0.15);
+    expect(batches.every((b) => b.tags.every((t) => t !== null))).toBe(true);
+    expect(batches.reduce((n, b) => n + b.unknownTags, 0)).toBe(0);
+  });
+});

@@ -1,0 +1,187 @@
+/**
+ * Length-bucketed batches as flat typed arrays, ready to become tensors without further copying.
+ *
+ * A BiLSTM pays for every padded timestep, so sentences of similar length go together: the epoch's
+ * order is a seeded shuffle, then a sort by length perturbed by a little multiplicative noise (the
+ * "padding noise" of AllenNLP's bucket iterator, so batch composition changes between epochs),
+ * then consecutive runs of `batchSize` sentences form batches, and the batch order is shuffled.
+ */
+import { createRng, shuffleIndices, shuffleInPlace } from './prng.ts';
+import type { Sentence } from './types.ts';
+import { PAD_ID, type TagSet, type Vocab } from './vocab.ts';
+
+export interface BatchOptions {
+  /** Sentences per batch; default 64 (the paper's). */
+  batchSize?: number;
+  /** Seed of this epoch's order; pass a different one per epoch (e.g. seed + epoch). */
+  seed?: number;
+  /** Shuffle sentences and batches (training). False: sorted by length, no noise (evaluation). */
+  shuffle?: boolean;
+  /** Relative noise on lengths before sorting; default 0.1. 0: strict length order. */
+  paddingNoise?: number;
+  /** Characters kept per word for the char CNN (longer words are cut); default 20. */
+  maxWordLen?: number;
+  /** Pad every batch's words to `maxWordLen` instead of the batch's longest word (fixed shapes). */
+  fixedWordLen?: boolean;
+}
+
+/** The lookups a batch needs: words, characters, one tag set per task (in task order). */
+export interface BatchEncoders {
+  words: Vocab;
+  chars: Vocab;
+  tags: readonly TagSet[];
+}
+
+export interface Batch {
+  /** Sentences in this batch. */
+  size: number;
+  /** Longest sentence in the batch (tokens). */
+  maxLen: number;
+  /** Characters per word slot. */
+  maxWordLen: number;
+  /** [size × maxLen], `<pad>` (0) after each sentence's end. */
+  wordIds: Int32Array;
+  /** [size × maxLen × maxWordLen], 0 for padding. */
+  charIds: Int32Array;
+  /** [size] real tokens per sentence. */
+  lengths: Int32Array;
+  /**
+   * Per task: [size × maxLen] tag ids (0 at padding and for sentences without this task's labels),
+   * or null when no sentence of the batch has labels for the task.
+   */
+  tags: (Int32Array | null)[];
+  /** Per task: [size], 1 where the sentence has labels for that task. */
+  tagMask: Uint8Array[];
+  /** [size] position of each row's sentence in the input array. */
+  sentenceIndex: Int32Array;
+  /**
+   * Tokens whose gold tag is missing from the task's tag set (e.g. a dev-only tag). They are
+   * encoded as `O` when the set has one, else as id 0; scores are computed on strings, unaffected.
+   */
+  unknownTags: number;
+}
+
+const DEFAULTS = { batchSize: 64, seed: 0, shuffle: true, paddingNoise: 0.1, maxWordLen: 20, fixedWordLen: false };
+
+/** Orders the sentences for one epoch and cuts them into batches of indices. */
+export function planBatches(lengths: ArrayLike<number>, options: BatchOptions = {}): Int32Array[] {
+  const { batchSize, seed, shuffle, paddingNoise } = { ...DEFAULTS, ...options };
+  if (!Number.isInteger(batchSize) || batchSize < 1) throw new RangeError(`batchSize must be a positive integer, got ${batchSize}`);
+  const n = lengths.length;
+  const rng = createRng(seed);
+  const order = new Int32Array(n);
+  for (let i = 0; i < n; i++) order[i] = i;
+  const keys = new Float64Array(n);
+  if (shuffle) {
+    shuffleIndices(order, rng);
+    for (let i = 0; i < n; i++) keys[i] = lengths[i] * (1 + paddingNoise * (2 * rng() - 1));
+  } else {
+    for (let i = 0; i < n; i++) keys[i] = lengths[i];
+  }
+  // Array.prototype.sort is stable, so ties keep the shuffled (or file) order.
+  const sorted = Array.from(order).sort((a, b) => keys[a] - keys[b]);
+  const batches: Int32Array[] = [];
+  for (let start = 0; start < n; start += batchSize) batches.push(Int32Array.from(sorted.slice(start, start + batchSize)));
+  return shuffle ? shuffleInPlace(batches, rng) : batches;
+}
+
+/** Encodes the sentences at `indices` into one batch. */
+export function encodeBatch(
+  sentences: readonly Sentence[],
+  indices: ArrayLike<number>,
+  encoders: BatchEncoders,
+  options: BatchOptions = {},
+): Batch {
+  const { maxWordLen: cap, fixedWordLen } = { ...DEFAULTS, ...options };
+  if (!Number.isInteger(cap) || cap < 1) throw new RangeError(`maxWordLen must be a positive integer, got ${cap}`);
+  const size = indices.length;
+  const taskCount = encoders.tags.length;
+  let maxLen = 0;
+  let longestWord = 1;
+  for (let r = 0; r < size; r++) {
+    const words = sentences[indices[r]].words;
+    maxLen = Math.max(maxLen, words.length);
+    for (const word of words) longestWord = Math.max(longestWord, codePointLength(word, cap));
+  }
+  const maxWordLen = fixedWordLen ? cap : Math.min(cap, longestWord);
+
+  const wordIds = new Int32Array(size * maxLen).fill(PAD_ID);
+  const charIds = new Int32Array(size * maxLen * maxWordLen).fill(PAD_ID);
+  const lengths = new Int32Array(size);
+  const sentenceIndex = new Int32Array(size);
+  const tagMask = Array.from({ length: taskCount }, () => new Uint8Array(size));
+  const tags: (Int32Array | null)[] = new Array<Int32Array | null>(taskCount).fill(null);
+  let unknownTags = 0;
+
+  for (let r = 0; r < size; r++) {
+    const index = indices[r];
+    const sentence = sentences[index];
+    sentenceIndex[r] = index;
+    lengths[r] = sentence.words.length;
+    sentence.words.forEach((word, t) => {
+      const slot = r * maxLen + t;
+      wordIds[slot] = encoders.words.id(word);
+      let c = 0;
+      for (const ch of word) {
+        if (c >= maxWordLen) break;
+        charIds[slot * maxWordLen + c] = encoders.chars.id(ch);
+        c++;
+      }
+    });
+    for (let k = 0; k < taskCount; k++) {
+      const sequence = sentence.tags[k];
+      if (!sequence) continue;
+      tagMask[k][r] = 1;
+      const tagSet = encoders.tags[k];
+      const fallback = Math.max(tagSet.id('O'), 0);
+      const out = (tags[k] ??= new Int32Array(size * maxLen));
+      for (let t = 0; t < sequence.length; t++) {
+        const id = tagSet.id(sequence[t]);
+        if (id < 0) unknownTags++;
+        out[r * maxLen + t] = id < 0 ? fallback : id;
+      }
+    }
+  }
+  return { size, maxLen, maxWordLen, wordIds, charIds, lengths, tags, tagMask, sentenceIndex, unknownTags };
+}
+
+/** One epoch of batches: `planBatches` then `encodeBatch` for each. */
+export function makeBatches(sentences: readonly Sentence[], encoders: BatchEncoders, options: BatchOptions = {}): Batch[] {
+  const plan = planBatches(
+    sentences.map((s) => s.words.length),
+    options,
+  );
+  return plan.map((indices) => encodeBatch(sentences, indices, encoders, options));
+}
+
+/** Share of padded token slots, Σ(maxLen·size − Σlengths) / Σ(maxLen·size). */
+export function paddingRatio(batches: readonly Pick<Batch, 'size' | 'maxLen' | 'lengths'>[]): number {
+  let slots = 0;
+  let real = 0;
+  for (const b of batches) {
+    slots += b.size * b.maxLen;
+    for (const length of b.lengths) real += length;
+  }
+  return slots === 0 ? 0 : (slots - real) / slots;
+}
+
+/** The same ratio for a plan, without encoding anything. */
+export function planPaddingRatio(lengths: ArrayLike<number>, plan: readonly Int32Array[]): number {
+  let slots = 0;
+  let real = 0;
+  for (const indices of plan) {
+    let maxLen = 0;
+    for (const i of indices) {
+      maxLen = Math.max(maxLen, lengths[i]);
+      real += lengths[i];
+    }
+    slots += maxLen * indices.length;
+  }
+  return slots === 0 ? 0 : (slots - real) / slots;
+}
+
+function codePointLength(word: string, cap: number): number {
+  let n = 0;
+  for (const _ of word) if (++n >= cap) break;
+  return n;
+}

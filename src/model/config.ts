@@ -1,0 +1,285 @@
+/**
+ * The one typed configuration of a model and its training run, its presets and its validation.
+ * Pure TypeScript (no tfjs) so the UI can import it through src/protocol.ts.
+ *
+ * Every size of DESIGN.md §2 is a field; every ablation of the paper's §IV-E is a value of a field,
+ * never a code fork.
+ */
+
+export type Architecture = 'mtaa' | 'base' | 'iterative';
+/** Where the discriminators read from: h^t (MTAA), x^t (E-ADV), or nowhere (no-TD). */
+export type AdversaryPosition = 'individual' | 'embedding' | 'none';
+export type FusionKind = 'attention' | 'average' | 'concat' | 'twoStep';
+/** How the orthogonality term is scaled (the raw term reaches 10^3–10^7; DESIGN.md §2). */
+export type OrthogonalityMode = 'raw' | 'perToken' | 'normalized';
+/**
+ * How far the reversed adversarial gradient travels: `sharedEncoder` stops it at the shared encoder's
+ * input (eq. 6 of the paper names only θ_s and θ_d); `full` lets it flow on into the individual
+ * encoders and the embedding (a plain gradient-reversal layer).
+ */
+export type ReversalReach = 'sharedEncoder' | 'full';
+/** λ1 over training: constant, or the domain-adversarial ramp 2/(1+e^(−10p))−1 from 0 to λ1. */
+export type AdversarialSchedule = 'constant' | 'ramp';
+export type Backend = 'webgpu' | 'webgl' | 'wasm' | 'cpu';
+
+export interface ModelConfig {
+  architecture: Architecture;
+  adversary: AdversaryPosition;
+  fusion: FusionKind;
+  embedding: {
+    /** Word table width (random init or pre-trained vectors of this width). */
+    wordDim: number;
+    /** Minimum training frequency for a word to get its own row (others map to UNK). */
+    minWordFreq: number;
+    charDim: number;
+    /** Char CNN filters (output width of the character encoder); 0 disables it. */
+    charFilters: number;
+    charWindow: number;
+    /** Longest word in characters the char CNN reads (longer words are cut). */
+    maxWordLength: number;
+    /** k: the per-task dense layer's width (x^t). */
+    taskDim: number;
+  };
+  individual: { hidden: number; layers: number };
+  shared: { hidden: number; layers: number };
+  discriminator: { hidden: number; layers: number };
+  attention: { dim: number };
+  /** Iterative tagger (Gui et al. 2018 seed): iterations K and the label-embedding width. */
+  iterative: { iterations: number; labelDim: number };
+  dropout: number;
+}
+
+export interface TrainConfig {
+  /** λ1, the adversarial weight. */
+  lambdaAdversarial: number;
+  adversarialSchedule: AdversarialSchedule;
+  reversalReach: ReversalReach;
+  /** λ2, the orthogonality weight. */
+  lambdaOrthogonality: number;
+  orthogonalityMode: OrthogonalityMode;
+  learningRate: number;
+  /** lr_t = lr / (1 + decay · epoch_fraction_done): "decreases as the training steps increase". */
+  learningRateDecay: number;
+  clipNorm: number;
+  batchSize: number;
+  epochs: number;
+  /** Stop after this many epochs without a better dev score (0: never). */
+  patience: number;
+  seed: number;
+  /** Fraction of a single training file held out as dev when no dev file is given. */
+  devFraction: number;
+}
+
+export interface RunConfig {
+  model: ModelConfig;
+  train: TrainConfig;
+}
+
+export type PresetName = 'paper' | 'small' | 'tiny';
+
+const paperModel: ModelConfig = {
+  architecture: 'mtaa',
+  adversary: 'individual',
+  fusion: 'attention',
+  embedding: { wordDim: 100, minWordFreq: 1, charDim: 30, charFilters: 50, charWindow: 3, maxWordLength: 20, taskDim: 128 },
+  individual: { hidden: 256, layers: 2 },
+  shared: { hidden: 256, layers: 2 },
+  discriminator: { hidden: 256, layers: 2 },
+  attention: { dim: 256 },
+  iterative: { iterations: 2, labelDim: 32 },
+  dropout: 0.5,
+};
+
+const defaultTrain: TrainConfig = {
+  lambdaAdversarial: 5,
+  adversarialSchedule: 'ramp',
+  reversalReach: 'sharedEncoder',
+  lambdaOrthogonality: 0.02,
+  orthogonalityMode: 'normalized',
+  learningRate: 0.002,
+  learningRateDecay: 0.05,
+  clipNorm: 5,
+  batchSize: 64,
+  epochs: 20,
+  patience: 5,
+  seed: 1,
+  devFraction: 0.1,
+};
+
+export const presets: Record<PresetName, RunConfig> = {
+  /** Table II of the paper (basic embedding instead of BERT). */
+  paper: { model: paperModel, train: defaultTrain },
+  /** Fast on a 2-core CPU: a CoNLL-2003 epoch in minutes. */
+  small: {
+    model: {
+      ...paperModel,
+      embedding: { ...paperModel.embedding, wordDim: 64, charDim: 16, charFilters: 32, taskDim: 64 },
+      individual: { hidden: 64, layers: 1 },
+      shared: { hidden: 64, layers: 1 },
+      discriminator: { hidden: 64, layers: 2 },
+      attention: { dim: 64 },
+      iterative: { iterations: 2, labelDim: 16 },
+      dropout: 0.3,
+    },
+    train: { ...defaultTrain, learningRate: 0.004, epochs: 5 },
+  },
+  /** Unit tests and browser journeys: seconds, not minutes. */
+  tiny: {
+    model: {
+      ...paperModel,
+      embedding: { ...paperModel.embedding, wordDim: 16, charDim: 8, charFilters: 8, maxWordLength: 12, taskDim: 16 },
+      individual: { hidden: 16, layers: 1 },
+      shared: { hidden: 16, layers: 1 },
+      discriminator: { hidden: 16, layers: 2 },
+      attention: { dim: 16 },
+      iterative: { iterations: 2, labelDim: 8 },
+      dropout: 0,
+    },
+    train: { ...defaultTrain, learningRate: 0.01, batchSize: 16, epochs: 3, patience: 0 },
+  },
+};
+
+/** Named ablations of the paper's §IV-E as patches on a model config. */
+export const ablations = {
+  MTAA: {},
+  'no-TD': { adversary: 'none' },
+  'E-ADV': { adversary: 'embedding' },
+  average: { fusion: 'average' },
+  concat: { fusion: 'concat' },
+  'two-step attention': { fusion: 'twoStep' },
+  base: { architecture: 'base' },
+  iterative: { architecture: 'iterative' },
+} as const satisfies Record<string, Partial<ModelConfig>>;
+
+export type AblationName = keyof typeof ablations;
+
+/** A deep-partial patch, as read from `--config JSON` or a URL. */
+export type RunConfigPatch = {
+  model?: Partial<Omit<ModelConfig, 'embedding' | 'individual' | 'shared' | 'discriminator' | 'attention' | 'iterative'>> & {
+    embedding?: Partial<ModelConfig['embedding']>;
+    individual?: Partial<ModelConfig['individual']>;
+    shared?: Partial<ModelConfig['shared']>;
+    discriminator?: Partial<ModelConfig['discriminator']>;
+    attention?: Partial<ModelConfig['attention']>;
+    iterative?: Partial<ModelConfig['iterative']>;
+  };
+  train?: Partial<TrainConfig>;
+};
+
+export class ConfigError extends Error {
+  constructor(
+    /** Dotted path of the offending field, e.g. `model.individual.hidden`. */
+    readonly field: string,
+    message: string,
+  ) {
+    super(`${field}: ${message}`);
+    this.name = 'ConfigError';
+  }
+}
+
+function isRecord(value: unknown): value is Record<string, unknown> {
+  return typeof value === 'object' && value !== null && !Array.isArray(value);
+}
+
+/**
+ * Applies a patch onto a config, refusing unknown fields and wrong types (so a typo in
+ * `--config` or a URL is an error, not a silently ignored setting). Returns a new validated config.
+ */
+export function mergeConfig(base: RunConfig, patch: unknown, where = 'config'): RunConfig {
+  const merged = structuredClone(base) as unknown as Record<string, unknown>;
+  const apply = (target: Record<string, unknown>, source: unknown, path: string) => {
+    if (!isRecord(source)) throw new ConfigError(path, `expected an object, got ${JSON.stringify(source)}`);
+    for (const [key, value] of Object.entries(source)) {
+      const field = `${path}.${key}`;
+      if (!(key in target)) throw new ConfigError(field, 'unknown field');
+      const current = target[key];
+      if (isRecord(current)) apply(current, value, field);
+      else if (typeof value !== typeof current) {
+        throw new ConfigError(field, `expected a ${typeof current}, got ${JSON.stringify(value)}`);
+      } else target[key] = value;
+    }
+  };
+  apply(merged, patch, where);
+  const config = merged as unknown as RunConfig;
+  validateConfig(config, where);
+  return config;
+}
+
+const choices: { path: string; get: (c: RunConfig) => string; allowed: readonly string[] }[] = [
+  { path: 'model.architecture', get: (c) => c.model.architecture, allowed: ['mtaa', 'base', 'iterative'] },
+  { path: 'model.adversary', get: (c) => c.model.adversary, allowed: ['individual', 'embedding', 'none'] },
+  { path: 'model.fusion', get: (c) => c.model.fusion, allowed: ['attention', 'average', 'concat', 'twoStep'] },
+  { path: 'train.adversarialSchedule', get: (c) => c.train.adversarialSchedule, allowed: ['constant', 'ramp'] },
+  { path: 'train.reversalReach', get: (c) => c.train.reversalReach, allowed: ['sharedEncoder', 'full'] },
+  { path: 'train.orthogonalityMode', get: (c) => c.train.orthogonalityMode, allowed: ['raw', 'perToken', 'normalized'] },
+];
+
+const integers: { path: string; get: (c: RunConfig) => number; min: number; max: number }[] = [
+  { path: 'model.embedding.wordDim', get: (c) => c.model.embedding.wordDim, min: 1, max: 4096 },
+  { path: 'model.embedding.minWordFreq', get: (c) => c.model.embedding.minWordFreq, min: 1, max: 1e6 },
+  { path: 'model.embedding.charDim', get: (c) => c.model.embedding.charDim, min: 1, max: 1024 },
+  { path: 'model.embedding.charFilters', get: (c) => c.model.embedding.charFilters, min: 0, max: 1024 },
+  { path: 'model.embedding.charWindow', get: (c) => c.model.embedding.charWindow, min: 1, max: 9 },
+  { path: 'model.embedding.maxWordLength', get: (c) => c.model.embedding.maxWordLength, min: 1, max: 100 },
+  { path: 'model.embedding.taskDim', get: (c) => c.model.embedding.taskDim, min: 1, max: 4096 },
+  { path: 'model.individual.hidden', get: (c) => c.model.individual.hidden, min: 1, max: 2048 },
+  { path: 'model.individual.layers', get: (c) => c.model.individual.layers, min: 1, max: 8 },
+  { path: 'model.shared.hidden', get: (c) => c.model.shared.hidden, min: 1, max: 2048 },
+  { path: 'model.shared.layers', get: (c) => c.model.shared.layers, min: 1, max: 8 },
+  { path: 'model.discriminator.hidden', get: (c) => c.model.discriminator.hidden, min: 1, max: 4096 },
+  { path: 'model.discriminator.layers', get: (c) => c.model.discriminator.layers, min: 1, max: 8 },
+  { path: 'model.attention.dim', get: (c) => c.model.attention.dim, min: 1, max: 4096 },
+  { path: 'model.iterative.iterations', get: (c) => c.model.iterative.iterations, min: 1, max: 8 },
+  { path: 'model.iterative.labelDim', get: (c) => c.model.iterative.labelDim, min: 1, max: 1024 },
+  { path: 'train.batchSize', get: (c) => c.train.batchSize, min: 1, max: 4096 },
+  { path: 'train.epochs', get: (c) => c.train.epochs, min: 1, max: 10000 },
+  { path: 'train.patience', get: (c) => c.train.patience, min: 0, max: 10000 },
+  { path: 'train.seed', get: (c) => c.train.seed, min: 0, max: 2 ** 31 - 1 },
+];
+
+const reals: { path: string; get: (c: RunConfig) => number; min: number; max: number; minOpen?: boolean }[] = [
+  { path: 'model.dropout', get: (c) => c.model.dropout, min: 0, max: 0.95 },
+  { path: 'train.lambdaAdversarial', get: (c) => c.train.lambdaAdversarial, min: 0, max: 1e4 },
+  { path: 'train.lambdaOrthogonality', get: (c) => c.train.lambdaOrthogonality, min: 0, max: 1e4 },
+  { path: 'train.learningRate', get: (c) => c.train.learningRate, min: 0, max: 10, minOpen: true },
+  { path: 'train.learningRateDecay', get: (c) => c.train.learningRateDecay, min: 0, max: 1e3 },
+  { path: 'train.clipNorm', get: (c) => c.train.clipNorm, min: 0, max: 1e6 },
+  { path: 'train.devFraction', get: (c) => c.train.devFraction, min: 0, max: 0.9 },
+];
+
+/** Throws a ConfigError naming the first field that is out of range or of an unknown value. */
+export function validateConfig(config: RunConfig, where = 'config'): void {
+  for (const { path, get, allowed } of choices) {
+    const value = get(config);
+    if (!allowed.includes(value)) {
+      throw new ConfigError(`${where}.${path}`, `must be one of ${allowed.join(', ')}; got ${JSON.stringify(value)}`);
+    }
+  }
+  for (const { path, get, min, max } of integers) {
+    const value = get(config);
+    if (!Number.isInteger(value) || value < min || value > max) {
+      throw new ConfigError(`${where}.${path}`, `must be an integer in [${min}, ${max}]; got ${JSON.stringify(value)}`);
+    }
+  }
+  for (const { path, get, min, max, minOpen } of reals) {
+    const value = get(config);
+    if (!Number.isFinite(value) || value < min || value > max || (minOpen && value === min)) {
+      throw new ConfigError(`${where}.${path}`, `must be a number in ${minOpen ? '(' : '['}${min}, ${max}]; got ${JSON.stringify(value)}`);
+    }
+  }
+  // Average, attention and two-step fusion mix the representations e_j, so they must share one width.
+  const { architecture, fusion, individual, shared } = config.model;
+  if (architecture === 'mtaa' && fusion !== 'concat' && individual.hidden !== shared.hidden) {
+    throw new ConfigError(
+      `${where}.model.shared.hidden`,
+      `must equal model.individual.hidden (${individual.hidden}) for ${fusion} fusion, which mixes the representations`,
+    );
+  }
+}
+
+/** A preset with an optional patch applied on top. */
+export function resolveConfig(preset: PresetName = 'small', patch?: unknown): RunConfig {
+  const base = presets[preset];
+  if (!base) throw new ConfigError('preset', `unknown preset ${JSON.stringify(preset)}; use paper, small or tiny`);
+  return patch === undefined ? structuredClone(base) : mergeConfig(base, patch);
+}

@@ -1,0 +1,232 @@
+/**
+ * The "basic" embedding layer (DESIGN.md §2; paper §III-A-1 with the BERT part replaced by word + char):
+ *
+ *   word ids  [B,T]    → shared word table [V,dw]                       → [B,T,dw]
+ *   char ids  [B,T,W]  → shared char table [C,dc] → conv1d (width w, 'same', F filters) → activation
+ *                        → max over the word's real characters           → [B,T,F]
+ *   concat [B,T,dw+F] → dropout (optional) → per-task dense [dw+F → k]   → x^t [B,T,k]  (k = 128 paper)
+ *
+ * Char id 0 is the padding character: its embedding is zeroed before the convolution (so the 'same'
+ * padding at word edges sees zeros, as in a zero-padded conv) and its positions are excluded from the
+ * max-pool; a word with no characters at all (padding tokens) gets a zero char feature.
+ * The convolution is written as im2col + one 2-D matMul ([B·T·W, w·dc] × [w·dc, F]) — fast on WASM,
+ * and WASM has no Conv2DBackpropFilter kernel for tf.conv1d's gradient.
+ *
+ * Table lookups use `embeddingLookup`: a tf.customGrad gather whose gradient is a dense [V,d] tensor
+ * built with tf.scatterND (duplicate ids accumulate), because tf.gather's stock gradient needs
+ * UnsortedSegmentSum (missing on WASM) and is pathologically slow on CPU.
+ *
+ * The per-task dense layers run as one matMul with their kernels concatenated, then split.
+ *
+ * Parameters (keys of `EmbeddingParams.variables`):
+ *   embed.word                [V, dw]       uniform ±√(3/dw), or `wordInit` (e.g. pretrainedVectors.buildWordTable)
+ *   embed.char                [C, dc]       uniform ±√(3/dc)
+ *   embed.charConv.kernel     [w, dc, F]    Glorot uniform (fan_in = w·dc, fan_out = w·F)
+ *   embed.charConv.bias       [F]           zeros
+ *   embed.<task>.dense.kernel [dw+F, k]     Glorot uniform
+ *   embed.<task>.dense.bias   [k]           zeros
+ * Lookup tables get a variance-1/d uniform instead of Glorot: Glorot over [V,d] would shrink the rows
+ * with the vocabulary size (±0.017 for V = 20k), making word features negligible next to char features.
+ */
+import * as tf from '@tensorflow/tfjs';
+
+export type Activation = 'linear' | 'relu' | 'tanh';
+
+export interface EmbeddingOptions {
+  vocabSize: number;
+  wordDim: number;
+  charVocabSize: number;
+  charDim: number;
+  /** Number of char-CNN filters F. */
+  charFilters: number;
+  /** Convolution width over characters (default 3). */
+  charWidth?: number;
+  /** After the convolution, before max-pooling (default 'tanh'). */
+  charActivation?: Activation;
+  tasks: readonly string[];
+  /** k: width of x^t (default 128). */
+  outDim?: number;
+  /** After the per-task dense layer (default 'linear', the paper's "simple dense layer"). */
+  outActivation?: Activation;
+  seed: number;
+  /** Row-major [vocabSize, wordDim] initial word table (pre-trained vectors). */
+  wordInit?: Float32Array;
+}
+
+export interface EmbeddingParams {
+  tasks: readonly string[];
+  wordDim: number;
+  charFilters: number;
+  charWidth: number;
+  outDim: number;
+  charActivation: Activation;
+  outActivation: Activation;
+  word: tf.Variable;
+  char: tf.Variable;
+  charKernel: tf.Variable;
+  charBias: tf.Variable;
+  dense: Record<string, { kernel: tf.Variable; bias: tf.Variable }>;
+  /** name → variable, names as documented above. */
+  variables: Record<string, tf.Variable>;
+}
+
+/** Per-variable seed derived from the model seed and the variable's name (FNV-1a). */
+function seedFor(seed: number, name: string): number {
+  let h = (0x811c9dc5 ^ (seed >>> 0)) >>> 0;
+  for (let i = 0; i < name.length; i++) h = Math.imul(h ^ name.charCodeAt(i), 0x01000193) >>> 0;
+  return h;
+}
+
+function uniformVar(name: string, shape: number[], limit: number, seed: number): tf.Variable {
+  return tf.tidy(() => tf.variable(tf.randomUniform(shape, -limit, limit, 'float32', seedFor(seed, name)), true));
+}
+
+/** Creates the embedding variables (shared tables and char CNN, one dense layer per task). */
+export function createEmbeddingParams(opts: EmbeddingOptions): EmbeddingParams {
+  const width = opts.charWidth ?? 3;
+  const outDim = opts.outDim ?? 128;
+  const { vocabSize: v, wordDim: dw, charVocabSize: c, charDim: dc, charFilters: f, seed } = opts;
+  for (const [k, x] of Object.entries({ vocabSize: v, wordDim: dw, charVocabSize: c, charDim: dc, charFilters: f, charWidth: width, outDim })) {
+    if (!Number.isInteger(x) || x < 1) throw new Error(`embedding: ${k} must be a positive integer, got ${x}`);
+  }
+  const variables: Record<string, tf.Variable> = {};
+  let word: tf.Variable;
+  if (opts.wordInit) {
+    if (opts.wordInit.length !== v * dw) {
+      throw new Error(`embedding: wordInit has ${opts.wordInit.length} values, expected vocabSize·wordDim = ${v}·${dw} = ${v * dw}`);
+    }
+    const init = opts.wordInit;
+    word = tf.tidy(() => tf.variable(tf.tensor2d(init, [v, dw]), true));
+  } else {
+    word = uniformVar('embed.word', [v, dw], Math.sqrt(3 / dw), seed);
+  }
+  const char = uniformVar('embed.char', [c, dc], Math.sqrt(3 / dc), seed);
+  const charKernel = uniformVar('embed.charConv.kernel', [width, dc, f], Math.sqrt(6 / (width * dc + width * f)), seed);
+  const charBias = tf.variable(tf.zeros([f]), true);
+  Object.assign(variables, {
+    'embed.word': word,
+    'embed.char': char,
+    'embed.charConv.kernel': charKernel,
+    'embed.charConv.bias': charBias,
+  });
+  const dense: EmbeddingParams['dense'] = {};
+  for (const task of opts.tasks) {
+    if (dense[task]) throw new Error(`embedding: duplicate task "${task}"`);
+    const kernel = uniformVar(`embed.${task}.dense.kernel`, [dw + f, outDim], Math.sqrt(6 / (dw + f + outDim)), seed);
+    const bias = tf.variable(tf.zeros([outDim]), true);
+    dense[task] = { kernel, bias };
+    variables[`embed.${task}.dense.kernel`] = kernel;
+    variables[`embed.${task}.dense.bias`] = bias;
+  }
+  return {
+    tasks: [...opts.tasks],
+    wordDim: dw,
+    charFilters: f,
+    charWidth: width,
+    outDim,
+    charActivation: opts.charActivation ?? 'tanh',
+    outActivation: opts.outActivation ?? 'linear',
+    word,
+    char,
+    charKernel,
+    charBias,
+    dense,
+    variables,
+  };
+}
+
+function activate(x: tf.Tensor, a: Activation): tf.Tensor {
+  return a === 'relu' ? tf.relu(x) : a === 'tanh' ? tf.tanh(x) : x;
+}
+
+/**
+ * Row lookup with a scatterND gradient: table [V,d], ids int32 (any shape S) → [...S, d].
+ * The gradient w.r.t. the table is a dense [V,d] tensor (duplicate ids summed); ids get none.
+ */
+export function embeddingLookup(table: tf.Tensor, ids: tf.Tensor): tf.Tensor {
+  const [v, d] = table.shape as [number, number];
+  const n = ids.size;
+  const op = tf.customGrad((tab: tf.Tensor, save: tf.GradSaveFunc) => {
+    const flat = tf.reshape(tf.cast(ids, 'int32'), [n, 1]);
+    save([flat]); // kept by the engine for the backward pass (outer tf.tidy scopes would dispose a closure)
+    const value = tf.reshape(tf.gather(tab, tf.reshape(flat, [n])), [...ids.shape, d]);
+    return {
+      value,
+      gradFunc: (dy: tf.Tensor, saved: tf.Tensor[]) => tf.scatterND(saved[0], tf.reshape(dy, [n, d]), [v, d]),
+    };
+  });
+  return op(table);
+}
+
+/**
+ * Character CNN: charIds [B,T,W] int32 (0 = pad) → [B,T,F] (max over real characters; 0 for empty words).
+ */
+export function charCnn(params: EmbeddingParams, charIds: tf.Tensor): tf.Tensor3D {
+  const [b, t, w] = charIds.shape as [number, number, number];
+  const f = params.charFilters;
+  const width = params.charWidth;
+  const dc = params.char.shape[1] as number;
+  return tf.tidy(() => {
+    const n = b * t;
+    const ids = tf.reshape(charIds, [n, w]);
+    const cmask = tf.reshape(tf.cast(tf.greater(ids, 0), 'float32'), [n, w, 1]);
+    const emb = tf.mul(tf.reshape(embeddingLookup(params.char, ids), [n, w, dc]), cmask); // pad chars → 0
+    const left = Math.floor((width - 1) / 2);
+    const padded = tf.pad(emb, [
+      [0, 0],
+      [left, width - 1 - left],
+      [0, 0],
+    ]); // [n, W+width−1, dc]
+    const windows =
+      width === 1 ? padded : tf.concat(Array.from({ length: width }, (_, k) => tf.slice(padded, [0, k, 0], [n, w, dc])), 2); // [n,W,width·dc]
+    const conv = tf.add(
+      tf.matMul(tf.reshape(windows, [n * w, width * dc]), tf.reshape(params.charKernel, [width * dc, f])),
+      params.charBias,
+    );
+    const act = tf.reshape(activate(conv, params.charActivation), [n, w, f]);
+    const masked = tf.add(act, tf.mul(tf.sub(cmask, 1), 1e9)); // pad positions → −1e9, never the max
+    const pooled = tf.mul(tf.max(masked, 1), tf.max(cmask, 1)); // [n,F]; words without characters → 0
+    return tf.reshape(pooled, [b, t, f]) as tf.Tensor3D;
+  });
+}
+
+export interface EmbedOptions {
+  /** Dropout on the concatenated [word; char] features; vary `seed` every step. Omit at evaluation. */
+  dropout?: { rate: number; seed: number };
+}
+
+/**
+ * x^t for every task: wordIds [B,T] int32, charIds [B,T,W] int32 → { task: [B,T,k] } in `params.tasks` order.
+ */
+export function embed(
+  params: EmbeddingParams,
+  wordIds: tf.Tensor,
+  charIds: tf.Tensor,
+  opts: EmbedOptions = {},
+): Record<string, tf.Tensor3D> {
+  const [b, t] = wordIds.shape as [number, number];
+  if (charIds.rank !== 3 || charIds.shape[0] !== b || charIds.shape[1] !== t) {
+    throw new Error(`embed: charIds must be [${b},${t},W], got [${charIds.shape.join(',')}]`);
+  }
+  return tf.tidy(() => {
+    const n = b * t;
+    const words = tf.reshape(embeddingLookup(params.word, wordIds), [n, params.wordDim]);
+    const chars = tf.reshape(charCnn(params, charIds), [n, params.charFilters]);
+    let feats: tf.Tensor = tf.concat([words, chars], 1); // [n, dw+F]
+    if (opts.dropout && opts.dropout.rate > 0) feats = tf.dropout(feats, opts.dropout.rate, undefined, opts.dropout.seed);
+    const tasks = params.tasks;
+    const out: Record<string, tf.Tensor3D> = {};
+    if (tasks.length === 0) return out;
+    const kernels = tasks.map((task) => params.dense[task].kernel);
+    const biases = tasks.map((task) => params.dense[task].bias);
+    const all = tf.add(
+      tf.matMul(feats, tasks.length === 1 ? kernels[0] : tf.concat(kernels, 1)),
+      tasks.length === 1 ? biases[0] : tf.concat(biases, 0),
+    ); // [n, tasks·k]
+    const parts = tasks.length === 1 ? [all] : tf.split(all, tasks.length, 1);
+    tasks.forEach((task, i) => {
+      out[task] = tf.reshape(activate(parts[i], params.outActivation), [b, t, params.outDim]) as tf.Tensor3D;
+    });
+    return out;
+  });
+}

@@ -1,0 +1,303 @@
+import * as tf from '@tensorflow/tfjs';
+import '@tensorflow/tfjs-backend-wasm';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { countKernels } from './kernelCount.ts';
+import {
+  biLstm,
+  biLstmLayer,
+  biLstmVariables,
+  defaultMatMulStrategy,
+  disposeBiLstmWeights,
+  disposeSequenceLayout,
+  initBiLstm,
+  initBiLstmWeights,
+  reverseWithinLengths,
+  sequenceLayout,
+  type BiLstmWeights,
+  type BiLstmWeightsArg,
+  type MatMulStrategy,
+} from './lstm.ts';
+import { biLstmLayerReference } from './lstmReference.ts';
+import { streamMatMul } from './streamMatMul.ts';
+
+const STRATEGIES: readonly MatMulStrategy[] = ['batched', 'perStream'];
+
+/** Uniform in [-scale, scale): deterministic given the seed. */
+function rand(shape: number[], seed: number, scale = 1): tf.Tensor {
+  return tf.randomUniform(shape, -scale, scale, 'float32', seed);
+}
+
+/** Non-trainable weights with a non-trivial bias, so that every gate term is exercised. */
+function randomWeights(stacks: number, inputSize: number, units: number, seed: number): BiLstmWeights {
+  return {
+    wIh: rand([stacks, 2, inputSize, 4 * units], seed, 0.6) as tf.Tensor4D,
+    wHh: rand([stacks, 2, units, 4 * units], seed + 1, 0.6) as tf.Tensor4D,
+    bias: rand([stacks, 2, 4 * units], seed + 2, 0.5) as tf.Tensor3D,
+  };
+}
+
+function expectClose(actual: tf.Tensor, expected: tf.Tensor, rtol: number, atol = 1e-6): void {
+  expect(actual.shape).toEqual(expected.shape);
+  const a = actual.dataSync();
+  const e = expected.dataSync();
+  let scale = 0;
+  let worst = 0;
+  for (let i = 0; i < e.length; i++) {
+    scale = Math.max(scale, Math.abs(e[i]));
+    worst = Math.max(worst, Math.abs(a[i] - e[i]));
+  }
+  expect(worst).toBeLessThanOrEqual(atol + rtol * scale);
+}
+
+type Layer = (x: tf.Tensor4D, w: BiLstmWeights) => tf.Tensor4D;
+
+/** Gradients of Σ out ⊙ proj (a random projection of the output) w.r.t. x and every weight. */
+function gradsOf(layer: Layer, x: tf.Tensor4D, w: BiLstmWeights, proj: tf.Tensor): tf.Tensor[] {
+  const loss = (xx: tf.Tensor, wIh: tf.Tensor, wHh: tf.Tensor, bias: tf.Tensor): tf.Tensor =>
+    tf.sum(tf.mul(layer(xx as tf.Tensor4D, { wIh: wIh as tf.Tensor4D, wHh: wHh as tf.Tensor4D, bias: bias as tf.Tensor3D }), proj));
+  return tf.grads(loss)([x, w.wIh, w.wHh, w.bias]);
+}
+
+const GRAD_NAMES = ['x', 'wIh', 'wHh', 'bias'];
+
+for (const backend of ['cpu', 'wasm'] as const) {
+  describe(`biLstmLayer on ${backend}`, () => {
+    beforeAll(async () => {
+      await tf.setBackend(backend);
+      await tf.ready();
+    });
+
+    // S=2, B=5, T=6, in=5, h=4; lengths cover max length, length 1 and an empty sentence.
+    const lengths = [6, 1, 3, 0, 4];
+    const [S, B, T, IN, H] = [2, lengths.length, 6, 5, 4];
+
+    for (const strategy of STRATEGIES) {
+      it(`forward and gradients equal the reference (${strategy})`, () => {
+        tf.tidy(() => {
+          const x = rand([S, B, T, IN], 1) as tf.Tensor4D;
+          const w = randomWeights(S, IN, H, 10);
+          const proj = rand([S, B, T, 2 * H], 20);
+          const fast: Layer = (xx, ww) => biLstmLayer(xx, ww, lengths, { matMul: strategy });
+          const ref: Layer = (xx, ww) => biLstmLayerReference(xx, ww, lengths);
+          expectClose(fast(x, w), ref(x, w), 1e-5);
+          const gFast = gradsOf(fast, x, w, proj);
+          const gRef = gradsOf(ref, x, w, proj);
+          gFast.forEach((g, k) => {
+            expect(GRAD_NAMES[k] + ':' + g.shape.join()).toBe(GRAD_NAMES[k] + ':' + gRef[k].shape.join());
+            expectClose(g, gRef[k], 1e-4);
+          });
+        });
+      });
+    }
+
+    it('lengths as a tensor give the same result as host lengths', () => {
+      tf.tidy(() => {
+        const x = rand([S, B, T, IN], 2) as tf.Tensor4D;
+        const w = randomWeights(S, IN, H, 11);
+        const host = biLstmLayer(x, w, lengths);
+        expectClose(biLstmLayer(x, w, tf.tensor1d(lengths, 'int32')), host, 0, 0);
+        const layout = sequenceLayout(tf.tensor1d(lengths, 'float32'), T);
+        expectClose(layout.reverseIndex, sequenceLayout(lengths, T).reverseIndex, 0, 0);
+        expectClose(biLstmLayer(x, w, layout), host, 0, 0);
+      });
+    });
+
+    it('a weight list runs several encoders in one call; a set listed twice sums its gradients', () => {
+      tf.tidy(() => {
+        const shared = randomWeights(1, IN, H, 30);
+        const other = randomWeights(1, IN, H, 40);
+        const list = [shared, other, shared];
+        const x = rand([3, B, T, IN], 3) as tf.Tensor4D;
+        const proj = rand([3, B, T, 2 * H], 21);
+        const grads = (layer: (xx: tf.Tensor4D, ws: BiLstmWeightsArg) => tf.Tensor4D): tf.Tensor[] =>
+          tf.grads((xx: tf.Tensor, a: tf.Tensor, b: tf.Tensor) => {
+            const ws = [
+              { ...shared, wHh: a as tf.Tensor4D },
+              { ...other, wHh: b as tf.Tensor4D },
+              { ...shared, wHh: a as tf.Tensor4D },
+            ];
+            return tf.sum(tf.mul(layer(xx as tf.Tensor4D, ws), proj));
+          })([x, shared.wHh, other.wHh]);
+        expectClose(biLstmLayer(x, list, lengths), biLstmLayerReference(x, list, lengths), 1e-5);
+        const gFast = grads((xx, ws) => biLstmLayer(xx, ws, lengths));
+        const gRef = grads((xx, ws) => biLstmLayerReference(xx, ws, lengths));
+        gFast.forEach((g, k) => expectClose(g, gRef[k], 1e-4));
+      });
+    });
+
+    it('padding is ignored: values at padded positions change nothing at real ones', () => {
+      tf.tidy(() => {
+        const layout = sequenceLayout(lengths, T);
+        const mask = layout.mask.expandDims(0); // [1, B, T, 1]
+        const x = rand([S, B, T, IN], 4) as tf.Tensor4D;
+        const garbage = rand([S, B, T, IN], 5, 50);
+        const xPadded = tf.add(tf.mul(x, mask), tf.mul(garbage, tf.sub(1, mask))) as tf.Tensor4D;
+        const w = randomWeights(S, IN, H, 12);
+        const proj = rand([S, B, T, 2 * H], 22);
+        const fast: Layer = (xx, ww) => biLstmLayer(xx, ww, lengths);
+        const out = fast(x, w);
+        expectClose(fast(xPadded, w), out, 0, 1e-6);
+        expectClose(tf.mul(out, tf.sub(1, mask)), tf.zerosLike(out), 0, 0);
+        const g = gradsOf(fast, x, w, proj);
+        const gPadded = gradsOf(fast, xPadded, w, proj);
+        g.forEach((gk, k) => expectClose(gPadded[k], gk, 0, 1e-5));
+        // No gradient flows into the inputs at padded positions.
+        expectClose(tf.mul(gPadded[0], tf.sub(1, mask)), tf.zerosLike(gPadded[0]), 0, 0);
+      });
+    });
+
+    it('leaks no tensor across repeated forward + backward steps', () => {
+      const vars = initBiLstm(2, IN, H, 2, { seed: 7 });
+      const x = rand([2, B, T, IN], 6) as tf.Tensor4D;
+      const lengthTensor = tf.tensor1d(lengths, 'int32');
+      const counts: number[] = [];
+      for (let step = 0; step < 5; step++) {
+        const { value, grads } = tf.variableGrads(() =>
+          tf.sum(biLstm(x, vars, step % 2 === 0 ? lengths : lengthTensor, { dropout: { rate: 0.3, seed: step } })) as tf.Scalar,
+        );
+        tf.dispose([value, ...Object.values(grads)]);
+        tf.dispose(biLstm(x, vars, lengths)); // inference: no tape, nothing saved
+        counts.push(tf.memory().numTensors);
+      }
+      expect(new Set(counts).size).toBe(1);
+      tf.dispose([x, lengthTensor]);
+      disposeBiLstmWeights(vars);
+    });
+  });
+}
+
+describe('biLstmLayer against finite differences (cpu)', () => {
+  beforeAll(async () => {
+    await tf.setBackend('cpu');
+  });
+
+  it('analytic gradients match central differences on a tiny case (h=3, T=4)', () => {
+    const lengths = [4, 2];
+    const [S, B, T, IN, H] = [2, 2, 4, 3, 3];
+    const x = rand([S, B, T, IN], 50) as tf.Tensor4D;
+    const w = randomWeights(S, IN, H, 60);
+    const proj = rand([S, B, T, 2 * H], 70);
+    const params = [x, w.wIh, w.wHh, w.bias];
+    const lossOf = (p: tf.Tensor[]): number =>
+      tf.tidy(() => {
+        const out = biLstmLayer(p[0] as tf.Tensor4D, { wIh: p[1] as tf.Tensor4D, wHh: p[2] as tf.Tensor4D, bias: p[3] as tf.Tensor3D }, lengths);
+        return tf.sum(tf.mul(out, proj)).dataSync()[0];
+      });
+    const analytic = tf.grads((...p: tf.Tensor[]) =>
+      tf.sum(tf.mul(biLstmLayer(p[0] as tf.Tensor4D, { wIh: p[1] as tf.Tensor4D, wHh: p[2] as tf.Tensor4D, bias: p[3] as tf.Tensor3D }, lengths), proj)),
+    )(params).map((g) => g.dataSync());
+
+    const eps = 1e-2;
+    let checked = 0;
+    params.forEach((param, k) => {
+      const base = param.dataSync().slice();
+      // Every 3rd coordinate: covers all gates, directions and stacks at a fraction of the cost.
+      for (let j = k % 3; j < base.length; j += 3) {
+        const at = (delta: number): number => {
+          const moved = base.slice();
+          moved[j] += delta;
+          const t = tf.tensor(moved, param.shape);
+          const p = params.map((q, m) => (m === k ? t : q));
+          const loss = lossOf(p);
+          t.dispose();
+          return loss;
+        };
+        const numeric = (at(eps) - at(-eps)) / (2 * eps);
+        const exact = analytic[k][j];
+        expect(Math.abs(numeric - exact), `${GRAD_NAMES[k]}[${j}]: numeric ${numeric} vs analytic ${exact}`).toBeLessThanOrEqual(
+          2e-3 + 1e-2 * Math.abs(exact),
+        );
+        checked++;
+      }
+    });
+    expect(checked).toBeGreaterThan(100);
+    // Padded input positions get exactly zero gradient; some real ones must not (the check is not vacuous).
+    expect(Math.max(...analytic[0].map(Math.abs))).toBeGreaterThan(1e-2);
+    tf.dispose([...params, proj]);
+  });
+});
+
+describe('building blocks (cpu)', () => {
+  beforeAll(async () => {
+    await tf.setBackend('cpu');
+  });
+
+  it('picks batched products on GPU backends and per-stream 2-D products on wasm/cpu; both agree', () => {
+    expect(defaultMatMulStrategy('webgpu')).toBe('batched');
+    expect(defaultMatMulStrategy('webgl')).toBe('batched');
+    expect(defaultMatMulStrategy('wasm')).toBe('perStream');
+    expect(defaultMatMulStrategy('cpu')).toBe('perStream');
+    tf.tidy(() => {
+      const a = rand([3, 4, 5], 1) as tf.Tensor3D;
+      const b = rand([3, 5, 6], 2) as tf.Tensor3D;
+      const bT = rand([3, 6, 5], 3) as tf.Tensor3D;
+      const aT = rand([3, 5, 4], 4) as tf.Tensor3D;
+      expectClose(streamMatMul(a, b, { strategy: 'perStream' }), tf.matMul(a, b), 1e-6);
+      expectClose(streamMatMul(a, bT, { strategy: 'perStream', transposeB: true }), tf.matMul(a, bT, false, true), 1e-6);
+      expectClose(streamMatMul(aT, b, { strategy: 'perStream', transposeA: true }), tf.matMul(aT, b, true, false), 1e-6);
+      expectClose(streamMatMul(a, tf.unstack(b) as tf.Tensor2D[], { strategy: 'batched' }), tf.matMul(a, b), 1e-6);
+    });
+  });
+
+  it('reverses each sentence within its own length and leaves padding in place', () => {
+    tf.tidy(() => {
+      const layout = sequenceLayout([3, 1, 0], 4);
+      const x = tf.tensor4d([1, 2, 3, 9, 4, 8, 8, 8, 7, 7, 7, 7], [1, 3, 4, 1]);
+      expect(Array.from(reverseWithinLengths(x, layout).dataSync())).toEqual([3, 2, 1, 9, 4, 8, 8, 8, 7, 7, 7, 7]);
+      expect(Array.from(layout.mask.dataSync())).toEqual([1, 1, 1, 0, 1, 0, 0, 0, 0, 0, 0, 0]);
+      disposeSequenceLayout(layout);
+    });
+    expect(() => sequenceLayout([5], 4)).toThrow(/length 5/);
+  });
+
+  it('initialises Glorot-uniform weights with forget bias 1, reproducibly from a seed', () => {
+    const [S, IN, H] = [2, 6, 5];
+    const a = initBiLstmWeights(S, IN, H, { seed: 3 });
+    const b = initBiLstmWeights(S, IN, H, { seed: 3 });
+    expect(a.wIh.shape).toEqual([S, 2, IN, 4 * H]);
+    expect(a.wHh.shape).toEqual([S, 2, H, 4 * H]);
+    expect(a.bias.shape).toEqual([S, 2, 4 * H]);
+    expectClose(a.wIh, b.wIh, 0, 0);
+    const limitIh = Math.sqrt(6 / (IN + 4 * H));
+    const wIh = a.wIh.dataSync();
+    expect(Math.max(...wIh.map(Math.abs))).toBeLessThanOrEqual(limitIh);
+    expect(Math.max(...wIh.map(Math.abs))).toBeGreaterThan(0.8 * limitIh);
+    expect(Math.max(...a.wHh.dataSync().map(Math.abs))).toBeLessThanOrEqual(Math.sqrt(6 / (H + 4 * H)));
+    const bias = a.bias.dataSync();
+    bias.forEach((v, k) => expect(v).toBe(Math.floor((k % (4 * H)) / H) === 1 ? 1 : 0));
+    expect(biLstmVariables([a, b])).toHaveLength(6);
+    disposeBiLstmWeights([a, b]);
+  });
+
+  it('stacks layers: layer 2 reads layer 1; seeded dropout is reproducible', () => {
+    const lengths = [3, 2, 1];
+    tf.tidy(() => {
+      const x = rand([2, 3, 3, 4], 1) as tf.Tensor4D;
+      const layers = [randomWeights(2, 4, 3, 5), randomWeights(2, 6, 3, 6)];
+      const twoLayers = biLstm(x, layers, lengths);
+      const ref = biLstmLayerReference(biLstmLayerReference(x, layers[0], lengths), layers[1], lengths);
+      expectClose(twoLayers, ref, 1e-5);
+      const drop = { rate: 0.5, seed: 9 };
+      const d1 = biLstm(x, layers, lengths, { dropout: drop });
+      expectClose(biLstm(x, layers, lengths, { dropout: drop }), d1, 0, 0);
+      expect(tf.max(tf.abs(tf.sub(d1, twoLayers))).dataSync()[0]).toBeGreaterThan(1e-3);
+    });
+  });
+
+  it('dispatches far fewer kernels than the per-timestep reference', async () => {
+    const lengths = [5, 3];
+    const x = rand([2, 2, 5, 3], 1) as tf.Tensor4D;
+    const w = randomWeights(2, 3, 4, 2);
+    const step = (layer: Layer) => (): tf.Tensor[] =>
+      tf.grads((xx: tf.Tensor, a: tf.Tensor) => tf.sum(layer(xx as tf.Tensor4D, { ...w, wHh: a as tf.Tensor4D })))([x, w.wHh]);
+    const fast = await countKernels(step((xx, ww) => biLstmLayer(xx, ww, lengths, { matMul: 'batched' })));
+    const ref = await countKernels(step((xx, ww) => biLstmLayerReference(xx, ww, lengths)));
+    expect(fast.total).toBeGreaterThan(0);
+    expect(fast.total * 4).toBeLessThan(ref.total);
+    tf.dispose([x, w.wIh, w.wHh, w.bias]);
+  });
+});
+
+afterAll(async () => {
+  await tf.setBackend('cpu');
+});
