@@ -3,7 +3,7 @@ import { processIO, type Command, type CliIO } from './io.ts';
 const usage = `usage: mtaa <command> [options]
 
 commands:
-  score [-d DELIM] [-o OUTSIDE] [-r]   read "... gold pred" lines on stdin, print conlleval's report
+  score [-d DELIM] [-o OUTSIDE] [-r] [-l]  read "... gold pred" lines on stdin, print conlleval's report
   inspect FILE                         detected columns, tag schemes, counts and tag inventories
 `;
 

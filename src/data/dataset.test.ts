@@ -83,9 +83,12 @@ describe('loadDataset never throws anything but DataError (seeded fuzz)', () => 
 
   it('random text built from CoNLL-ish pieces', () => {
     const rng = createRng(100);
-    const pieces = ['a', 'B-X', 'I-Y', 'E-X', 'S-Y', 'O', 'NN', ' ', '\t', '\n', '\n\n', '\r\n', '#', '1', '2-3', '4.1', '_', '-DOCSTART-', '\uFEFF', 'é', '\u0000', '\u0001', '\ud800'];
+    const pieces = ['a', 'B-X', 'I-Y', 'E-X', 'S-Y', 'O', 'NN', ' ', ' ', '\t', '\n', '\n', '\n\n', '\r\n', '#', '1', '2-3', '4.1', '_', '-DOCSTART-', '\uFEFF', 'é'];
+    const rare = ['\u0000', '\u0001', '\ud800', '\u001b'];
     for (let trial = 0; trial < 3000; trial++) {
-      const text = Array.from({ length: randomInt(rng, 60) }, () => pieces[randomInt(rng, pieces.length)]).join('');
+      const parts = Array.from({ length: randomInt(rng, 60) }, () => pieces[randomInt(rng, pieces.length)]);
+      if (trial % 10 === 0) parts.splice(randomInt(rng, parts.length + 1), 0, rare[randomInt(rng, rare.length)]);
+      const text = parts.join('');
       check(trial % 2 ? 'random.conllu' : 'random.conll', trial % 3 ? new TextEncoder().encode(text) : text);
     }
   });

@@ -156,7 +156,8 @@ function isChunkTag(tag: string): boolean {
  * - `IOB2` otherwise (every chunk starts with `B-`; also for a column of only `O`).
  */
 export function detectScheme(sequences: Iterable<readonly string[] | null>): TagScheme {
-  const distinct = new Set<string>();
+  // Columns have few distinct tags and many tokens: split each distinct tag once.
+  const parts = new Map<string, [prefix: string, type: string]>();
   let sawEndOrSingle = false;
   let sawChunkStartingWithI = false;
   for (const tags of sequences) {
@@ -164,22 +165,23 @@ export function detectScheme(sequences: Iterable<readonly string[] | null>): Tag
     let prevTag = 'O';
     let prevType = '';
     for (const tagText of tags) {
-      distinct.add(tagText);
-      const [tag, type] = splitTag(tagText);
+      let split = parts.get(tagText);
+      if (!split) parts.set(tagText, (split = splitTag(tagText)));
+      const [tag, type] = split;
       if (tag === 'E' || tag === 'S') sawEndOrSingle = true;
-      if (tag === 'I' && conllevalStartOfChunk(prevTag, tag, prevType, type)) sawChunkStartingWithI = true;
+      if (tag === 'I' && !sawChunkStartingWithI && conllevalStartOfChunk(prevTag, tag, prevType, type)) sawChunkStartingWithI = true;
       prevTag = tag;
       prevType = type;
     }
   }
   let nonO = 0;
   let chunkLike = 0;
-  for (const tag of distinct) {
+  for (const tag of parts.keys()) {
     if (tag === 'O') continue;
     nonO++;
     if (isChunkTag(tag)) chunkLike++;
   }
-  if (nonO === 0) return distinct.size > 0 ? 'IOB2' : 'plain';
+  if (nonO === 0) return parts.size > 0 ? 'IOB2' : 'plain';
   if (chunkLike * 2 <= nonO) return 'plain';
   if (sawEndOrSingle) return 'IOBES';
   return sawChunkStartingWithI ? 'IOB1' : 'IOB2';

@@ -113,9 +113,11 @@ function expectSameAsPerl(input: string, options: ConllevalOptions = {}): Conlle
   const sumCorrect = [...result.byType.values()].reduce((n, t) => n + t.correctChunks, 0);
   expect(sumCorrect).toBe(result.correctChunks);
 
-  // -l prints the same numbers as a LaTeX table
-  const latex = perl(input, perlArgs(options, true));
-  expect(formatLatexReport(result)).toBe(latex.stdout);
+  // -l prints the same numbers as a LaTeX table (whole files get this check in score.test.ts)
+  if (input.length < 200_000) {
+    const latex = perl(input, perlArgs(options, true));
+    expect(formatLatexReport(result)).toBe(latex.stdout);
+  }
   return result;
 }
 
@@ -248,8 +250,8 @@ function corruptedText(data: Dataset, seed: number, from: number, to: number, de
   const rng = mulberry32(seed);
   const names = Object.keys(corruptions);
   // each case has its own mix: some corruptions weighted up, some off, and its own rate
-  const weights = names.map((): number => (rng() < 0.25 ? 0 : rng()));
-  if (weights.every((w) => w === 0)) weights[0] = 1;
+  const weights = names.map(() => (rng() < 0.25 ? 0 : rng()));
+  if (!weights.some((w) => w > 0)) weights[0] = 1;
   const rate = pick(rng, [0.02, 0.1, 0.3, 0.6, 1]);
   const draw = (): Corruption => {
     let r = rng() * weights.reduce((a, b) => a + b, 0);

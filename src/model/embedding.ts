@@ -146,7 +146,9 @@ function activate(x: tf.Tensor, a: Activation): tf.Tensor {
 export function embeddingLookup(table: tf.Tensor, ids: tf.Tensor): tf.Tensor {
   const [v, d] = table.shape as [number, number];
   const n = ids.size;
-  const op = tf.customGrad((tab: tf.Tensor, save: tf.GradSaveFunc) => {
+  const op = tf.customGrad((...args: (tf.Tensor | tf.GradSaveFunc)[]) => {
+    const tab = args[0] as tf.Tensor;
+    const save = args[1] as tf.GradSaveFunc;
     const flat = tf.reshape(tf.cast(ids, 'int32'), [n, 1]);
     save([flat]); // kept by the engine for the backward pass (outer tf.tidy scopes would dispose a closure)
     const value = tf.reshape(tf.gather(tab, tf.reshape(flat, [n])), [...ids.shape, d]);
@@ -156,6 +158,31 @@ export function embeddingLookup(table: tf.Tensor, ids: tf.Tensor): tf.Tensor {
     };
   });
   return op(table);
+}
+
+/**
+ * max over axis 1 of x [n,W,F] → [n,F], with the gradient split evenly between tied maxima.
+ * (tf.max's own gradient gives the full gradient to every tied position, which multiplies it by the
+ * number of ties — common here: repeated character trigrams as in "1000000" or "----".)
+ */
+function maxOverAxis1(x: tf.Tensor): tf.Tensor {
+  const op = tf.customGrad((...args: (tf.Tensor | tf.GradSaveFunc)[]) => {
+    const input = args[0] as tf.Tensor;
+    const save = args[1] as tf.GradSaveFunc;
+    const value = tf.max(input, 1);
+    save([input, value]);
+    return {
+      value,
+      gradFunc: (dy: tf.Tensor, saved: tf.Tensor[]) => {
+        const [xs, ys] = saved;
+        const [n, , f] = xs.shape as [number, number, number];
+        const ties = tf.cast(tf.equal(xs, tf.reshape(ys, [n, 1, f])), 'float32'); // [n,W,F]
+        const share = tf.div(tf.reshape(dy, [n, 1, f]), tf.sum(ties, 1, true)); // dy / #ties
+        return tf.mul(ties, share);
+      },
+    };
+  });
+  return op(x);
 }
 
 /**
@@ -185,7 +212,8 @@ export function charCnn(params: EmbeddingParams, charIds: tf.Tensor): tf.Tensor3
     );
     const act = tf.reshape(activate(conv, params.charActivation), [n, w, f]);
     const masked = tf.add(act, tf.mul(tf.sub(cmask, 1), 1e9)); // pad positions → −1e9, never the max
-    const pooled = tf.mul(tf.max(masked, 1), tf.max(cmask, 1)); // [n,F]; words without characters → 0
+    const hasChars = tf.cast(tf.max(tf.reshape(cmask, [n, w]), 1, true), 'bool'); // [n,1]
+    const pooled = tf.where(hasChars, maxOverAxis1(masked), tf.zeros([n, f])); // [n,F]; words without characters → 0
     return tf.reshape(pooled, [b, t, f]) as tf.Tensor3D;
   });
 }

@@ -158,22 +158,23 @@ export function fuse(params: FusionParams, reps: readonly tf.Tensor[]): FusionOu
     }
   });
   if (d !== params.dim) throw new Error(`fusion for task "${params.task}": width ${d}, parameters built for ${params.dim}`);
-  return tf.tidy(() => {
+  // tf.tidy cannot return null, so the scope returns [ē] or [ē, β]
+  const [fused, beta] = tf.tidy((): tf.Tensor3D[] => {
     const n = b * t;
     const flat = reps.map((x) => tf.reshape(x, [n, d]) as tf.Tensor2D);
     switch (params.variant) {
       case 'average': {
         const fused = tf.reshape(tf.div(r === 1 ? flat[0] : tf.addN(flat), r), [b, t, d]) as tf.Tensor3D;
-        return { fused, beta: tf.fill([b, t, r], 1 / r) as tf.Tensor3D };
+        return [fused, tf.fill([b, t, r], 1 / r) as tf.Tensor3D];
       }
       case 'concat':
-        return { fused: (r === 1 ? tf.clone(reps[0]) : tf.concat(reps as tf.Tensor[], 2)) as tf.Tensor3D, beta: null };
+        return [(r === 1 ? tf.clone(reps[0]) : tf.concat(reps as tf.Tensor[], 2)) as tf.Tensor3D];
       case 'attention': {
         const { out, weights } = attendRows(flat[0], flat, params.attention as AttentionWeights);
-        return { fused: tf.reshape(out, [b, t, d]) as tf.Tensor3D, beta: tf.reshape(weights, [b, t, r]) as tf.Tensor3D };
+        return [tf.reshape(out, [b, t, d]) as tf.Tensor3D, tf.reshape(weights, [b, t, r]) as tf.Tensor3D];
       }
       case 'twoStep': {
-        if (r === 1) return { fused: tf.clone(reps[0]) as tf.Tensor3D, beta: tf.ones([b, t, 1]) as tf.Tensor3D };
+        if (r === 1) return [tf.clone(reps[0]) as tf.Tensor3D, tf.ones([b, t, 1]) as tf.Tensor3D];
         const step1 = params.step1 as AttentionWeights[];
         const middles = flat.slice(1).map((s, k) => attendRows(flat[0], [flat[0], s], step1[k]));
         const second = attendRows(
@@ -186,8 +187,9 @@ export function fuse(params: FusionParams, reps: readonly tf.Tensor[]): FusionOu
         const betaH = tf.addN(gammas.map((g, k) => tf.mul(g, w1[k][0])));
         const betaS = gammas.map((g, k) => tf.mul(g, w1[k][1]));
         const beta = tf.reshape(tf.stack([betaH, ...betaS], 1), [b, t, r]) as tf.Tensor3D;
-        return { fused: tf.reshape(second.out, [b, t, d]) as tf.Tensor3D, beta };
+        return [tf.reshape(second.out, [b, t, d]) as tf.Tensor3D, beta];
       }
     }
   });
+  return { fused, beta: beta ?? null };
 }

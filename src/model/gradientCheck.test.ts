@@ -26,9 +26,9 @@ describe('gradientCheck', () => {
   it('rejects a wrong gradient', () => {
     const x = tf.tensor1d([0.5, -0.25, 1.5]);
     // Identity forward, but the gradient is 1.1·dy instead of dy.
-    const wrong = tf.customGrad((t: tf.Tensor, save: tf.GradSaveFunc) => {
-      save([]);
-      return { value: tf.clone(t), gradFunc: (dy: tf.Tensor) => tf.mul(dy, 1.1) };
+    const wrong = tf.customGrad((...args: (tf.Tensor | tf.GradSaveFunc)[]) => {
+      (args[1] as tf.GradSaveFunc)([]);
+      return { value: tf.clone(args[0] as tf.Tensor), gradFunc: (dy: tf.Tensor) => tf.mul(dy, 1.1) };
     });
     const r = checkGradient((t) => tf.sum(tf.square(wrong(t) as tf.Tensor)), x);
     expect(r.ok).toBe(false);

@@ -12,10 +12,10 @@ import * as tf from '@tensorflow/tfjs';
 
 /** Identity forward; gradient multiplied by −scale backward. x: any shape → same shape. */
 export function gradientReversal<T extends tf.Tensor>(x: T, scale: number): T {
-  const op = tf.customGrad((t: tf.Tensor, save: tf.GradSaveFunc) => {
-    save([]);
+  const op = tf.customGrad((...args: (tf.Tensor | tf.GradSaveFunc)[]) => {
+    (args[1] as tf.GradSaveFunc)([]);
     return {
-      value: tf.clone(t),
+      value: tf.clone(args[0] as tf.Tensor),
       gradFunc: (dy: tf.Tensor) => tf.mul(dy, tf.scalar(-scale, dy.dtype)),
     };
   });
@@ -24,9 +24,9 @@ export function gradientReversal<T extends tf.Tensor>(x: T, scale: number): T {
 
 /** Identity forward; zero gradient backward (gradientReversal with scale 0, named for readability). */
 export function stopGradient<T extends tf.Tensor>(x: T): T {
-  const op = tf.customGrad((t: tf.Tensor, save: tf.GradSaveFunc) => {
-    save([]);
-    return { value: tf.clone(t), gradFunc: (dy: tf.Tensor) => tf.zerosLike(dy) };
+  const op = tf.customGrad((...args: (tf.Tensor | tf.GradSaveFunc)[]) => {
+    (args[1] as tf.GradSaveFunc)([]);
+    return { value: tf.clone(args[0] as tf.Tensor), gradFunc: (dy: tf.Tensor) => tf.zerosLike(dy) };
   });
   return op(x) as T;
 }
