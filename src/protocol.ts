@@ -40,3 +40,123 @@ export interface TrainerApi {
   /** Re-detects the current dataset's tasks with the user's column choices. */
   applyOverrides(overrides: ColumnOverride[]): Promise<LoadResult>;
 }
+
+// ---------------------------------------------------------------------------------------------
+// Training: configuration and the events a run emits (the CLI prints them as JSON lines; the
+// worker streams them to the page).
+
+export type {
+  AblationName,
+  AdversarialSchedule,
+  AdversaryPosition,
+  Architecture,
+  Backend,
+  FusionKind,
+  ModelConfig,
+  OrthogonalityMode,
+  PresetName,
+  ReversalReach,
+  RunConfig,
+  TrainConfig,
+} from './model/config.ts';
+
+/** One task's score on an evaluation set: chunk F1 (conlleval) or token accuracy (plain tags). */
+export interface TaskScore {
+  task: string;
+  metric: 'f1' | 'accuracy';
+  /** Percent, as conlleval prints it. */
+  value: number;
+  precision?: number;
+  recall?: number;
+  /** Token accuracy (conlleval's first figure), also given for chunk tasks. */
+  accuracy: number;
+}
+
+/** The parts of the objective L = Σ_t L_t + λ1·L_adv + λ2·L_o (unweighted parts, and the total). */
+export interface LossParts {
+  total: number;
+  /** Per task CRF negative log-likelihood, by task name. */
+  tasks: Record<string, number>;
+  adversarial: number;
+  orthogonality: number;
+}
+
+export interface DiscriminatorAccuracy {
+  /** `NER+POS`: the pair's task names joined by `+`. */
+  pair: string;
+  accuracy: number;
+}
+
+/** Mean attention β of a task over its representations on the dev set. */
+export interface AttentionSummary {
+  task: string;
+  /** `individual`, then `shared:<other task>` for each pair the task is in. */
+  representations: string[];
+  mean: number[];
+}
+
+export interface StepEvent {
+  type: 'step';
+  runId: string;
+  epoch: number;
+  /** Batch within the epoch, 1-based. */
+  batch: number;
+  batches: number;
+  /** Optimiser steps since the run began. */
+  step: number;
+  loss: LossParts;
+  learningRate: number;
+  lambdaAdversarial: number;
+  tokensPerSecond: number;
+  elapsedSeconds: number;
+  etaSeconds: number;
+}
+
+export interface EvaluationReport {
+  scores: TaskScore[];
+  discriminatorAccuracy: DiscriminatorAccuracy[];
+  attention: AttentionSummary[];
+  loss: LossParts;
+}
+
+export interface EpochEvent {
+  type: 'epoch';
+  runId: string;
+  epoch: number;
+  step: number;
+  seconds: number;
+  learningRate: number;
+  lambdaAdversarial: number;
+  /** Mean loss parts over the epoch's training batches. */
+  train: LossParts;
+  dev: EvaluationReport;
+  /** Mean of the dev task scores: what "best" and patience look at. */
+  devScore: number;
+  best: boolean;
+}
+
+export interface DoneEvent {
+  type: 'done';
+  runId: string;
+  reason: 'completed' | 'patience' | 'cancelled' | 'diverged';
+  epochs: number;
+  bestEpoch: number;
+  best: TaskScore[];
+  seconds: number;
+  message?: string;
+}
+
+export type TrainEvent = StepEvent | EpochEvent | DoneEvent;
+
+/** One sentence as the attention inspector shows it. */
+export interface SentenceInspection {
+  words: string[];
+  tasks: {
+    task: string;
+    predicted: string[];
+    gold: string[] | null;
+    representations: string[];
+    /** `[token][representation]`, rows sum to 1; null for fusions without attention. */
+    beta: number[][] | null;
+  }[];
+}

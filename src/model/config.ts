@@ -81,7 +81,7 @@ const paperModel: ModelConfig = {
   architecture: 'mtaa',
   adversary: 'individual',
   fusion: 'attention',
-  embedding: { wordDim: 100, minWordFreq: 1, charDim: 30, charFilters: 50, charWindow: 3, maxWordLength: 20, taskDim: 128 },
+  embedding: { wordDim: 100, minWordFreq: 2, charDim: 30, charFilters: 50, charWindow: 3, maxWordLength: 20, taskDim: 128 },
   individual: { hidden: 256, layers: 2 },
   shared: { hidden: 256, layers: 2 },
   discriminator: { hidden: 256, layers: 2 },

@@ -75,10 +75,10 @@ describe('embeddingLookup', () => {
 
 /** Reference char CNN for one word in plain JS (tanh activation, zero padding, max over real chars). */
 function refWord(p: EmbeddingParams, chars: number[]): number[] {
-  const table = p.char.arraySync() as number[][];
-  const kernel = p.charKernel.arraySync() as number[][][];
-  const bias = p.charBias.arraySync() as number[];
-  const width = p.charWidth;
+  const table = p.char!.arraySync() as number[][];
+  const kernel = p.charKernel!.arraySync() as number[][][];
+  const bias = p.charBias!.arraySync() as number[];
+  const width = p.charWindow;
   const left = Math.floor((width - 1) / 2);
   const dc = table[0].length;
   const emb = (i: number) => (i >= 0 && i < chars.length && chars[i] !== 0 ? table[chars[i]] : new Array<number>(dc).fill(0));
@@ -103,7 +103,7 @@ describe('char CNN', () => {
   it('has shape [B,T,F], matches a reference that pools only over real characters', () => {
     const p = small(5);
     // a strongly positive bias makes pad positions look attractive if they were not masked
-    p.charBias.assign(tf.fill([5], 1.5));
+    p.charBias!.assign(tf.fill([5], 1.5));
     const charIds = tf.tensor3d(charIdsData, [2, 3, 4], 'int32');
     const before = tf.memory().numTensors;
     const out = charCnn(p, charIds);
@@ -119,6 +119,19 @@ describe('char CNN', () => {
     dispose(p);
   });
 
+  it('supports other window widths (even ones pad one more on the right)', () => {
+    for (const charWindow of [1, 4, 5]) {
+      const p = small(11, { charWindow });
+      const charIds = tf.tensor3d(charIdsData, [2, 3, 4], 'int32');
+      const got = charCnn(p, charIds).arraySync() as number[][][];
+      charIdsData.forEach((sent, b) =>
+        sent.forEach((chars, t) => refWord(p, chars).forEach((v, f) => expect(got[b][t][f]).toBeCloseTo(v, 5))),
+      );
+      charIds.dispose();
+      dispose(p);
+    }
+  });
+
   it('is unchanged by the pad row of the char table and by extra padding columns', () => {
     const p = small(6);
     const charIds = tf.tensor3d(charIdsData, [2, 3, 4], 'int32');
@@ -128,7 +141,7 @@ describe('char CNN', () => {
       [0, 3],
     ]);
     const a = charCnn(p, charIds).arraySync();
-    p.char.assign(tf.concat([tf.fill([1, 3], 50), tf.slice(p.char, [1, 0], [5, 3])], 0));
+    p.char!.assign(tf.concat([tf.fill([1, 3], 50), tf.slice(p.char!, [1, 0], [5, 3])], 0));
     const b = charCnn(p, wider).arraySync();
     (a as number[][][]).flat(2).forEach((v, i) => expect((b as number[][][]).flat(2)[i]).toBeCloseTo(v, 6));
     tf.dispose([charIds, wider]);
@@ -149,7 +162,7 @@ describe('embed', () => {
       'embed.pos.dense.kernel',
       'embed.pos.dense.bias',
     ]);
-    expect(p.charKernel.shape).toEqual([3, 3, 5]);
+    expect(p.charKernel!.shape).toEqual([3, 3, 5]);
     const q = small(7);
     expect(Array.from(q.word.dataSync())).toEqual(Array.from(p.word.dataSync()));
     const init = Float32Array.from({ length: 28 }, (_, i) => i / 10);
@@ -177,6 +190,24 @@ describe('embed', () => {
     [p, q, r].forEach(dispose);
   });
 
+  it('charFilters = 0 disables the character encoder', () => {
+    const p = small(12, { charFilters: 0 });
+    expect(Object.keys(p.variables)).toEqual([
+      'embed.word',
+      'embed.ner.dense.kernel',
+      'embed.ner.dense.bias',
+      'embed.pos.dense.kernel',
+      'embed.pos.dense.bias',
+    ]);
+    expect(p.variables['embed.ner.dense.kernel'].shape).toEqual([4, 6]);
+    const wordIds = tf.tensor2d(wordIdsData, [2, 3], 'int32');
+    const out = embed(p, wordIds, null);
+    expect(out.pos.shape).toEqual([2, 3, 6]);
+    tf.dispose([wordIds, ...Object.values(out)]);
+    dispose(p);
+  });
+
+  // the word [5,5,5,5] has tied maxima in the char max-pool (identical windows): the gradient must split them
   it('gradient w.r.t. the char kernel, char table and dense kernel matches finite differences', () => {
     const p = small(8);
     const wordIds = tf.tensor2d(wordIdsData, [2, 3], 'int32');

@@ -20,9 +20,10 @@
  *
  * Parameters (keys of `EmbeddingParams.variables`):
  *   embed.word                [V, dw]       uniform ±√(3/dw), or `wordInit` (e.g. pretrainedVectors.buildWordTable)
- *   embed.char                [C, dc]       uniform ±√(3/dc)
- *   embed.charConv.kernel     [w, dc, F]    Glorot uniform (fan_in = w·dc, fan_out = w·F)
- *   embed.charConv.bias       [F]           zeros
+ *   embed.char                [C, dc]       uniform ±√(3/dc)                 } absent when
+ *   embed.charConv.kernel     [w, dc, F]    Glorot uniform (fan_in = w·dc,   } charFilters = 0
+ *                                           fan_out = w·F)                   }
+ *   embed.charConv.bias       [F]           zeros                            }
  *   embed.<task>.dense.kernel [dw+F, k]     Glorot uniform
  *   embed.<task>.dense.bias   [k]           zeros
  * Lookup tables get a variance-1/d uniform instead of Glorot: Glorot over [V,d] would shrink the rows
@@ -37,10 +38,10 @@ export interface EmbeddingOptions {
   wordDim: number;
   charVocabSize: number;
   charDim: number;
-  /** Number of char-CNN filters F. */
+  /** Number of char-CNN filters F; 0 disables the character encoder (no char variables, x^t from words only). */
   charFilters: number;
-  /** Convolution width over characters (default 3). */
-  charWidth?: number;
+  /** Convolution width over characters (default 3; even widths pad one more on the right). */
+  charWindow?: number;
   /** After the convolution, before max-pooling (default 'tanh'). */
   charActivation?: Activation;
   tasks: readonly string[];
@@ -57,14 +58,15 @@ export interface EmbeddingParams {
   tasks: readonly string[];
   wordDim: number;
   charFilters: number;
-  charWidth: number;
+  charWindow: number;
   outDim: number;
   charActivation: Activation;
   outActivation: Activation;
   word: tf.Variable;
-  char: tf.Variable;
-  charKernel: tf.Variable;
-  charBias: tf.Variable;
+  /** null when charFilters = 0 (likewise charKernel, charBias). */
+  char: tf.Variable | null;
+  charKernel: tf.Variable | null;
+  charBias: tf.Variable | null;
   dense: Record<string, { kernel: tf.Variable; bias: tf.Variable }>;
   /** name → variable, names as documented above. */
   variables: Record<string, tf.Variable>;
@@ -83,12 +85,17 @@ function uniformVar(name: string, shape: number[], limit: number, seed: number):
 
 /** Creates the embedding variables (shared tables and char CNN, one dense layer per task). */
 export function createEmbeddingParams(opts: EmbeddingOptions): EmbeddingParams {
-  const width = opts.charWidth ?? 3;
+  const width = opts.charWindow ?? 3;
   const outDim = opts.outDim ?? 128;
   const { vocabSize: v, wordDim: dw, charVocabSize: c, charDim: dc, charFilters: f, seed } = opts;
-  for (const [k, x] of Object.entries({ vocabSize: v, wordDim: dw, charVocabSize: c, charDim: dc, charFilters: f, charWidth: width, outDim })) {
+  const useChars = f > 0;
+  const sizes = useChars
+    ? { vocabSize: v, wordDim: dw, charVocabSize: c, charDim: dc, charFilters: f, charWindow: width, outDim }
+    : { vocabSize: v, wordDim: dw, outDim };
+  for (const [k, x] of Object.entries(sizes)) {
     if (!Number.isInteger(x) || x < 1) throw new Error(`embedding: ${k} must be a positive integer, got ${x}`);
   }
+  if (!Number.isInteger(f) || f < 0) throw new Error(`embedding: charFilters must be a non-negative integer, got ${f}`);
   const variables: Record<string, tf.Variable> = {};
   let word: tf.Variable;
   if (opts.wordInit) {
@@ -100,15 +107,18 @@ export function createEmbeddingParams(opts: EmbeddingOptions): EmbeddingParams {
   } else {
     word = uniformVar('embed.word', [v, dw], Math.sqrt(3 / dw), seed);
   }
-  const char = uniformVar('embed.char', [c, dc], Math.sqrt(3 / dc), seed);
-  const charKernel = uniformVar('embed.charConv.kernel', [width, dc, f], Math.sqrt(6 / (width * dc + width * f)), seed);
-  const charBias = tf.variable(tf.zeros([f]), true);
-  Object.assign(variables, {
-    'embed.word': word,
-    'embed.char': char,
-    'embed.charConv.kernel': charKernel,
-    'embed.charConv.bias': charBias,
-  });
+  variables['embed.word'] = word;
+  let char: tf.Variable | null = null;
+  let charKernel: tf.Variable | null = null;
+  let charBias: tf.Variable | null = null;
+  if (useChars) {
+    char = uniformVar('embed.char', [c, dc], Math.sqrt(3 / dc), seed);
+    charKernel = uniformVar('embed.charConv.kernel', [width, dc, f], Math.sqrt(6 / (width * dc + width * f)), seed);
+    charBias = tf.variable(tf.zeros([f]), true);
+    variables['embed.char'] = char;
+    variables['embed.charConv.kernel'] = charKernel;
+    variables['embed.charConv.bias'] = charBias;
+  }
   const dense: EmbeddingParams['dense'] = {};
   for (const task of opts.tasks) {
     if (dense[task]) throw new Error(`embedding: duplicate task "${task}"`);
@@ -122,7 +132,7 @@ export function createEmbeddingParams(opts: EmbeddingOptions): EmbeddingParams {
     tasks: [...opts.tasks],
     wordDim: dw,
     charFilters: f,
-    charWidth: width,
+    charWindow: width,
     outDim,
     charActivation: opts.charActivation ?? 'tanh',
     outActivation: opts.outActivation ?? 'linear',
@@ -189,15 +199,17 @@ function maxOverAxis1(x: tf.Tensor): tf.Tensor {
  * Character CNN: charIds [B,T,W] int32 (0 = pad) → [B,T,F] (max over real characters; 0 for empty words).
  */
 export function charCnn(params: EmbeddingParams, charIds: tf.Tensor): tf.Tensor3D {
+  const { char, charKernel, charBias } = params;
+  if (!char || !charKernel || !charBias) throw new Error('charCnn: this embedding has no character encoder (charFilters = 0)');
   const [b, t, w] = charIds.shape as [number, number, number];
   const f = params.charFilters;
-  const width = params.charWidth;
-  const dc = params.char.shape[1] as number;
+  const width = params.charWindow;
+  const dc = char.shape[1] as number;
   return tf.tidy(() => {
     const n = b * t;
     const ids = tf.reshape(charIds, [n, w]);
     const cmask = tf.reshape(tf.cast(tf.greater(ids, 0), 'float32'), [n, w, 1]);
-    const emb = tf.mul(tf.reshape(embeddingLookup(params.char, ids), [n, w, dc]), cmask); // pad chars → 0
+    const emb = tf.mul(tf.reshape(embeddingLookup(char, ids), [n, w, dc]), cmask); // pad chars → 0
     const left = Math.floor((width - 1) / 2);
     const padded = tf.pad(emb, [
       [0, 0],
@@ -207,8 +219,8 @@ export function charCnn(params: EmbeddingParams, charIds: tf.Tensor): tf.Tensor3
     const windows =
       width === 1 ? padded : tf.concat(Array.from({ length: width }, (_, k) => tf.slice(padded, [0, k, 0], [n, w, dc])), 2); // [n,W,width·dc]
     const conv = tf.add(
-      tf.matMul(tf.reshape(windows, [n * w, width * dc]), tf.reshape(params.charKernel, [width * dc, f])),
-      params.charBias,
+      tf.matMul(tf.reshape(windows, [n * w, width * dc]), tf.reshape(charKernel, [width * dc, f])),
+      charBias,
     );
     const act = tf.reshape(activate(conv, params.charActivation), [n, w, f]);
     const masked = tf.add(act, tf.mul(tf.sub(cmask, 1), 1e9)); // pad positions → −1e9, never the max
@@ -224,23 +236,25 @@ export interface EmbedOptions {
 }
 
 /**
- * x^t for every task: wordIds [B,T] int32, charIds [B,T,W] int32 → { task: [B,T,k] } in `params.tasks` order.
+ * x^t for every task: wordIds [B,T] int32, charIds [B,T,W] int32 (ignored, may be null, when
+ * charFilters = 0) → { task: [B,T,k] } in `params.tasks` order.
  */
 export function embed(
   params: EmbeddingParams,
   wordIds: tf.Tensor,
-  charIds: tf.Tensor,
+  charIds: tf.Tensor | null,
   opts: EmbedOptions = {},
 ): Record<string, tf.Tensor3D> {
   const [b, t] = wordIds.shape as [number, number];
-  if (charIds.rank !== 3 || charIds.shape[0] !== b || charIds.shape[1] !== t) {
-    throw new Error(`embed: charIds must be [${b},${t},W], got [${charIds.shape.join(',')}]`);
+  const useChars = params.charFilters > 0;
+  if (useChars && (!charIds || charIds.rank !== 3 || charIds.shape[0] !== b || charIds.shape[1] !== t)) {
+    throw new Error(`embed: charIds must be [${b},${t},W], got ${charIds ? `[${charIds.shape.join(',')}]` : 'null'}`);
   }
   return tf.tidy(() => {
     const n = b * t;
     const words = tf.reshape(embeddingLookup(params.word, wordIds), [n, params.wordDim]);
-    const chars = tf.reshape(charCnn(params, charIds), [n, params.charFilters]);
-    let feats: tf.Tensor = tf.concat([words, chars], 1); // [n, dw+F]
+    let feats: tf.Tensor = words; // [n, dw+F]
+    if (useChars) feats = tf.concat([words, tf.reshape(charCnn(params, charIds as tf.Tensor), [n, params.charFilters])], 1);
     if (opts.dropout && opts.dropout.rate > 0) feats = tf.dropout(feats, opts.dropout.rate, undefined, opts.dropout.seed);
     const tasks = params.tasks;
     const out: Record<string, tf.Tensor3D> = {};
