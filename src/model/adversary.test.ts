@@ -1,4 +1,5 @@
 import * as tf from '@tensorflow/tfjs';
+import '@tensorflow/tfjs-backend-wasm';
 import { beforeAll, describe, expect, it } from 'vitest';
 import {
   adversarialLoss,
@@ -146,5 +147,28 @@ describe('adversary', () => {
     expect(vg(5)).toEqual(vg());
     tf.dispose([m, s0, s1]);
     disposeParams(p);
+  });
+
+  it('gives the same loss, accuracy and gradients on wasm as on cpu', async () => {
+    const run = () => {
+      const p = createAdversaryParams(['a+b'], { inputDim: D, hidden: 4, seed: 6 });
+      const res = tf.tidy(() => {
+        const m = mask();
+        const s0 = tf.randomNormal([B, T, D], 0, 1, 'float32', 15);
+        const s1 = tf.randomNormal([B, T, D], 0, 1, 'float32', 16);
+        const out = adversarialLoss(p, [{ pair: 'a+b', shared: [s0, s1] }], m, 1);
+        const g = tf.grads((x0: tf.Tensor, x1: tf.Tensor) => adversarialLoss(p, [{ pair: 'a+b', shared: [x0, x1] }], m, 1).loss)([s0, s1]);
+        return { loss: out.loss.dataSync()[0], acc: out.perPair['a+b'].accuracy.dataSync()[0], g: Array.from(g[0].dataSync()) };
+      });
+      disposeParams(p);
+      return res;
+    };
+    const cpu = run();
+    await tf.setBackend('wasm');
+    const wasm = run();
+    await tf.setBackend('cpu');
+    expect(wasm.loss).toBeCloseTo(cpu.loss, 5);
+    expect(wasm.acc).toBe(cpu.acc);
+    wasm.g.forEach((v, i) => expect(v).toBeCloseTo(cpu.g[i], 5));
   });
 });

@@ -22,6 +22,7 @@
  * with in_0 = D, out_i = H for i < n−1, out_{n−1} = |α|.
  */
 import * as tf from '@tensorflow/tfjs';
+import { glorotVariable } from './initializers.ts';
 import { gradientReversal } from './gradientReversal.ts';
 
 export interface DenseLayer {
@@ -56,18 +57,6 @@ export interface AdversaryOptions {
   seed: number;
 }
 
-/** Per-variable seed derived from the model seed and the variable's name (FNV-1a). */
-function seedFor(seed: number, name: string): number {
-  let h = (0x811c9dc5 ^ (seed >>> 0)) >>> 0;
-  for (let i = 0; i < name.length; i++) h = Math.imul(h ^ name.charCodeAt(i), 0x01000193) >>> 0;
-  return h;
-}
-
-function glorot(name: string, fanIn: number, fanOut: number, seed: number): tf.Variable {
-  const limit = Math.sqrt(6 / (fanIn + fanOut));
-  return tf.tidy(() => tf.variable(tf.randomUniform([fanIn, fanOut], -limit, limit, 'float32', seedFor(seed, name)), true));
-}
-
 /** Creates one discriminator per pair name. */
 export function createAdversaryParams(pairs: readonly string[], opts: AdversaryOptions): AdversaryParams {
   const hidden = opts.hidden ?? 256;
@@ -83,7 +72,7 @@ export function createAdversaryParams(pairs: readonly string[], opts: AdversaryO
       const fanIn = i === 0 ? opts.inputDim : hidden;
       const fanOut = i === nLayers - 1 ? classes : hidden;
       const prefix = `disc.${pair}.dense${i}`;
-      const kernel = glorot(`${prefix}.kernel`, fanIn, fanOut, opts.seed);
+      const kernel = glorotVariable(`${prefix}.kernel`, fanIn, fanOut, opts.seed);
       const bias = tf.variable(tf.zeros([fanOut]), true);
       variables[`${prefix}.kernel`] = kernel;
       variables[`${prefix}.bias`] = bias;

@@ -267,12 +267,13 @@ export function validateConfig(config: RunConfig, where = 'config'): void {
       throw new ConfigError(`${where}.${path}`, `must be a number in ${minOpen ? '(' : '['}${min}, ${max}]; got ${JSON.stringify(value)}`);
     }
   }
-  // Average, attention and two-step fusion mix the representations e_j, so they must share one width.
-  const { architecture, fusion, individual, shared } = config.model;
-  if (architecture === 'mtaa' && fusion !== 'concat' && individual.hidden !== shared.hidden) {
+  // Fusion mixes (or, for concat, stacks as equals) the individual and shared representations, and
+  // the fusion layer's key/query matrices are shared by them, so they must have one width.
+  const { architecture, individual, shared } = config.model;
+  if (architecture === 'mtaa' && individual.hidden !== shared.hidden) {
     throw new ConfigError(
       `${where}.model.shared.hidden`,
-      `must equal model.individual.hidden (${individual.hidden}) for ${fusion} fusion, which mixes the representations`,
+      `must equal model.individual.hidden (${individual.hidden}): fusion combines the individual and shared representations`,
     );
   }
 }

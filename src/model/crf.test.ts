@@ -168,6 +168,38 @@ describe('crf vs brute-force enumeration', () => {
   });
 });
 
+/** Forward algorithm in float64 (reference for sentences too long to enumerate). */
+function forwardRef(c: Case, s: number): number {
+  const { t, l } = c;
+  const n = c.lengths[s];
+  let alpha = Array.from({ length: l }, (_, j) => c.start[j] + c.emissions[s * t * l + j]);
+  for (let i = 1; i < n; i++) {
+    alpha = Array.from({ length: l }, (_, j) => {
+      const terms = alpha.map((a, k) => a + c.trans[k * l + j]);
+      const m = Math.max(...terms);
+      return m + Math.log(terms.reduce((acc, v) => acc + Math.exp(v - m), 0)) + c.emissions[(s * t + i) * l + j];
+    });
+  }
+  const fin = alpha.map((a, j) => a + c.end[j]);
+  const m = Math.max(...fin);
+  return m + Math.log(fin.reduce((acc, v) => acc + Math.exp(v - m), 0));
+}
+
+describe('crf on longer sentences (chunked time unstack)', () => {
+  it('log Z equals a float64 forward algorithm; gradient matches finite differences', () => {
+    const c = makeCase(4, [23, 9, 1, 17], 51);
+    const e = tf.tensor3d(c.emissions, [c.b, c.t, c.l]);
+    const mask = tf.tensor2d(c.mask, [c.b, c.t]);
+    const tags = tf.tensor2d(c.tags, [c.b, c.t], 'int32');
+    const w = weights(c);
+    const z = crfLogPartition(e, mask, w).dataSync();
+    c.lengths.forEach((_, s) => expect(z[s]).toBeCloseTo(forwardRef(c, s), 3));
+    const [r] = checkGradients((em) => crfNegLogLikelihood(em, tags, mask, w), [e], { maxEntries: 30, seed: 2 });
+    expect(r.ok, r.message).toBe(true);
+    tf.dispose([e, mask, tags, w.transitions, w.start, w.end]);
+  });
+});
+
 describe('crf NLL gradient', () => {
   it('matches central finite differences w.r.t. emissions, transitions, start and end', () => {
     const c = makeCase(3, [3, 2], 31, 1);
@@ -194,10 +226,13 @@ describe('crf NLL gradient', () => {
     const e = tf.randomNormal([2, 4, 5], 0, 1, 'float32', 3);
     const mask = tf.tensor2d([[1, 1, 1, 1], [1, 1, 0, 0]]);
     const tags = tf.tensor2d([[0, 1, 2, 3], [4, 4, 0, 0]], [2, 4], 'int32');
+    const before = tf.memory().numTensors;
     const { value, grads } = tf.variableGrads(() => crfNegLogLikelihood(e, tags, mask, a));
     expect(Object.keys(grads).sort()).toEqual([a.transitions.name, a.start.name, a.end.name].sort());
     expect(value.dataSync()[0]).toBeGreaterThan(0);
-    tf.dispose([value, ...Object.values(grads), e, mask, tags, ...Object.values(a.variables), ...Object.values(b.variables)]);
+    tf.dispose([value, ...Object.values(grads)]);
+    expect(tf.memory().numTensors).toBe(before);
+    tf.dispose([e, mask, tags, ...Object.values(a.variables), ...Object.values(b.variables)]);
   });
 });
 

@@ -14,12 +14,13 @@
  *   crf.<task>.end          [L]     score of ending a sentence with tag j                   (zeros)
  *
  * Speed: the forward recursion runs in "scaled exp space" so each of the T−1 steps is one 2-D matMul
- * [B,L]×[L,L] plus a handful of elementwise ops (9 kernels per step, no [B,L,L] tensors):
+ * [B,L]×[L,L] plus a handful of small elementwise ops (10 kernels per step, no [B,L,L] tensors):
  *   α_t = log( exp(α_{t−1} − m) · exp(trans − max trans) ) + m + max trans + E_t,   m = max_j α_{t−1}[j]
  * Viterbi decoding reads the emissions back once and runs on the CPU in plain JS
  * (B·T·L² ≈ 6.4M multiply-adds for B=64, T=40, L=50; a few milliseconds).
  */
 import * as tf from '@tensorflow/tfjs';
+import { seedFor } from './initializers.ts';
 
 /** The tensors the CRF functions read: plain tensors (tests) or the variables of CrfParams. */
 export interface CrfWeights {
@@ -38,13 +39,6 @@ export interface CrfParams extends CrfWeights {
   end: tf.Variable;
   /** name → variable, names as documented above. */
   variables: Record<string, tf.Variable>;
-}
-
-/** Per-variable seed derived from the model seed and the variable's name (FNV-1a). */
-function seedFor(seed: number, name: string): number {
-  let h = (0x811c9dc5 ^ (seed >>> 0)) >>> 0;
-  for (let i = 0; i < name.length; i++) h = Math.imul(h ^ name.charCodeAt(i), 0x01000193) >>> 0;
-  return h;
 }
 
 /** Creates the CRF variables of one task (seeded Glorot-uniform transitions, zero start/end). */
@@ -74,6 +68,21 @@ function dims(emissions: tf.Tensor): [number, number, number] {
 }
 
 /**
+ * x [T, ...] → T tensors x[i]. Time-major input because unstacking a middle axis is ~10× slower on cpu.
+ * Two levels (split into ~√T chunks, then unstack each) because tfjs-backend-wasm's Slice reads back its
+ * whole input for every slice, which makes a plain unstack O(T·size) (7 ms vs 2.7 ms at T=40, 63 ms vs
+ * 6 ms at T=100 for [T,64,50]); the backward pass (concat of stacks) gains likewise.
+ */
+function unstackTime(x: tf.Tensor): tf.Tensor[] {
+  const t = x.shape[0];
+  if (t <= 8) return tf.unstack(x);
+  const chunk = Math.ceil(Math.sqrt(t));
+  const sizes: number[] = [];
+  for (let i = 0; i < t; i += chunk) sizes.push(Math.min(chunk, t - i));
+  return tf.split(x, sizes, 0).flatMap((c) => tf.unstack(c));
+}
+
+/**
  * log Z per sentence by the forward algorithm.
  * emissions [B,T,L] float, mask [B,T] float prefix mask → [B].
  * Padded steps leave α unchanged, so `end` is added after each sentence's true last token.
@@ -84,14 +93,13 @@ export function crfLogPartition(emissions: tf.Tensor, mask: tf.Tensor, w: CrfWei
   return tf.tidy(() => {
     const maxTrans = tf.max(w.transitions); // scalar
     const expTrans = tf.exp(tf.sub(w.transitions, maxTrans)); // [L,L], entries in (0,1]
-    const shifted = tf.add(emissions, maxTrans); // [B,T,L]: E_t + max trans, folded in once
-    const steps = tf.unstack(shifted, 1); // T × [B,L]
-    const keep = tf.unstack(tf.cast(tf.tile(tf.reshape(mask, [b, t, 1]), [1, 1, l]), 'bool'), 1); // T × [B,L]
-    let alpha: tf.Tensor = tf.add(tf.reshape(w.start, [1, l]), tf.reshape(tf.slice(emissions, [0, 0, 0], [b, 1, l]), [b, l])); // [B,L]
+    const steps = unstackTime(tf.transpose(emissions, [1, 0, 2])); // T × [B,L]
+    const keep = unstackTime(tf.reshape(tf.cast(tf.transpose(mask), 'bool'), [t, b, 1])); // T × [B,1]
+    let alpha: tf.Tensor = tf.add(tf.reshape(w.start, [1, l]), steps[0]); // [B,L]
     for (let i = 1; i < t; i++) {
       const m = tf.max(alpha, 1, true); // [B,1]
       const p = tf.matMul(tf.exp(tf.sub(alpha, m)), expTrans); // [B,L]
-      const next = tf.add(tf.add(tf.log(tf.maximum(p, 1e-30)), m), steps[i]);
+      const next = tf.add(tf.add(tf.log(tf.maximum(p, 1e-30)), tf.add(m, maxTrans)), steps[i]);
       alpha = tf.where(keep[i], next, alpha);
     }
     return tf.logSumExp(tf.add(alpha, tf.reshape(w.end, [1, l])), 1) as tf.Tensor1D;
@@ -106,23 +114,28 @@ export function crfLogPartition(emissions: tf.Tensor, mask: tf.Tensor, w: CrfWei
 export function crfGoldScore(emissions: tf.Tensor, tags: tf.Tensor, mask: tf.Tensor, w: CrfWeights): tf.Tensor1D {
   const [b, t, l] = dims(emissions);
   return tf.tidy(() => {
-    const mask3 = tf.reshape(mask, [b, t, 1]);
-    // oneHot in int32 then cast: tfjs-backend-wasm 4.22 writes int bit patterns for oneHot(…, 'float32')
-    const oh = tf.mul(tf.cast(tf.oneHot(tf.cast(tags, 'int32'), l), 'float32'), mask3); // [B,T,L], zero rows at padding
-    const emit = tf.sum(tf.mul(emissions, oh), [1, 2]); // [B]
-    const first = tf.squeeze(tf.slice(oh, [0, 0, 0], [b, 1, l]), [1]); // [B,L]
+    // Everything is derived from the small [B,T] tags/mask tensors: padded tags become −1, whose one-hot
+    // row is all zeros, so no [B,T,L] tensor is ever sliced or masked by broadcasting (both slow on cpu;
+    // a slice's gradient is a full-size pad). oneHot in int32 then cast: tfjs-backend-wasm 4.22 writes
+    // int bit patterns for oneHot(…, 'float32').
+    const oneHot = (x: tf.Tensor) => tf.cast(tf.oneHot(x, l), 'float32');
+    const real = tf.cast(mask, 'bool');
+    const tagsM = tf.where(real, tf.cast(tags, 'int32'), tf.fill([b, t], -1, 'int32')); // [B,T], −1 at padding
+    const emit = tf.sum(tf.mul(emissions, oneHot(tagsM)), [1, 2]); // [B]
+    const first = oneHot(tf.reshape(tf.slice(tagsM, [0, 0], [b, 1]), [b])); // [B,L] (zeros if empty)
     const startScore = tf.sum(tf.mul(first, tf.reshape(w.start, [1, l])), 1);
-    // last-token indicator: mask_i − mask_{i+1} is 1 exactly at the last real token of a prefix mask
+    // last real tag: the mask_i − mask_{i+1} indicator (1 exactly at the last real token of a prefix mask)
     const nextMask = tf.concat([tf.slice(mask, [0, 1], [b, t - 1]), tf.zeros([b, 1])], 1);
-    const lastOh = tf.sum(tf.mul(oh, tf.reshape(tf.sub(mask, nextMask), [b, t, 1])), 1); // [B,L]
-    const endScore = tf.sum(tf.mul(lastOh, tf.reshape(w.end, [1, l])), 1);
+    const isLast = tf.cast(tf.sub(mask, nextMask), 'bool');
+    const lastTag = tf.max(tf.where(isLast, tagsM, tf.fill([b, t], -1, 'int32')), 1); // [B], −1 if empty
+    const endScore = tf.sum(tf.mul(oneHot(lastTag), tf.reshape(w.end, [1, l])), 1);
     let score = tf.add(tf.add(emit, startScore), endScore);
     if (t > 1) {
-      // Σ_i trans[y_{i−1}, y_i]: (onehot_{i−1} · trans) ⊙ onehot_i, as one 2-D matMul
-      const prev = tf.reshape(tf.slice(oh, [0, 0, 0], [b, t - 1, l]), [b * (t - 1), l]);
-      const next = tf.slice(oh, [0, 1, 0], [b, t - 1, l]); // masked: zero where token i is padding
-      const rowScores = tf.reshape(tf.matMul(prev, w.transitions), [b, t - 1, l]);
-      score = tf.add(score, tf.sum(tf.mul(rowScores, next), [1, 2]));
+      // Σ_i trans[y_{i−1}, y_i] = Σ (onehot_{i−1} · trans) ⊙ onehot_i, with one 2-D matMul;
+      // onehot_i is zero where token i is padding, which removes the pair.
+      const prev = oneHot(tf.reshape(tf.slice(tagsM, [0, 0], [b, t - 1]), [b * (t - 1)])); // [B(T−1),L]
+      const next = oneHot(tf.reshape(tf.slice(tagsM, [0, 1], [b, t - 1]), [b * (t - 1)]));
+      score = tf.add(score, tf.sum(tf.reshape(tf.mul(tf.matMul(prev, w.transitions), next), [b, (t - 1) * l]), 1));
     }
     return score as tf.Tensor1D;
   });

@@ -55,7 +55,9 @@ describe('embeddingLookup', () => {
     const a = ours.dataSync();
     const b = stock.dataSync();
     a.forEach((v, i) => expect(v).toBeCloseTo(b[i], 6));
+    const before = tf.memory().numTensors;
     const fwd = embeddingLookup(table, ids);
+    expect(tf.memory().numTensors).toBe(before + 1);
     expect(fwd.shape).toEqual([2, 3, 3]);
     expect(Array.from(fwd.dataSync())).toEqual(Array.from(tf.gather(table, ids).dataSync()));
     tf.dispose([table, ids, w, ours, stock, fwd]);
@@ -222,6 +224,21 @@ describe('embed', () => {
       expect(r.ok, `${name}: ${r.message}`).toBe(true);
     }
     tf.dispose([wordIds, charIds, w]);
+    dispose(p);
+  });
+
+  it('leaves no tensors behind after a backward pass', () => {
+    const p = small(13);
+    const wordIds = tf.tensor2d(wordIdsData, [2, 3], 'int32');
+    const charIds = tf.tensor3d(charIdsData, [2, 3, 4], 'int32');
+    const before = tf.memory().numTensors;
+    const { value, grads } = tf.variableGrads(() => {
+      const x = embed(p, wordIds, charIds, { dropout: { rate: 0.5, seed: 2 } });
+      return tf.add(tf.sum(x.ner), tf.sum(tf.square(x.pos)));
+    });
+    tf.dispose([value, ...Object.values(grads)]);
+    expect(tf.memory().numTensors).toBe(before);
+    tf.dispose([wordIds, charIds]);
     dispose(p);
   });
 

@@ -30,6 +30,7 @@
  * with the vocabulary size (±0.017 for V = 20k), making word features negligible next to char features.
  */
 import * as tf from '@tensorflow/tfjs';
+import { seedFor } from './initializers.ts';
 
 export type Activation = 'linear' | 'relu' | 'tanh';
 
@@ -70,13 +71,6 @@ export interface EmbeddingParams {
   dense: Record<string, { kernel: tf.Variable; bias: tf.Variable }>;
   /** name → variable, names as documented above. */
   variables: Record<string, tf.Variable>;
-}
-
-/** Per-variable seed derived from the model seed and the variable's name (FNV-1a). */
-function seedFor(seed: number, name: string): number {
-  let h = (0x811c9dc5 ^ (seed >>> 0)) >>> 0;
-  for (let i = 0; i < name.length; i++) h = Math.imul(h ^ name.charCodeAt(i), 0x01000193) >>> 0;
-  return h;
 }
 
 function uniformVar(name: string, shape: number[], limit: number, seed: number): tf.Variable {
@@ -167,7 +161,7 @@ export function embeddingLookup(table: tf.Tensor, ids: tf.Tensor): tf.Tensor {
       gradFunc: (dy: tf.Tensor, saved: tf.Tensor[]) => tf.scatterND(saved[0], tf.reshape(dy, [n, d]), [v, d]),
     };
   });
-  return op(table);
+  return tf.tidy(() => op(table));
 }
 
 /**

@@ -1,4 +1,5 @@
 import * as tf from '@tensorflow/tfjs';
+import '@tensorflow/tfjs-backend-wasm';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { createFusionParams, fuse, fusionOutputDim, type FusionParams, type FusionVariant } from './fusion.ts';
 import { checkGradients, checkVariableGradient } from './gradientCheck.ts';
@@ -136,4 +137,24 @@ describe('fusion', () => {
       tf.dispose([...e, w, ...Object.values(p.variables)]);
     });
   }
+
+  it('gives the same outputs and gradients on wasm as on cpu', async () => {
+    const run = () =>
+      (['attention', 'twoStep'] as const).map((variant) => {
+        const p = params(variant, ['a', 'b'], 8);
+        const res = tf.tidy(() => {
+          const e = reps(3, 60);
+          const { fused, beta } = fuse(p, e);
+          const g = tf.grads((...xs: tf.Tensor[]) => tf.sum(tf.square(fuse(p, xs).fused)))(e);
+          return [...fused.dataSync(), ...beta!.dataSync(), ...g.flatMap((x) => Array.from(x.dataSync()))];
+        });
+        tf.dispose(Object.values(p.variables));
+        return res;
+      });
+    const cpu = run();
+    await tf.setBackend('wasm');
+    const wasm = run();
+    await tf.setBackend('cpu');
+    cpu.forEach((vals, k) => vals.forEach((v, i) => expect(wasm[k][i]).toBeCloseTo(v, 4)));
+  });
 });

@@ -26,6 +26,7 @@
  *   average, concat: none.
  */
 import * as tf from '@tensorflow/tfjs';
+import { glorotVariable } from './initializers.ts';
 
 export type FusionVariant = 'attention' | 'average' | 'concat' | 'twoStep';
 
@@ -70,18 +71,6 @@ export interface FusionOutput {
   beta: tf.Tensor3D | null;
 }
 
-/** Per-variable seed derived from the model seed and the variable's name (FNV-1a). */
-function seedFor(seed: number, name: string): number {
-  let h = (0x811c9dc5 ^ (seed >>> 0)) >>> 0;
-  for (let i = 0; i < name.length; i++) h = Math.imul(h ^ name.charCodeAt(i), 0x01000193) >>> 0;
-  return h;
-}
-
-function glorot(name: string, fanIn: number, fanOut: number, seed: number): tf.Variable {
-  const limit = Math.sqrt(6 / (fanIn + fanOut));
-  return tf.tidy(() => tf.variable(tf.randomUniform([fanIn, fanOut], -limit, limit, 'float32', seedFor(seed, name)), true));
-}
-
 /** Width of ē for a variant: concat gives R·D, the others D. */
 export function fusionOutputDim(variant: FusionVariant, dim: number, numReps: number): number {
   return variant === 'concat' ? dim * numReps : dim;
@@ -92,8 +81,8 @@ export function createFusionParams(task: string, opts: FusionOptions): FusionPar
   const attnDim = opts.attnDim ?? 256;
   const variables: Record<string, tf.Variable> = {};
   const pair = (prefix: string): AttentionWeights => {
-    const wq = glorot(`${prefix}.wq`, opts.dim, attnDim, opts.seed);
-    const wk = glorot(`${prefix}.wk`, opts.dim, attnDim, opts.seed);
+    const wq = glorotVariable(`${prefix}.wq`, opts.dim, attnDim, opts.seed);
+    const wk = glorotVariable(`${prefix}.wk`, opts.dim, attnDim, opts.seed);
     variables[`${prefix}.wq`] = wq;
     variables[`${prefix}.wk`] = wk;
     return { wq, wk };

@@ -25,6 +25,8 @@ describe('gradientReversal', () => {
       tf.sum(tf.mul(tf.square(rev === null ? t : gradientReversal(t, rev)), w));
     const plain = tf.grad(loss(null))(x);
     const before = tf.memory().numTensors;
+    tf.grad(loss(2))(x).dispose();
+    expect(tf.memory().numTensors).toBe(before);
     for (const scale of [1, 5, 0.25, 0]) {
       const g = tf.grad(loss(scale))(x);
       const expected = Array.from(plain.dataSync()).map((v) => -scale * v);

@@ -6,21 +6,27 @@ import {
   biLstm,
   biLstmLayer,
   biLstmVariables,
-  defaultMatMulStrategy,
+  defaultKernelPlan,
   disposeBiLstmWeights,
   disposeSequenceLayout,
   initBiLstm,
   initBiLstmWeights,
-  reverseWithinLengths,
   sequenceLayout,
   type BiLstmWeights,
   type BiLstmWeightsArg,
-  type MatMulStrategy,
+  type KernelPlan,
 } from './lstm.ts';
+import { gatherRows, lastAxisBlocks, permuteRows, unstackAlong } from './kernelPlan.ts';
 import { biLstmLayerReference } from './lstmReference.ts';
-import { streamMatMul } from './streamMatMul.ts';
+import { prepareStreamOperand, streamAffine, streamProduct } from './streamMatMul.ts';
 
-const STRATEGIES: readonly MatMulStrategy[] = ['batched', 'perStream'];
+/** Every way the kernel can be dispatched; the backend default is one of them. */
+const PLANS: readonly KernelPlan[] = [
+  { matMul: 'batched', copies: 'kernel' },
+  { matMul: 'perStream', copies: 'kernel' },
+  { matMul: 'perStream', copies: 'host' },
+];
+const planName = (p: KernelPlan): string => `${p.matMul}/${p.copies}`;
 
 /** Uniform in [-scale, scale): deterministic given the seed. */
 function rand(shape: number[], seed: number, scale = 1): tf.Tensor {
@@ -71,13 +77,13 @@ for (const backend of ['cpu', 'wasm'] as const) {
     const lengths = [6, 1, 3, 0, 4];
     const [S, B, T, IN, H] = [2, lengths.length, 6, 5, 4];
 
-    for (const strategy of STRATEGIES) {
-      it(`forward and gradients equal the reference (${strategy})`, () => {
+    for (const plan of PLANS) {
+      it(`forward and gradients equal the reference (${planName(plan)})`, () => {
         tf.tidy(() => {
           const x = rand([S, B, T, IN], 1) as tf.Tensor4D;
           const w = randomWeights(S, IN, H, 10);
           const proj = rand([S, B, T, 2 * H], 20);
-          const fast: Layer = (xx, ww) => biLstmLayer(xx, ww, lengths, { matMul: strategy });
+          const fast: Layer = (xx, ww) => biLstmLayer(xx, ww, lengths, { plan });
           const ref: Layer = (xx, ww) => biLstmLayerReference(xx, ww, lengths);
           expectClose(fast(x, w), ref(x, w), 1e-5);
           const gFast = gradsOf(fast, x, w, proj);
@@ -96,9 +102,11 @@ for (const backend of ['cpu', 'wasm'] as const) {
         const w = randomWeights(S, IN, H, 11);
         const host = biLstmLayer(x, w, lengths);
         expectClose(biLstmLayer(x, w, tf.tensor1d(lengths, 'int32')), host, 0, 0);
-        const layout = sequenceLayout(tf.tensor1d(lengths, 'float32'), T);
-        expectClose(layout.reverseIndex, sequenceLayout(lengths, T).reverseIndex, 0, 0);
-        expectClose(biLstmLayer(x, w, layout), host, 0, 0);
+        const fromTensor = sequenceLayout(tf.tensor1d(lengths, 'float32'), T);
+        const fromHost = sequenceLayout(lengths, T);
+        for (const key of ['toStreams', 'toTokens', 'toTokensBack', 'mask'] as const) expectClose(fromTensor[key], fromHost[key], 0, 0);
+        fromTensor.toStreamsBack.forEach((idx, d) => expectClose(idx, fromHost.toStreamsBack[d], 0, 0));
+        expectClose(biLstmLayer(x, w, fromTensor), host, 0, 0);
       });
     });
 
@@ -222,29 +230,62 @@ describe('building blocks (cpu)', () => {
     await tf.setBackend('cpu');
   });
 
-  it('picks batched products on GPU backends and per-stream 2-D products on wasm/cpu; both agree', () => {
-    expect(defaultMatMulStrategy('webgpu')).toBe('batched');
-    expect(defaultMatMulStrategy('webgl')).toBe('batched');
-    expect(defaultMatMulStrategy('wasm')).toBe('perStream');
-    expect(defaultMatMulStrategy('cpu')).toBe('perStream');
-    tf.tidy(() => {
-      const a = rand([3, 4, 5], 1) as tf.Tensor3D;
-      const b = rand([3, 5, 6], 2) as tf.Tensor3D;
-      const bT = rand([3, 6, 5], 3) as tf.Tensor3D;
-      const aT = rand([3, 5, 4], 4) as tf.Tensor3D;
-      expectClose(streamMatMul(a, b, { strategy: 'perStream' }), tf.matMul(a, b), 1e-6);
-      expectClose(streamMatMul(a, bT, { strategy: 'perStream', transposeB: true }), tf.matMul(a, bT, false, true), 1e-6);
-      expectClose(streamMatMul(aT, b, { strategy: 'perStream', transposeA: true }), tf.matMul(aT, b, true, false), 1e-6);
-      expectClose(streamMatMul(a, tf.unstack(b) as tf.Tensor2D[], { strategy: 'batched' }), tf.matMul(a, b), 1e-6);
-    });
+  it('picks batched products on GPU backends and per-stream 2-D products with host copies on wasm', () => {
+    expect(defaultKernelPlan('webgpu')).toEqual({ matMul: 'batched', copies: 'kernel' });
+    expect(defaultKernelPlan('webgl')).toEqual({ matMul: 'batched', copies: 'kernel' });
+    expect(defaultKernelPlan('wasm')).toEqual({ matMul: 'perStream', copies: 'host' });
+    expect(defaultKernelPlan('cpu')).toEqual({ matMul: 'perStream', copies: 'kernel' });
   });
 
-  it('reverses each sentence within its own length and leaves padding in place', () => {
+  for (const plan of PLANS) {
+    it(`stream products and copies agree with plain tfjs ops (${planName(plan)})`, () => {
+      tf.tidy(() => {
+        const a = rand([3, 4, 5], 1) as tf.Tensor3D;
+        const b = rand([3, 5, 6], 2) as tf.Tensor3D;
+        const bT = rand([3, 6, 5], 3) as tf.Tensor3D;
+        const aT = rand([3, 5, 4], 4) as tf.Tensor3D;
+        expectClose(streamProduct(a, prepareStreamOperand(b, plan), plan), tf.matMul(a, b), 1e-6);
+        expectClose(streamProduct(a, prepareStreamOperand(bT, plan, true), plan), tf.matMul(a, bT, false, true), 1e-6);
+        expectClose(streamProduct(aT, prepareStreamOperand(b, plan), plan, true), tf.matMul(aT, b, true, false), 1e-6);
+        const bias = rand([3, 6], 8) as tf.Tensor2D;
+        const dy = rand([3, 4, 6], 5);
+        const affine = (p: tf.Tensor, q: tf.Tensor, r: tf.Tensor): tf.Tensor =>
+          tf.sum(tf.mul(streamAffine(p as tf.Tensor3D, q as tf.Tensor3D, r as tf.Tensor2D, plan), dy));
+        const plain = (p: tf.Tensor, q: tf.Tensor, r: tf.Tensor): tf.Tensor => tf.sum(tf.mul(tf.add(tf.matMul(p, q), r.reshape([3, 1, 6])), dy));
+        expectClose(tf.tidy(() => affine(a, b, bias)), plain(a, b, bias), 1e-6);
+        const theirs = tf.grads(plain)([a, b, bias]);
+        tf.grads(affine)([a, b, bias]).forEach((g, k) => expectClose(g, theirs[k], 1e-6));
+
+        const x = rand([2, 3, 4, 8], 6);
+        tf.unstack(x, 2).forEach((piece, k) => expectClose(unstackAlong(x, 2, plan.copies)[k], piece, 0, 0));
+        const blocks = lastAxisBlocks(x, 2, [3, 1], plan.copies);
+        expectClose(blocks[0], tf.slice(x, [0, 0, 0, 6], [2, 3, 4, 2]), 0, 0);
+        expectClose(blocks[1], tf.slice(x, [0, 0, 0, 2], [2, 3, 4, 2]), 0, 0);
+        const rows = rand([2, 4, 3], 7) as tf.Tensor3D;
+        const index = tf.tensor1d([3, 0, 0, 2], 'int32');
+        expectClose(gatherRows(rows, index, plan.copies), tf.gather(rows, index, 1), 0, 0);
+      });
+    });
+  }
+
+  it('lays tokens out as streams (backward reversed within its length) and back again', () => {
     tf.tidy(() => {
+      // B=3 sentences of lengths 3, 1, 0 padded to T=4; one feature holding 10·b + t.
       const layout = sequenceLayout([3, 1, 0], 4);
-      const x = tf.tensor4d([1, 2, 3, 9, 4, 8, 8, 8, 7, 7, 7, 7], [1, 3, 4, 1]);
-      expect(Array.from(reverseWithinLengths(x, layout).dataSync())).toEqual([3, 2, 1, 9, 4, 8, 8, 8, 7, 7, 7, 7]);
+      const tokens = tf.tensor3d([0, 1, 2, 3, 10, 11, 12, 13, 20, 21, 22, 23], [1, 12, 1]);
+      const streams = permuteRows(tokens, layout.toStreams, layout.toStreamsBack, 'kernel');
+      // Stream rows (d, t, b): forward reads token t, backward token r(b, t).
+      expect(Array.from(streams.dataSync())).toEqual([
+        ...[0, 10, 20, 1, 11, 21, 2, 12, 22, 3, 13, 23],
+        ...[2, 10, 20, 1, 11, 21, 0, 12, 22, 3, 13, 23],
+      ]);
+      // Back to tokens as (forward, backward) pairs: both directions see token (b, t) at (b, t).
+      const back = permuteRows(streams.reshape([1, 24, 1]) as tf.Tensor3D, layout.toTokens, [layout.toTokensBack], 'kernel');
+      expect(Array.from(back.dataSync())).toEqual([0, 1, 2, 3, 10, 11, 12, 13, 20, 21, 22, 23].flatMap((v) => [v, v]));
       expect(Array.from(layout.mask.dataSync())).toEqual([1, 1, 1, 0, 1, 0, 0, 0, 0, 0, 0, 0]);
+      // Every token row is read once per direction, so its gradient is 2× the upstream one.
+      const g = tf.grad((v: tf.Tensor) => tf.sum(permuteRows(v as tf.Tensor3D, layout.toStreams, layout.toStreamsBack, 'kernel')))(tokens);
+      expect(Array.from(g.dataSync())).toEqual(new Array(12).fill(2));
       disposeSequenceLayout(layout);
     });
     expect(() => sequenceLayout([5], 4)).toThrow(/length 5/);
@@ -290,7 +331,7 @@ describe('building blocks (cpu)', () => {
     const w = randomWeights(2, 3, 4, 2);
     const step = (layer: Layer) => (): tf.Tensor[] =>
       tf.grads((xx: tf.Tensor, a: tf.Tensor) => tf.sum(layer(xx as tf.Tensor4D, { ...w, wHh: a as tf.Tensor4D })))([x, w.wHh]);
-    const fast = await countKernels(step((xx, ww) => biLstmLayer(xx, ww, lengths, { matMul: 'batched' })));
+    const fast = await countKernels(step((xx, ww) => biLstmLayer(xx, ww, lengths, { plan: { matMul: 'batched', copies: 'kernel' } })));
     const ref = await countKernels(step((xx, ww) => biLstmLayerReference(xx, ww, lengths)));
     expect(fast.total).toBeGreaterThan(0);
     expect(fast.total * 4).toBeLessThan(ref.total);

@@ -1,14 +1,9 @@
 import * as tf from '@tensorflow/tfjs';
+import { permuteRows, resolveKernelPlan, type KernelPlan } from './kernelPlan.ts';
 import { lstmRecurrence } from './lstmRecurrence.ts';
 import { biLstmSizes, concatBiLstmWeights, type BiLstmWeightsArg } from './lstmWeights.ts';
-import {
-  isSequenceLayout,
-  reverseWithinLengths,
-  sequenceLayout,
-  type SequenceLayout,
-  type SequenceLengths,
-} from './sequenceReverse.ts';
-import { defaultMatMulStrategy, streamMatMul, type MatMulStrategy } from './streamMatMul.ts';
+import { isSequenceLayout, sequenceLayout, type SequenceLayout, type SequenceLengths } from './sequenceLayout.ts';
+import { streamAffine } from './streamMatMul.ts';
 
 export {
   biLstmSizes,
@@ -25,25 +20,24 @@ export {
 export {
   disposeSequenceLayout,
   isSequenceLayout,
-  reverseWithinLengths,
   sequenceLayout,
   type SequenceLayout,
   type SequenceLengths,
-} from './sequenceReverse.ts';
-export { defaultMatMulStrategy, type MatMulStrategy } from './streamMatMul.ts';
+} from './sequenceLayout.ts';
+export { defaultKernelPlan, type CopyStrategy, type KernelPlan, type MatMulStrategy } from './kernelPlan.ts';
 
 export interface BiLstmLayerOptions {
-  /** How the per-stream products are dispatched; default: the fastest for the active backend. */
-  readonly matMul?: MatMulStrategy;
+  /** Overrides of `defaultKernelPlan()` (the fastest plan for the active backend); for tests and benchmarks. */
+  readonly plan?: Partial<KernelPlan>;
 }
 
 /**
  * S independent bidirectional LSTM layers over the same `[B, T]` batch, in few large operations:
- * - the input projection of all timesteps, stacks and both directions is one (per-stream) product;
- * - the time loop holds only h·W_hh for all S×2 streams at once, with a hand-written BPTT;
- * - the backward direction reads each sentence reversed within its own length (one gather), so its
- *   padding trails like the forward direction's and the loop needs no mask; its outputs are gathered
- *   back to the original positions.
+ * - one row gather lays the tokens out as 2·S streams `[S, 2, T, B, in]`, the backward direction
+ *   reading each sentence reversed within its own length (so its padding trails, like the forward's);
+ * - the input projection of all timesteps, stacks and directions is one (per-stream) product;
+ * - the time loop holds only h·W_hh for all 2·S streams at once, with a hand-written BPTT;
+ * - one row gather puts the hidden states back in token order as forward ‖ backward.
  *
  * @param x `[S, B, T, in]` (stack s is read by weight stack s)
  * @param weights one set with S stacks, or a list of sets whose stacks add up to S
@@ -64,19 +58,26 @@ export function biLstmLayer(
       throw new Error(`biLstmLayer: x is [${x.shape}] but the weights expect [${stacks}, B, T, ${inputSize}]`);
     }
     const layout = isSequenceLayout(lengths) ? lengths : sequenceLayout(lengths, t);
-    const strategy = opts.matMul ?? defaultMatMulStrategy();
+    if (layout.batch !== b || layout.time !== t) {
+      throw new Error(`biLstmLayer: x is [${x.shape}] but the layout is for B=${layout.batch}, T=${layout.time}`);
+    }
+    const plan = resolveKernelPlan(opts.plan);
     const streams = 2 * s; // stream 2·s + d: stack s, direction d
+    const gates = 4 * units;
 
-    // Reverse the inputs (in features) rather than their projections (4h features): a smaller gather.
-    const xBoth = tf.stack([x, reverseWithinLengths(x, layout)], 1).reshape([streams, b * t, inputSize]) as tf.Tensor3D;
-    const projected = streamMatMul(xBoth, w.wIh.reshape([streams, inputSize, 4 * units]) as tf.Tensor3D, { strategy });
-    const gx = tf.add(projected, w.bias.reshape([streams, 1, 4 * units])).reshape([streams, b, t, 4 * units]) as tf.Tensor4D;
+    const tokens = x.reshape([s, b * t, inputSize]) as tf.Tensor3D;
+    const xStreams = permuteRows(tokens, layout.toStreams, layout.toStreamsBack, plan.copies); // [S, 2·T·B, in]
+    const gx = streamAffine(
+      xStreams.reshape([streams, t * b, inputSize]) as tf.Tensor3D,
+      w.wIh.reshape([streams, inputSize, gates]) as tf.Tensor3D,
+      w.bias.reshape([streams, gates]) as tf.Tensor2D,
+      plan,
+    ).reshape([streams, t, b, gates]) as tf.Tensor4D;
 
-    const hs = lstmRecurrence(gx, w.wHh.reshape([streams, units, 4 * units]) as tf.Tensor3D, strategy);
-    const [forward, backwardReversed] = tf.unstack(hs.reshape([s, 2, b, t, units]), 1) as tf.Tensor4D[];
-    const out = tf.concat([forward, reverseWithinLengths(backwardReversed, layout)], 3);
-    // Padded steps ran on garbage; zero them (this also zeroes their gradient into the loop).
-    return tf.mul(out, layout.mask) as tf.Tensor4D;
+    const hs = lstmRecurrence(gx, w.wHh.reshape([streams, units, gates]) as tf.Tensor3D, plan); // [2S, T, B, h]
+    const rows = permuteRows(hs.reshape([s, 2 * t * b, units]) as tf.Tensor3D, layout.toTokens, [layout.toTokensBack], plan.copies);
+    // Padded steps ran on garbage; zeroing them also zeroes their gradient into the loop.
+    return tf.mul(rows.reshape([s, b, t, 2 * units]), layout.mask) as tf.Tensor4D;
   });
 }
 

@@ -1,28 +1,29 @@
 import * as tf from '@tensorflow/tfjs';
-import { prepareStreamOperand, streamMatMul, type MatMulStrategy } from './streamMatMul.ts';
+import { lastAxisBlocks, unstackAlong, type KernelPlan } from './kernelPlan.ts';
+import { prepareStreamOperand, streamProduct } from './streamMatMul.ts';
 
 /**
  * The sequential core of every LSTM of the model: N independent unidirectional streams (stacks ×
  * directions) advanced together, one step at a time, from a zero state.
  *
  * Gate columns are ordered i, f, g, o (PyTorch's order):
- *   a_t = gx_t + h_{t-1}·W_hh,  i,f,o = σ(a_i, a_f, a_o),  g = tanh(a_g)
+ *   a_t = gx_t + h_{t-1}·W_hh,  i, f, o = σ(a_i, a_f, a_o),  g = tanh(a_g)
  *   c_t = f ⊙ c_{t-1} + i ⊙ g,  h_t = o ⊙ tanh(c_t)
  *
- * The input projection (x·W_ih + b) is NOT done here: the caller does it for all timesteps in one
- * product, and autodiff of that product already yields dW_ih = xᵀ·dgates and dx = dgates·W_ihᵀ as
- * single large matmuls. Here only h·W_hh remains inside the loop, and the backward pass is written by
- * hand (a `tf.customGrad`) so that the per-step work is a handful of ops and dW_hh is one product over
- * all timesteps after the loop.
+ * The input projection (x·W_ih + b) is not done here: the caller does it for all timesteps at once,
+ * and its gradient (dW_ih = xᵀ·dgates, dx = dgates·W_ihᵀ) is then one large product too. Only
+ * h·W_hh stays inside the loop, for all N streams at once. The backward pass is written by hand
+ * (`tf.customGrad`): the per-step work is a handful of elementwise ops plus dgates_t·W_hhᵀ, and
+ * dW_hh = Σ_t h_{t-1}ᵀ·dgates_t is a single product over the stacked (time × batch) rows after the loop.
  *
- * Padding needs no masking here: the caller arranges every stream so that its padding comes after its
- * real tokens, so padded steps never feed a real one, and their output gradient is zero.
+ * Padding needs no masking here: the caller orders every stream so that its padding comes after its
+ * real tokens; padded steps then never feed a real one, and their output gradient is zero.
  *
- * @param gx `[N, B, T, 4h]` input projections (bias included) of each stream
+ * @param gx `[N, T, B, 4h]` input projections (bias included) of each stream
  * @param wHh `[N, h, 4h]` recurrent weights of each stream
- * @returns `[N, B, T, h]` hidden states
+ * @returns `[N, T, B, h]` hidden states
  */
-export function lstmRecurrence(gx: tf.Tensor4D, wHh: tf.Tensor3D, strategy: MatMulStrategy): tf.Tensor4D {
+export function lstmRecurrence(gx: tf.Tensor4D, wHh: tf.Tensor3D, plan: KernelPlan): tf.Tensor4D {
   const [n, , , gates] = gx.shape;
   const units = gates / 4;
   if (!Number.isInteger(units) || wHh.shape[0] !== n || wHh.shape[1] !== units || wHh.shape[2] !== gates) {
@@ -33,106 +34,75 @@ export function lstmRecurrence(gx: tf.Tensor4D, wHh: tf.Tensor3D, strategy: MatM
     if (!(gxIn instanceof tf.Tensor) || !(wIn instanceof tf.Tensor) || typeof save !== 'function') {
       throw new Error('lstmRecurrence: bad customGrad call');
     }
-    const fwd = forward(gxIn as tf.Tensor4D, wIn as tf.Tensor3D, strategy);
-    // Tensors are saved, not captured: the forward scope disposes everything it does not save.
-    save([wIn, fwd.hs, fwd.sigmoids, fwd.candidates, fwd.cells, fwd.cellTanhs]);
+    const { hs, saved } = forward(gxIn as tf.Tensor4D, wIn as tf.Tensor3D, plan);
+    // Saved, not captured: the forward scope disposes everything it does not return or save.
+    save([wIn, ...saved]);
     return {
-      value: fwd.hs,
-      gradFunc: (dy: tf.Tensor, saved: tf.Tensor[]) => backward(dy as tf.Tensor4D, saved, strategy),
+      value: hs,
+      gradFunc: (dy: tf.Tensor, kept: tf.Tensor[]) => backward(dy as tf.Tensor4D, kept, plan),
     };
   });
   return run(gx, wHh) as tf.Tensor4D;
 }
 
-interface ForwardResult {
-  /** `[N, B, T, h]` */
-  readonly hs: tf.Tensor4D;
-  /** `[N, B, T, 4h]`: σ of every gate column; the g block is unused (computing σ on all 4h is one op). */
-  readonly sigmoids: tf.Tensor4D;
-  /** `[N, B, T, h]`: g = tanh(a_g) */
-  readonly candidates: tf.Tensor4D;
-  /** `[N, B, T, h]`: c_t */
-  readonly cells: tf.Tensor4D;
-  /** `[N, B, T, h]`: tanh(c_t) */
-  readonly cellTanhs: tf.Tensor4D;
-}
+/** What the backward pass needs, each `[N, T, B, h]`, in this order. */
+const SAVED = ['i', 'f', 'g', 'o', 'cellTanh', 'cellPrev', 'hPrev'] as const;
 
-function forward(gx: tf.Tensor4D, wHh: tf.Tensor3D, strategy: MatMulStrategy): ForwardResult {
-  const [n, b, , gates] = gx.shape;
+function forward(gx: tf.Tensor4D, wHh: tf.Tensor3D, plan: KernelPlan): { hs: tf.Tensor4D; saved: tf.Tensor4D[] } {
+  const [n, , b, gates] = gx.shape;
   const units = gates / 4;
-  const inputs = tf.unstack(gx, 2) as tf.Tensor3D[]; // T × [N, B, 4h], one Unpack
-  const w = prepareStreamOperand(wHh, strategy);
-  const sigmoids: tf.Tensor3D[] = [];
-  const candidates: tf.Tensor3D[] = [];
-  const cells: tf.Tensor3D[] = [];
-  const cellTanhs: tf.Tensor3D[] = [];
+  const inputs = unstackAlong(gx, 1, plan.copies) as tf.Tensor3D[]; // T × [N, B, 4h]
+  const w = prepareStreamOperand(wHh, plan);
+  const zero = tf.zeros([n, b, units]) as tf.Tensor3D;
+  const perStep: Record<(typeof SAVED)[number], tf.Tensor3D[]> = { i: [], f: [], g: [], o: [], cellTanh: [], cellPrev: [], hPrev: [] };
   const hs: tf.Tensor3D[] = [];
   let h: tf.Tensor3D | null = null;
   let c: tf.Tensor3D | null = null;
   for (const x of inputs) {
-    // The state starts at zero, so step 0 has no recurrent product and no forget term.
-    const a: tf.Tensor3D = h === null ? x : tf.add(x, streamMatMul(h, w, { strategy }));
-    const s = tf.sigmoid(a);
-    const [i, f, , o] = tf.split(s, 4, 2) as tf.Tensor3D[];
-    const g = tf.tanh(tf.slice(a, [0, 0, 2 * units], [n, b, units]));
+    // The state starts at zero: step 0 has no recurrent product and no forget term.
+    const a: tf.Tensor3D = h === null ? x : tf.add(x, streamProduct(h, w, plan));
+    const [i, f, o] = lastAxisBlocks(tf.sigmoid(a), units, [0, 1, 3], plan.copies) as tf.Tensor3D[];
+    const g = tf.tanh(lastAxisBlocks(a, units, [2], plan.copies)[0]) as tf.Tensor3D;
     const ig: tf.Tensor3D = tf.mul(i, g);
     const cNew: tf.Tensor3D = c === null ? ig : tf.add(tf.mul(f, c), ig);
-    const tc: tf.Tensor3D = tf.tanh(cNew);
-    const hNew: tf.Tensor3D = tf.mul(o, tc);
-    sigmoids.push(s);
-    candidates.push(g);
-    cells.push(cNew);
-    cellTanhs.push(tc);
+    const cellTanh: tf.Tensor3D = tf.tanh(cNew);
+    const hNew: tf.Tensor3D = tf.mul(o, cellTanh);
+    const step = { i, f, g, o, cellTanh, cellPrev: c ?? zero, hPrev: h ?? zero };
+    for (const key of SAVED) perStep[key].push(step[key]);
     hs.push(hNew);
     c = cNew;
     h = hNew;
   }
-  const alongTime = (ts: tf.Tensor3D[]): tf.Tensor4D => tf.stack(ts, 2) as tf.Tensor4D;
-  return {
-    hs: alongTime(hs),
-    sigmoids: alongTime(sigmoids),
-    candidates: alongTime(candidates),
-    cells: alongTime(cells),
-    cellTanhs: alongTime(cellTanhs),
-  };
-}
-
-/** `[N, B, T, F]` → the same shifted one step later in time, zeros at t = 0 (the initial state). */
-function previousInTime(x: tf.Tensor4D): tf.Tensor4D {
-  const [n, b, t, f] = x.shape;
-  const zero = tf.zeros([n, b, 1, f]);
-  if (t === 1) return zero as tf.Tensor4D;
-  return tf.concat([zero, tf.slice(x, [0, 0, 0, 0], [n, b, t - 1, f])], 2) as tf.Tensor4D;
+  const alongTime = (ts: tf.Tensor3D[]): tf.Tensor4D => tf.stack(ts, 1) as tf.Tensor4D;
+  return { hs: alongTime(hs), saved: SAVED.map((key) => alongTime(perStep[key])) };
 }
 
 /**
- * Backpropagation through time. Everything that does not depend on the recurrence (the local
- * derivatives of the gates, dc/dh) is computed once over all timesteps; the loop only carries
- * dh and dc backwards: per step ~8 elementwise ops plus dgates_t·W_hhᵀ.
+ * Backpropagation through time. The local derivatives of the gates (everything that does not depend
+ * on the recurrence) are computed once over all timesteps; the loop only carries dh and dc backwards.
  *
- * @returns `[dgx [N, B, T, 4h], dW_hh [N, h, 4h]]`
+ * @returns `[dgx [N, T, B, 4h], dW_hh [N, h, 4h]]`
  */
-function backward(dy: tf.Tensor4D, saved: tf.Tensor[], strategy: MatMulStrategy): tf.Tensor[] {
+function backward(dy: tf.Tensor4D, kept: tf.Tensor[], plan: KernelPlan): tf.Tensor[] {
   return tf.tidy(() => {
-    const [wHh, hs, sigmoids, g, c, tc] = saved as [tf.Tensor3D, ...tf.Tensor4D[]];
-    const [n, b, t, units] = hs.shape;
-    const [i, f, , o] = tf.split(sigmoids, 4, 3) as tf.Tensor4D[];
+    const [wHh, i, f, g, o, cellTanh, cellPrev, hPrev] = kept as [tf.Tensor3D, ...tf.Tensor4D[]];
+    const [n, t, b, units] = i.shape;
     const oneMinus = (x: tf.Tensor): tf.Tensor => tf.sub(1, x);
-    // h = o·tanh(c): dc += dh · o·(1 − tanh²c);  da_o = dh · tanh(c)·o·(1 − o)
-    const dcFromDh = tf.mul(o, oneMinus(tf.square(tc)));
-    const dAo = tf.mul(tc, tf.mul(o, oneMinus(o)));
-    // c = f·c₋₁ + i·g: da_i = dc · g·i(1 − i);  da_f = dc · c₋₁·f(1 − f);  da_g = dc · i·(1 − g²)
+    // h = o·tanh(c):   dc += dh·o·(1 − tanh²c);   da_o = dh·tanh(c)·o(1 − o)
+    const dcPerDh = tf.mul(o, oneMinus(tf.square(cellTanh)));
+    const dAo = tf.mul(cellTanh, tf.mul(o, oneMinus(o)));
+    // c = f·c₋₁ + i·g: da_i = dc·g·i(1 − i);   da_f = dc·c₋₁·f(1 − f);   da_g = dc·i·(1 − g²)
     const dAi = tf.mul(g, tf.mul(i, oneMinus(i)));
-    const dAf = tf.mul(previousInTime(c), tf.mul(f, oneMinus(f)));
+    const dAf = tf.mul(cellPrev, tf.mul(f, oneMinus(f)));
     const dAg = tf.mul(i, oneMinus(tf.square(g)));
-    // [N, B, T, 4, h]: multiplying [dc, dc, dc, dh] by it gives the gate gradients in i, f, g, o order.
-    const gateFactors = tf.unstack(tf.stack([dAi, dAf, dAg, dAo], 3), 2) as tf.Tensor4D[];
-    const dcFactors = tf.unstack(dcFromDh, 2) as tf.Tensor3D[];
-    const forgets = tf.unstack(f, 2) as tf.Tensor3D[];
-    const dys = tf.unstack(dy, 2) as tf.Tensor3D[];
-    const wT = prepareStreamOperand(wHh, strategy);
+    // [N, T, B, 4, h]: times [dc, dc, dc, dh] it gives the gate gradients in i, f, g, o order.
+    const gateFactors = unstackAlong(tf.stack([dAi, dAf, dAg, dAo], 3), 1, plan.copies) as tf.Tensor4D[];
+    const dcFactors = unstackAlong(dcPerDh, 1, plan.copies) as tf.Tensor3D[];
+    const forgets = unstackAlong(f, 1, plan.copies) as tf.Tensor3D[];
+    const dys = unstackAlong(dy, 1, plan.copies) as tf.Tensor3D[];
+    const wT = prepareStreamOperand(wHh, plan, true);
 
-    const dGates: tf.Tensor3D[] = new Array<tf.Tensor3D>(t);
+    const dGates = new Array<tf.Tensor3D>(t);
     let dhRecurrent: tf.Tensor3D | null = null;
     let dcNext: tf.Tensor3D | null = null;
     for (let step = t - 1; step >= 0; step--) {
@@ -142,12 +112,16 @@ function backward(dy: tf.Tensor4D, saved: tf.Tensor[], strategy: MatMulStrategy)
       const dA = tf.mul(tf.stack([dc, dc, dc, dh], 2), gateFactors[step]).reshape([n, b, 4 * units]) as tf.Tensor3D;
       dGates[step] = dA;
       dcNext = dc;
-      if (step > 0) dhRecurrent = streamMatMul(dA, wT, { strategy, transposeB: true });
+      if (step > 0) dhRecurrent = streamProduct(dA, wT, plan);
     }
-    const dGx = tf.stack(dGates, 2) as tf.Tensor4D; // [N, B, T, 4h]
-    // dW_hh = Σ_t h_{t-1}ᵀ·dgates_t as one product over the stacked (batch × time) rows.
-    const hPrev = previousInTime(hs).reshape([n, b * t, units]) as tf.Tensor3D;
-    const dW = streamMatMul(hPrev, dGx.reshape([n, b * t, 4 * units]) as tf.Tensor3D, { strategy, transposeA: true });
+    const dGx = tf.stack(dGates, 1) as tf.Tensor4D; // [N, T, B, 4h]
+    // dW_hh = Σ_t h_{t-1}ᵀ·dgates_t: one product over the stacked (time × batch) rows.
+    const dW = streamProduct(
+      hPrev.reshape([n, t * b, units]) as tf.Tensor3D,
+      prepareStreamOperand(dGx.reshape([n, t * b, 4 * units]) as tf.Tensor3D, plan),
+      plan,
+      true,
+    );
     return [dGx, dW];
   });
 }

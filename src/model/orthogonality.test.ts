@@ -1,4 +1,5 @@
 import * as tf from '@tensorflow/tfjs';
+import '@tensorflow/tfjs-backend-wasm';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { checkGradients } from './gradientCheck.ts';
 import { orthogonalityLoss, orthogonalityPerSentence, type OrthogonalityMode } from './orthogonality.ts';
@@ -109,4 +110,24 @@ describe('orthogonality', () => {
       tf.dispose([mask, ...inputs]);
     });
   }
+
+  it('gives the same values and gradients on wasm as on cpu', async () => {
+    const run = () =>
+      (['raw', 'perToken', 'normalized'] as const).map((mode) =>
+        tf.tidy(() => {
+          const tasks = makeInputs(4);
+          const mask = tf.tensor2d(maskData);
+          const inputs = [tasks[0].individual, ...tasks[0].shared];
+          const g = tf.grads((i0: tf.Tensor, s0: tf.Tensor, s1: tf.Tensor) =>
+            orthogonalityLoss([{ individual: i0, shared: [s0, s1] }, tasks[1]], mask, { mode }),
+          )(inputs);
+          return [orthogonalityLoss(tasks, mask, { mode }).dataSync()[0], ...g.flatMap((x) => Array.from(x.dataSync()))];
+        }),
+      );
+    const cpu = run();
+    await tf.setBackend('wasm');
+    const wasm = run();
+    await tf.setBackend('cpu');
+    cpu.forEach((vals, k) => vals.forEach((v, i) => expect(wasm[k][i]).toBeCloseTo(v, 2)));
+  });
 });

@@ -1,63 +1,77 @@
 import * as tf from '@tensorflow/tfjs';
+import { unstackAlong, type KernelPlan } from './kernelPlan.ts';
 
 /**
- * How N independent matrix products ("streams": stacks × directions of a BiLSTM) are dispatched.
- *
- * - `batched`: one BatchMatMul over `[N, M, K]·[N, K, P]`. On WebGPU/WebGL that is a single dispatch,
- *   and dispatches, not FLOPs, are what a recurrent loop pays for on a GPU.
- * - `perStream`: N separate 2-D matmuls (plus one unstack and one stack). Measured on the WASM
- *   backend, the batched kernel is ~12× slower than the same work split into 2-D matmuls
- *   (N=6, [64×256]·[256×1024]: 96 ms batched vs 8 ms as six 2-D products); the CPU backend behaves
- *   the same way.
+ * A right-hand operand `[N, K, P]` prepared once for repeated products inside a loop: whole for the
+ * batched strategy, pre-transposed and pre-split per stream for the per-stream one (so each step pays
+ * N plain 2-D matmuls and nothing else for the weight).
  */
-export type MatMulStrategy = 'batched' | 'perStream';
+export type StreamOperand =
+  | { readonly kind: 'whole'; readonly value: tf.Tensor3D; readonly transposed: boolean }
+  | { readonly kind: 'parts'; readonly parts: readonly tf.Tensor2D[] };
 
-/** The strategy that is fastest on `backend` (default: the active tfjs backend). */
-export function defaultMatMulStrategy(backend: string = tf.getBackend()): MatMulStrategy {
-  return backend === 'wasm' || backend === 'cpu' ? 'perStream' : 'batched';
+/** Prepares `b` (`[N, K, P]`, or `[N, P, K]` to be used transposed) for `streamProduct`. */
+export function prepareStreamOperand(b: tf.Tensor3D, plan: KernelPlan, transpose = false): StreamOperand {
+  if (plan.matMul === 'batched') return { kind: 'whole', value: b, transposed: transpose };
+  const upright = transpose ? tf.transpose(b, [0, 2, 1]) : b;
+  return { kind: 'parts', parts: unstackAlong(upright, 0, plan.copies) as tf.Tensor2D[] };
 }
 
 /**
- * A right-hand operand `[N, K, P]` in the form the strategy consumes. Inside a time loop the same
- * weight is multiplied at every step; splitting it once up front keeps the per-step work at N
- * matmuls instead of N matmuls plus an unstack of the weight.
- */
-export type StreamOperand = tf.Tensor3D | readonly tf.Tensor2D[];
-
-/** Prepares a constant right-hand operand `[N, K, P]` for repeated `streamMatMul` calls. */
-export function prepareStreamOperand(b: tf.Tensor3D, strategy: MatMulStrategy): StreamOperand {
-  return strategy === 'batched' ? b : unstack3D(b);
-}
-
-export interface StreamMatMulOptions {
-  readonly strategy: MatMulStrategy;
-  readonly transposeA?: boolean;
-  readonly transposeB?: boolean;
-}
-
-/**
- * Per-stream product `out[n] = op(a[n]) · op(b[n])`, dispatched by `strategy`.
+ * Per-stream product `out[n] = op(a[n])·b[n]`, NOT differentiable in every plan: for use inside
+ * `tf.customGrad` functions (the recurrence). `transposeA` is folded into the batched kernel, or done
+ * as one explicit transpose for the per-stream one.
  *
- * @param a `[N, M, K]` (or `[N, K, M]` with `transposeA`)
- * @param b `[N, K, P]` (or `[N, P, K]` with `transposeB`), or its `prepareStreamOperand` form
+ * @param a `[N, M, K]` (`[N, K, M]` with `transposeA`)
  * @returns `[N, M, P]`
  */
-export function streamMatMul(a: tf.Tensor3D, b: StreamOperand, opts: StreamMatMulOptions): tf.Tensor3D {
-  const transposeA = opts.transposeA ?? false;
-  const transposeB = opts.transposeB ?? false;
-  if (opts.strategy === 'batched') {
-    const whole = b instanceof tf.Tensor ? b : (tf.stack([...b]) as tf.Tensor3D);
-    return tf.matMul(a, whole, transposeA, transposeB);
-  }
-  const bParts = b instanceof tf.Tensor ? unstack3D(b) : b;
-  const aParts = unstack3D(a);
-  if (aParts.length !== bParts.length) {
-    throw new Error(`streamMatMul: ${aParts.length} left streams vs ${bParts.length} right streams`);
-  }
-  const products = aParts.map((ai, n) => tf.matMul(ai, bParts[n], transposeA, transposeB));
-  return tf.stack(products) as tf.Tensor3D;
+export function streamProduct(a: tf.Tensor3D, b: StreamOperand, plan: KernelPlan, transposeA = false): tf.Tensor3D {
+  if (b.kind === 'whole') return tf.matMul(a, b.value, transposeA, b.transposed);
+  const upright = transposeA ? tf.transpose(a, [0, 2, 1]) : a;
+  const aParts = unstackAlong(upright, 0, plan.copies) as tf.Tensor2D[];
+  if (aParts.length !== b.parts.length) throw new Error(`streamProduct: ${aParts.length} vs ${b.parts.length} streams`);
+  return tf.stack(aParts.map((ai, n) => tf.matMul(ai, b.parts[n]))) as tf.Tensor3D;
 }
 
-function unstack3D(t: tf.Tensor3D): tf.Tensor2D[] {
-  return tf.unstack(t) as tf.Tensor2D[];
+/**
+ * Differentiable per-stream affine map `a[n]·b[n] + bias[n]`. Batched: `tf.matMul` + add, and their
+ * autodiff. Per stream: fused 2-D products (the bias rides in the matmul) and a custom gradient with
+ * explicit transposes (`da = dy·bᵀ`, `db = aᵀ·dy`, `dbias = 1ᵀ·dy`), because the transposed-operand
+ * products autodiff would use are ~13× slower on WASM, and so is its broadcast add / axis-1 sum.
+ *
+ * @param a `[N, M, K]`
+ * @param b `[N, K, P]`
+ * @param bias `[N, P]`
+ * @returns `[N, M, P]`
+ */
+export function streamAffine(a: tf.Tensor3D, b: tf.Tensor3D, bias: tf.Tensor2D, plan: KernelPlan): tf.Tensor3D {
+  const [n, m] = a.shape;
+  const p = b.shape[2];
+  if (plan.matMul === 'batched') return tf.add(tf.matMul(a, b), bias.reshape([n, 1, p]));
+  const op = tf.customGrad((...args: Array<tf.Tensor | tf.GradSaveFunc>) => {
+    const [aIn, bIn, biasIn, save] = args;
+    if (!(aIn instanceof tf.Tensor) || !(bIn instanceof tf.Tensor) || !(biasIn instanceof tf.Tensor) || typeof save !== 'function') {
+      throw new Error('streamAffine: bad customGrad call');
+    }
+    save([aIn, bIn]);
+    const aParts = unstackAlong(aIn, 0, plan.copies) as tf.Tensor2D[];
+    const bParts = unstackAlong(bIn, 0, plan.copies) as tf.Tensor2D[];
+    // WASM's fused matmul checks the rank of the bias's storage, which for a sliced row is still 2;
+    // a clone gets storage of its own, rank 1. (Host copies are fresh tensors already.)
+    const biasParts = unstackAlong(biasIn, 0, plan.copies).map((t) => (plan.copies === 'kernel' ? tf.clone(t) : t)) as tf.Tensor1D[];
+    return {
+      value: tf.stack(aParts.map((ai, k) => tf.fused.matMul({ a: ai, b: bParts[k], bias: biasParts[k] }))) as tf.Tensor3D,
+      gradFunc: (dy: tf.Tensor, saved: tf.Tensor[]) =>
+        tf.tidy(() => {
+          const [aS, bS] = saved as tf.Tensor3D[];
+          const dyParts = prepareStreamOperand(dy as tf.Tensor3D, plan);
+          return [
+            streamProduct(dy as tf.Tensor3D, prepareStreamOperand(bS, plan, true), plan),
+            streamProduct(aS, dyParts, plan, true),
+            streamProduct(tf.ones([n, 1, m]) as tf.Tensor3D, dyParts, plan).reshape([n, p]),
+          ];
+        }),
+    };
+  });
+  return op(a, b, bias) as tf.Tensor3D;
 }

@@ -1,0 +1,43 @@
+import * as tf from '@tensorflow/tfjs';
+import { glorotVariable } from './initializers.ts';
+
+/** A task's linear emission layer: ē^t `[B, T, D]` → scores `[B, T, L]` for its CRF. */
+export interface EmissionParams {
+  kernel: tf.Variable;
+  bias: tf.Variable;
+  variables: Record<string, tf.Variable>;
+}
+
+export function createEmissionParams(task: string, inputDim: number, numTags: number, seed: number): EmissionParams {
+  const kernel = glorotVariable(`emit.${task}.kernel`, inputDim, numTags, seed);
+  const bias = tf.variable(tf.zeros([numTags]), true);
+  return { kernel, bias, variables: { [`emit.${task}.kernel`]: kernel, [`emit.${task}.bias`]: bias } };
+}
+
+/** @param x `[B, T, D]` @returns `[B, T, L]` */
+export function emissions(params: EmissionParams, x: tf.Tensor3D): tf.Tensor3D {
+  return tf.tidy(() => {
+    const [b, t, d] = x.shape;
+    const flat = tf.add(tf.matMul(tf.reshape(x, [b * t, d]), params.kernel), params.bias);
+    return tf.reshape(flat, [b, t, params.kernel.shape[1] as number]) as tf.Tensor3D;
+  });
+}
+
+/**
+ * Token-level softmax cross-entropy, averaged over labelled sentences like the CRF loss (sum over a
+ * sentence's tokens, mean over sentences), so the iterative tagger's intermediate losses weigh like
+ * its final CRF loss.
+ *
+ * @param logits `[B, T, L]` @param tags `[B, T]` int32 @param mask `[B, T]` 1 at labelled tokens
+ */
+export function maskedSoftmaxCrossEntropy(logits: tf.Tensor3D, tags: tf.Tensor2D, mask: tf.Tensor2D): tf.Scalar {
+  return tf.tidy(() => {
+    const numTags = logits.shape[2];
+    const logProbs = tf.logSoftmax(logits);
+    const gold = tf.cast(tf.oneHot(tags, numTags), 'float32');
+    const perToken = tf.neg(tf.sum(tf.mul(logProbs, gold), 2));
+    const perSentence = tf.sum(tf.mul(perToken, mask), 1);
+    const sentences = tf.sum(tf.cast(tf.greater(tf.sum(mask, 1), 0), 'float32'));
+    return tf.div(tf.sum(perSentence), tf.maximum(sentences, 1)) as tf.Scalar;
+  });
+}

@@ -1,0 +1,132 @@
+/**
+ * Runs a tagger over labelled sentences: Viterbi predictions, conlleval / accuracy scores per task,
+ * loss parts, discriminator accuracy per pair and the mean attention β per task.
+ */
+import * as tf from '@tensorflow/tfjs';
+import { encodeBatch, planBatches, type Batch } from '../data/index.ts';
+import type { Sentence } from '../data/types.ts';
+import type { OrthogonalityMode } from '../model/config.ts';
+import { disposeBatchTensors, toBatchTensors, type BatchTensors } from '../model/batchTensors.ts';
+import { crfViterbiSync } from '../model/crf.ts';
+import { forward, representationNames } from '../model/tagger.ts';
+import type { EvaluationReport, LossParts } from '../protocol.ts';
+import { scoreTask } from './taskScoring.ts';
+import type { TaggerModel } from './taggerModel.ts';
+
+export interface Evaluation {
+  report: EvaluationReport;
+  /** `[task][sentence]` predicted tags (strings), in the input's sentence order. */
+  predictions: string[][][];
+}
+
+export interface EvaluateOptions {
+  batchSize?: number;
+  orthogonalityMode?: OrthogonalityMode;
+}
+
+/** Batches for decoding: sorted by length (least padding), no shuffling. */
+export function evaluationBatches(model: TaggerModel, sentences: readonly Sentence[], batchSize: number): Batch[] {
+  const plan = planBatches(
+    sentences.map((s) => s.words.length),
+    { batchSize, shuffle: false, paddingNoise: 0 },
+  );
+  const { words, chars, tags } = model.vocabularies;
+  return plan.map((indices) =>
+    encodeBatch(sentences, indices, { words, chars, tags }, { maxWordLen: model.config.model.embedding.maxWordLength }),
+  );
+}
+
+export function withBatchTensors<T>(model: TaggerModel, batch: Batch, use: (b: BatchTensors) => T): T {
+  const tensors = toBatchTensors(batch, model.config.model.embedding.charFilters > 0);
+  try {
+    return use(tensors);
+  } finally {
+    disposeBatchTensors(tensors);
+  }
+}
+
+export function evaluate(model: TaggerModel, sentences: readonly Sentence[], opts: EvaluateOptions = {}): Evaluation {
+  const { params, tasks } = model;
+  const taskCount = tasks.length;
+  const predictions: string[][][] = tasks.map(() => new Array<string[]>(sentences.length));
+  const lossSums = new Float64Array(taskCount + 2);
+  let lossWeight = 0;
+  const pairCount = params.pairs.length;
+  const discSums = new Float64Array(pairCount);
+  const betaNames = tasks.map((_, t) => representationNames(params, t));
+  const betaSums = betaNames.map((names) => new Float64Array(names.length));
+  let tokens = 0;
+
+  for (const batch of evaluationBatches(model, sentences, opts.batchSize ?? 64)) {
+    withBatchTensors(model, batch, (b) => {
+      const out = tf.tidy(() => {
+        const f = forward(params, b, {
+          training: false,
+          seed: 0,
+          reversalScale: 0,
+          reversalReach: 'full',
+          orthogonalityMode: opts.orthogonalityMode ?? 'normalized',
+          lossesNeeded: true,
+        });
+        const maskedBeta = f.beta.map((beta) => (beta ? tf.sum(tf.mul(beta, tf.expandDims(b.mask, 2)), [0, 1]) : tf.zeros([0])));
+        return {
+          emissions: f.emissions,
+          scalars: tf.stack([...f.taskLosses, f.adversarial, f.orthogonality, ...f.discriminatorAccuracy]),
+          betaSums: maskedBeta,
+        };
+      });
+      try {
+        const scalars = out.scalars.dataSync();
+        for (let i = 0; i < taskCount + 2; i++) lossSums[i]! += scalars[i]! * b.size;
+        for (let p = 0; p < pairCount; p++) discSums[p]! += scalars[taskCount + 2 + p]! * b.size;
+        lossWeight += b.size;
+        out.betaSums.forEach((sums, t) => {
+          const values = sums.dataSync();
+          for (let r = 0; r < values.length; r++) betaSums[t]![r]! += values[r]!;
+        });
+        tokens += b.tokens;
+        out.emissions.forEach((e, t) => {
+          const paths = crfViterbiSync(e, b.mask, params.crf[t]!);
+          const tagSet = model.vocabularies.tags[t]!;
+          paths.forEach((path, row) => {
+            predictions[t]![batch.sentenceIndex[row]!] = path.map((id) => tagSet.tag(id));
+          });
+        });
+      } finally {
+        tf.dispose([...out.emissions, out.scalars, ...out.betaSums]);
+      }
+    });
+  }
+
+  const mean = (sum: number) => (lossWeight > 0 ? sum / lossWeight : 0);
+  const taskLoss = Object.fromEntries(tasks.map((task, t) => [task.name, mean(lossSums[t]!)]));
+  const loss: LossParts = {
+    tasks: taskLoss,
+    adversarial: mean(lossSums[taskCount]!),
+    orthogonality: mean(lossSums[taskCount + 1]!),
+    total: 0,
+  };
+  const train = model.config.train;
+  loss.total =
+    Object.values(taskLoss).reduce((a, b) => a + b, 0) + train.lambdaAdversarial * loss.adversarial + train.lambdaOrthogonality * loss.orthogonality;
+
+  const scores = tasks.flatMap((task, t) => {
+    const labelled = sentences.flatMap((s, i) => (s.tags[t] ? [i] : []));
+    if (labelled.length === 0) return [];
+    return [scoreTask(task, labelled.map((i) => sentences[i]!.tags[t]!), labelled.map((i) => predictions[t]![i]!))];
+  });
+  const names = params.dims.tasks.map((t) => t.name);
+  return {
+    predictions,
+    report: {
+      scores,
+      loss,
+      discriminatorAccuracy: params.pairs.map((p, i) => ({ pair: `${names[p.a]}+${names[p.b]}`, accuracy: mean(discSums[i]!) })),
+      attention: tasks.flatMap((task, t) =>
+        params.config.architecture === 'mtaa' && params.config.fusion !== 'concat' && tokens > 0
+          ? [{ task: task.name, representations: betaNames[t]!, mean: [...betaSums[t]!].map((s) => s / tokens) }]
+          : [],
+      ),
+    },
+  };
+}

@@ -1,0 +1,285 @@
+/**
+ * The training loop: Adam with inverse-time learning-rate decay and global-norm clipping over
+ * length-bucketed batches; per epoch, evaluation on dev, best-on-dev snapshot and patience;
+ * cancellation and pausing between batches; typed events for all of it. Same seed and backend give
+ * the same curve: batch order, initial weights and dropout masks all derive from the seed.
+ */
+import * as tf from '@tensorflow/tfjs';
+import { buildVocabularies, encodeBatch, planBatches, type Batch, type Vocabularies } from '../data/index.ts';
+import type { Sentence, TaskSpec } from '../data/types.ts';
+import type { RunConfig, TrainConfig } from '../model/config.ts';
+import type { BatchTensors } from '../model/batchTensors.ts';
+import { forward } from '../model/tagger.ts';
+import type { DoneEvent, EpochEvent, LossParts, StepEvent, TaskScore, TrainEvent } from '../protocol.ts';
+import { evaluate, withBatchTensors } from './evaluate.ts';
+import { adversarialWeightAt, learningRateAt } from './schedule.ts';
+import { createTaggerModel, restoreWeights, snapshotWeights, type TaggerModel } from './taggerModel.ts';
+
+export interface TrainingData {
+  tasks: TaskSpec[];
+  train: Sentence[];
+  dev: Sentence[];
+}
+
+/** The settings that keep parameter shapes, so they can change while a run is going. */
+export type LiveSettings = Pick<TrainConfig, 'lambdaAdversarial' | 'lambdaOrthogonality' | 'learningRate'>;
+
+export interface TrainerHooks {
+  onEvent?: (event: TrainEvent) => void;
+  /** Checked between batches; an aborted signal ends the run with reason `cancelled`. */
+  signal?: AbortSignal;
+  /** Awaited before each batch (the worker pauses here; the CLI yields to its progress bar). */
+  beforeBatch?: () => Promise<void> | void;
+  /** Report losses every this many batches (one readback each time); default ~20 reports an epoch. */
+  reportEvery?: number;
+}
+
+export interface TrainerInit {
+  runId: string;
+  config: RunConfig;
+  data: TrainingData;
+  /** Use these vocabularies (e.g. continuing a loaded model); default: built from the training set. */
+  vocabularies?: Vocabularies;
+  wordInit?: Float32Array;
+  model?: TaggerModel;
+}
+
+/** Mean over the dev tasks' scores: what "best" and patience compare. */
+export function devScoreOf(scores: readonly TaskScore[]): number {
+  return scores.length === 0 ? 0 : scores.reduce((sum, s) => sum + s.value, 0) / scores.length;
+}
+
+export class Trainer {
+  readonly runId: string;
+  readonly model: TaggerModel;
+  readonly data: TrainingData;
+  /** The run's settings; the live ones may change between batches (`updateLiveSettings`). */
+  readonly config: RunConfig;
+  private readonly optimizer: tf.AdamOptimizer;
+  private readonly variables: tf.Variable[];
+  step = 0;
+  epoch = 0;
+  private best: { score: number; epoch: number; scores: TaskScore[]; snapshot: tf.Tensor[] } | null = null;
+  private readonly started = performance.now();
+
+  constructor(init: TrainerInit) {
+    this.runId = init.runId;
+    this.config = structuredClone(init.config);
+    this.data = init.data;
+    if (init.data.train.length === 0) throw new Error('the training set has no sentences');
+    const vocabularies =
+      init.vocabularies ??
+      buildVocabularies(init.data.train, init.data.tasks.length, {
+        words: { minCount: this.config.model.embedding.minWordFreq },
+      });
+    this.model = init.model ?? createTaggerModel(this.config, init.data.tasks, vocabularies, init.wordInit);
+    this.variables = [...this.model.params.variables.values()];
+    this.optimizer = tf.train.adam(this.config.train.learningRate);
+  }
+
+  /** Applies new live settings from the next batch on. */
+  updateLiveSettings(patch: Partial<LiveSettings>): void {
+    Object.assign(this.config.train, patch);
+  }
+
+  get totalSteps(): number {
+    return this.config.train.epochs * this.batchesPerEpoch;
+  }
+
+  get batchesPerEpoch(): number {
+    return Math.ceil(this.data.train.length / this.config.train.batchSize);
+  }
+
+  private epochBatches(epoch: number): Batch[] {
+    const { words, chars, tags } = this.model.vocabularies;
+    const plan = planBatches(
+      this.data.train.map((s) => s.words.length),
+      { batchSize: this.config.train.batchSize, seed: this.config.train.seed * 1000 + epoch, shuffle: true },
+    );
+    return plan.map((indices) =>
+      encodeBatch(this.data.train, indices, { words, chars, tags }, { maxWordLen: this.config.model.embedding.maxWordLength }),
+    );
+  }
+
+  /**
+   * One optimiser step. Returns the loss parts as a device vector `[total, task…, adv, orth]`
+   * (no readback here: the caller reads it once per reporting interval).
+   */
+  trainStep(batch: BatchTensors): tf.Tensor1D {
+    const train = this.config.train;
+    const progress = this.totalSteps > 0 ? this.step / this.totalSteps : 1;
+    const lambda1 = train.lambdaAdversarial;
+    const rampedLambda = adversarialWeightAt(train, progress);
+    (this.optimizer as unknown as { learningRate: number }).learningRate = learningRateAt(train, this.step / this.batchesPerEpoch);
+    let parts: tf.Tensor1D | null = null;
+    const { value, grads } = tf.variableGrads(() => {
+      const out = forward(this.model.params, batch, {
+        training: true,
+        seed: train.seed * 1_000_003 + this.step,
+        // The discriminators learn at full weight λ1; the encoders' reversed share follows the ramp.
+        reversalScale: lambda1 > 0 ? rampedLambda / lambda1 : 0,
+        reversalReach: train.reversalReach,
+        orthogonalityMode: train.orthogonalityMode,
+        lossesNeeded: true,
+      });
+      const taskSum = out.taskLosses.length === 1 ? out.taskLosses[0]! : tf.addN(out.taskLosses);
+      const total = tf.addN([taskSum, tf.mul(out.adversarial, lambda1), tf.mul(out.orthogonality, train.lambdaOrthogonality)]) as tf.Scalar;
+      parts = tf.keep(tf.stack([total, ...out.taskLosses, out.adversarial, out.orthogonality]) as tf.Tensor1D);
+      return total;
+    }, this.variables);
+    tf.tidy(() => {
+      const list = Object.values(grads);
+      const norm = tf.sqrt(tf.addN(list.map((g) => tf.sum(tf.square(g)))));
+      // Global-norm clipping without a readback: scale = min(1, clip / norm).
+      const scale = train.clipNorm > 0 ? tf.minimum(1, tf.div(train.clipNorm, tf.maximum(norm, 1e-12))) : tf.scalar(1);
+      const clipped: tf.NamedTensorMap = {};
+      for (const [name, g] of Object.entries(grads)) clipped[name] = tf.mul(g, scale);
+      this.optimizer.applyGradients(clipped);
+    });
+    tf.dispose([value, ...Object.values(grads)]);
+    this.step++;
+    return parts as unknown as tf.Tensor1D;
+  }
+
+  private lossParts(values: ArrayLike<number>, scale = 1): LossParts {
+    const tasks = Object.fromEntries(this.data.tasks.map((task, t) => [task.name, (values[1 + t] ?? 0) * scale]));
+    const n = this.data.tasks.length;
+    return {
+      total: (values[0] ?? 0) * scale,
+      tasks,
+      adversarial: (values[1 + n] ?? 0) * scale,
+      orthogonality: (values[2 + n] ?? 0) * scale,
+    };
+  }
+
+  /** Trains until the configured epochs, patience or cancellation; the best-on-dev weights are kept. */
+  async run(hooks: TrainerHooks = {}): Promise<DoneEvent> {
+    const emit = hooks.onEvent ?? (() => {});
+    const train = this.config.train;
+    const batchesPerEpoch = this.batchesPerEpoch;
+    const reportEvery = hooks.reportEvery ?? Math.max(1, Math.round(batchesPerEpoch / 20));
+    let reason: DoneEvent['reason'] = 'completed';
+    let message: string | undefined;
+    let sinceBest = 0;
+    const finish = (): DoneEvent => {
+      if (this.best) restoreWeights(this.model, this.best.snapshot);
+      const done: DoneEvent = {
+        type: 'done',
+        runId: this.runId,
+        reason,
+        epochs: this.epoch,
+        bestEpoch: this.best?.epoch ?? 0,
+        best: this.best?.scores ?? [],
+        seconds: (performance.now() - this.started) / 1000,
+        ...(message ? { message } : {}),
+      };
+      emit(done);
+      return done;
+    };
+
+    epochs: while (this.epoch < train.epochs) {
+      const epoch = this.epoch + 1;
+      const epochStart = performance.now();
+      const batches = this.epochBatches(epoch);
+      let epochSum: tf.Tensor1D | null = null;
+      let windowSum: tf.Tensor1D | null = null;
+      let windowTokens = 0;
+      let windowStart = performance.now();
+      let windowBatches = 0;
+      for (let i = 0; i < batches.length; i++) {
+        await hooks.beforeBatch?.();
+        if (hooks.signal?.aborted) {
+          reason = 'cancelled';
+          tf.dispose([epochSum, windowSum].filter((t): t is tf.Tensor1D => t !== null));
+          break epochs;
+        }
+        const batch = batches[i]!;
+        const parts = withBatchTensors(this.model, batch, (b) => this.trainStep(b));
+        const weighted = tf.tidy(() => tf.mul(parts, batch.size) as tf.Tensor1D);
+        parts.dispose();
+        const accumulate = (sum: tf.Tensor1D | null) => {
+          if (!sum) return tf.keep(weighted.clone());
+          const next = tf.keep(tf.add(sum, weighted) as tf.Tensor1D);
+          sum.dispose();
+          return next;
+        };
+        epochSum = accumulate(epochSum);
+        windowSum = accumulate(windowSum);
+        weighted.dispose();
+        for (const length of batch.lengths) windowTokens += length;
+        windowBatches += batch.size;
+
+        if ((i + 1) % reportEvery === 0 || i === batches.length - 1) {
+          const values = await windowSum.data();
+          windowSum.dispose();
+          windowSum = null;
+          const loss = this.lossParts(values, 1 / windowBatches);
+          if (!Number.isFinite(loss.total)) {
+            reason = 'diverged';
+            message = `the loss became ${loss.total} at step ${this.step}; the run stopped and kept its best weights (epoch ${this.best?.epoch ?? 0})`;
+            tf.dispose(epochSum);
+            break epochs;
+          }
+          const now = performance.now();
+          const seconds = (now - windowStart) / 1000;
+          const elapsed = (now - this.started) / 1000;
+          const done = this.step;
+          const event: StepEvent = {
+            type: 'step',
+            runId: this.runId,
+            epoch,
+            batch: i + 1,
+            batches: batches.length,
+            step: this.step,
+            loss,
+            learningRate: learningRateAt(train, (this.step - 1) / batchesPerEpoch),
+            lambdaAdversarial: adversarialWeightAt(train, (this.step - 1) / this.totalSteps),
+            tokensPerSecond: seconds > 0 ? windowTokens / seconds : 0,
+            elapsedSeconds: elapsed,
+            etaSeconds: done > 0 ? ((now - epochStart) / 1000 / (i + 1)) * (this.totalSteps - done) : 0,
+          };
+          emit(event);
+          windowTokens = 0;
+          windowBatches = 0;
+          windowStart = performance.now();
+        }
+      }
+      const sums = epochSum ? await epochSum.data() : new Float32Array(0);
+      epochSum?.dispose();
+      this.epoch = epoch;
+      const dev = evaluate(this.model, this.data.dev, { batchSize: train.batchSize, orthogonalityMode: train.orthogonalityMode }).report;
+      const devScore = devScoreOf(dev.scores);
+      const improved = !this.best || devScore > this.best.score;
+      if (improved) {
+        if (this.best) tf.dispose(this.best.snapshot);
+        this.best = { score: devScore, epoch, scores: dev.scores, snapshot: snapshotWeights(this.model) };
+        sinceBest = 0;
+      } else sinceBest++;
+      const event: EpochEvent = {
+        type: 'epoch',
+        runId: this.runId,
+        epoch,
+        step: this.step,
+        seconds: (performance.now() - epochStart) / 1000,
+        learningRate: learningRateAt(train, epoch - 1),
+        lambdaAdversarial: adversarialWeightAt(train, this.step / this.totalSteps),
+        train: this.lossParts(sums, 1 / this.data.train.length),
+        dev,
+        devScore,
+        best: improved,
+      };
+      emit(event);
+      if (train.patience > 0 && sinceBest >= train.patience) {
+        reason = 'patience';
+        break;
+      }
+    }
+    return finish();
+  }
+
+  dispose(): void {
+    if (this.best) tf.dispose(this.best.snapshot);
+    this.best = null;
+    this.optimizer.dispose();
+  }
+}
