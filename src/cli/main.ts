@@ -4,13 +4,19 @@ const usage = `usage: mtaa <command> [options]
 
 commands:
   score [-d DELIM] [-o OUTSIDE] [-r] [-l]  read "... gold pred" lines on stdin, print conlleval's report
-  inspect FILE                         detected columns, tag schemes, counts and tag inventories
+  inspect FILE [--json]                    detected columns, tag schemes, counts and tag inventories
+  train --train FILE [--dev F] [--test F]  train a tagger (see mtaa train --help for every option)
+  eval --model DIR --data FILE             conlleval report per task of a saved model on labelled data
+  predict --model DIR < in > out           append one predicted column per task to CoNLL on stdin
 `;
 
 /** Commands load lazily so `mtaa score` never pays for tfjs. */
 const commands: Record<string, () => Promise<Command>> = {
   score: async () => (await import('./score.ts')).scoreCommand,
   inspect: async () => (await import('./inspect.ts')).inspectCommand,
+  train: async () => (await import('./train.ts')).trainCommand,
+  eval: async () => (await import('./evalCommand.ts')).evalCommand,
+  predict: async () => (await import('./predict.ts')).predictCommand,
 };
 
 export async function main(argv: string[], io: CliIO = processIO()): Promise<number> {

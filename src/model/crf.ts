@@ -20,6 +20,7 @@
  * (B·T·L² ≈ 6.4M multiply-adds for B=64, T=40, L=50; a few milliseconds).
  */
 import * as tf from '@tensorflow/tfjs';
+import { unstack } from './unstack.ts';
 import { seedFor } from './initializers.ts';
 
 /** The tensors the CRF functions read: plain tensors (tests) or the variables of CrfParams. */
@@ -75,11 +76,11 @@ function dims(emissions: tf.Tensor): [number, number, number] {
  */
 function unstackTime(x: tf.Tensor): tf.Tensor[] {
   const t = x.shape[0];
-  if (t <= 8) return tf.unstack(x);
+  if (t <= 8) return unstack(x);
   const chunk = Math.ceil(Math.sqrt(t));
   const sizes: number[] = [];
   for (let i = 0; i < t; i += chunk) sizes.push(Math.min(chunk, t - i));
-  return tf.split(x, sizes, 0).flatMap((c) => tf.unstack(c));
+  return tf.split(x, sizes, 0).flatMap((c) => unstack(c));
 }
 
 /**

@@ -26,6 +26,7 @@
  *   average, concat: none.
  */
 import * as tf from '@tensorflow/tfjs';
+import { unstack } from './unstack.ts';
 import { glorotVariable } from './initializers.ts';
 
 export type FusionVariant = 'attention' | 'average' | 'concat' | 'twoStep';
@@ -171,8 +172,8 @@ export function fuse(params: FusionParams, reps: readonly tf.Tensor[]): FusionOu
           middles.map((m) => m.out),
           params.step2 as AttentionWeights,
         ); // γ: [N, R−1]
-        const gammas = tf.unstack(second.weights, 1); // (R−1) × [N]
-        const w1 = middles.map((m) => tf.unstack(m.weights, 1)); // (R−1) × [w_h [N], w_s [N]]
+        const gammas = unstack(second.weights, 1); // (R−1) × [N]
+        const w1 = middles.map((m) => unstack(m.weights, 1)); // (R−1) × [w_h [N], w_s [N]]
         const betaH = tf.addN(gammas.map((g, k) => tf.mul(g, w1[k][0])));
         const betaS = gammas.map((g, k) => tf.mul(g, w1[k][1]));
         const beta = tf.reshape(tf.stack([betaH, ...betaS], 1), [b, t, r]) as tf.Tensor3D;

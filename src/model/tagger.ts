@@ -11,6 +11,7 @@
  *   ē^t = fuse(h^t, s^t_α …);  emissions = ē^t W_t + b_t           [B, T, L_t]   → CRF_t
  */
 import * as tf from '@tensorflow/tfjs';
+import { unstack } from './unstack.ts';
 import type { OrthogonalityMode, ReversalReach } from './config.ts';
 import { adversarialLoss } from './adversary.ts';
 import type { BatchTensors } from './batchTensors.ts';
@@ -92,7 +93,7 @@ function layerDropout(rate: number, opts: ForwardOptions, salt: number) {
 function individualEncoders(params: TaggerParams, inputs: tf.Tensor3D[], layout: SequenceLayout, opts: ForwardOptions): tf.Tensor3D[] {
   const layers = params.individual[0]!.map((_, l) => params.individual.map((task) => task[l]!));
   const out = biLstm(tf.stack(inputs) as tf.Tensor4D, layers, layout, layerDropout(params.config.dropout, opts, 1));
-  return tf.unstack(out) as tf.Tensor3D[];
+  return unstack(out) as tf.Tensor3D[];
 }
 
 function taskLoss(emission: tf.Tensor3D, batch: BatchTensors, task: number, params: TaggerParams): tf.Scalar {
@@ -142,7 +143,7 @@ function mtaaForward(
   const sharedLayers = params.shared[0]!.map((_, l) => params.shared.map((pair) => pair[l]!));
   const sharedOut = biLstm(tf.stack(sharedIn) as tf.Tensor4D, sharedLayers, sharedLayout, layerDropout(config.dropout, opts, 2));
   /** s[p][c]: pair p's output for copy c (0: task a, 1: task b, 2/3: their detached copies). */
-  const s = (tf.unstack(sharedOut) as tf.Tensor3D[]).map((out) => tf.split(out, copies, 0) as tf.Tensor3D[]);
+  const s = (unstack(sharedOut) as tf.Tensor3D[]).map((out) => tf.split(out, copies, 0) as tf.Tensor3D[]);
   /** s^t_α for each pair α ∋ t, in pair order. */
   const sharedOf = (t: number, copy: 0 | 2) =>
     pairs.flatMap((p, i) => (p.a === t ? [s[i]![copy]!] : p.b === t ? [s[i]![copy + 1]!] : []));

@@ -134,7 +134,7 @@ export class Trainer {
       const scale = train.clipNorm > 0 ? tf.minimum(1, tf.div(train.clipNorm, tf.maximum(norm, 1e-12))) : tf.scalar(1);
       const clipped: tf.NamedTensorMap = {};
       for (const [name, g] of Object.entries(grads)) clipped[name] = tf.mul(g, scale);
-      this.optimizer.applyGradients(clipped);
+      this.optimizer.applyGradients(clipped as tf.NamedTensorMap as Parameters<tf.AdamOptimizer["applyGradients"]>[0]);
     });
     tf.dispose([value, ...Object.values(grads)]);
     this.step++;

@@ -1,0 +1,127 @@
+/**
+ * `mtaa train`: trains a tagger on CoNLL / CoNLL-U files in Node. One JSON line per epoch on
+ * stdout, then a summary with the test scores; a progress bar on stderr when it is a terminal.
+ */
+import { readFileSync } from 'node:fs';
+import { isDataError, loadDataset, splitTrainDev, type Dataset } from '../data/index.ts';
+import { ablations, ConfigError, mergeConfig, resolveConfig, type AblationName, type PresetName } from '../model/config.ts';
+import type { TaskScore } from '../protocol.ts';
+import { evaluate } from '../train/evaluate.ts';
+import { toSavedModel } from '../train/taggerModel.ts';
+import { Trainer } from '../train/trainer.ts';
+import { intOption, parseArgs, UsageError } from './args.ts';
+import { useBackend, type NodeBackend } from './backend.ts';
+import type { Command } from './io.ts';
+import { writeModelDir } from './modelFiles.ts';
+import { formatDuration, progressLine } from './progressBar.ts';
+
+const usage = `usage: mtaa train --train FILE [--dev FILE] [--test FILE] [--preset small|paper|tiny]
+                  [--ablation NAME] [--config JSON|@file.json] [--epochs N] [--seed N]
+                  [--max-sentences N] [--out DIR] [--backend wasm|cpu]
+ablations: ${Object.keys(ablations).join(', ')}
+`;
+
+export function readData(path: string, alignTo?: Dataset['tasks']): Dataset {
+  return loadDataset(path, readFileSync(path), alignTo ? { alignTo } : {});
+}
+
+/** `--config` is inline JSON or `@path` to a JSON file. */
+function readPatch(raw: string | undefined): unknown {
+  if (raw === undefined) return undefined;
+  const text = raw.startsWith('@') ? readFileSync(raw.slice(1), 'utf8') : raw;
+  try {
+    return JSON.parse(text);
+  } catch (error) {
+    throw new UsageError(`--config is not valid JSON: ${error instanceof Error ? error.message : String(error)}`);
+  }
+}
+
+export const trainCommand: Command = async (argv, io) => {
+  try {
+    const args = parseArgs(argv, {
+      values: ['train', 'dev', 'test', 'preset', 'ablation', 'config', 'epochs', 'seed', 'max-sentences', 'out', 'backend'],
+    });
+    const trainPath = args.values.get('train');
+    if (!trainPath) throw new UsageError('--train FILE is required');
+    const preset = (args.values.get('preset') ?? 'small') as PresetName;
+    const ablation = args.values.get('ablation') as AblationName | undefined;
+    if (ablation !== undefined && !(ablation in ablations)) throw new UsageError(`unknown ablation ${ablation}`);
+    let config = resolveConfig(preset, readPatch(args.values.get('config')));
+    if (ablation) config = mergeConfig(config, { model: ablations[ablation] });
+    const epochs = intOption(args, 'epochs');
+    const seed = args.values.has('seed') ? Number(args.values.get('seed')) : undefined;
+    config = mergeConfig(config, { train: { ...(epochs ? { epochs } : {}), ...(seed !== undefined ? { seed } : {}) } });
+    const backendName = (args.values.get('backend') ?? 'wasm') as NodeBackend;
+    if (backendName !== 'wasm' && backendName !== 'cpu') throw new UsageError(`--backend must be wasm or cpu, got ${backendName}`);
+    const backend = await useBackend(backendName);
+
+    const trainSet = readData(trainPath);
+    const limit = intOption(args, 'max-sentences');
+    let train = limit ? trainSet.sentences.slice(0, limit) : trainSet.sentences;
+    let dev;
+    const devPath = args.values.get('dev');
+    if (devPath) dev = readData(devPath, trainSet.tasks).sentences;
+    else {
+      const split = splitTrainDev(train, { devFraction: config.train.devFraction, seed: config.train.seed });
+      train = split.train;
+      dev = split.dev;
+    }
+    const testPath = args.values.get('test');
+    const test = testPath ? readData(testPath, trainSet.tasks) : null;
+
+    const trainer = new Trainer({ runId: 'cli', config, data: { tasks: trainSet.tasks, train, dev } });
+    io.err(
+      `mtaa train: ${train.length} train / ${dev.length} dev sentences, tasks ${trainSet.tasks.map((t) => t.name).join(', ')}, ` +
+        `preset ${preset}${ablation ? `, ablation ${ablation}` : ''}, backend ${backend}\n`,
+    );
+    const done = await trainer.run({
+      onEvent: (event) => {
+        if (event.type === 'step') {
+          if (io.isTTY) {
+            const extra = `epoch ${event.epoch}/${config.train.epochs} loss ${event.loss.total.toFixed(3)} ${Math.round(event.tokensPerSecond)} tok/s ETA ${formatDuration(event.etaSeconds)}`;
+            io.err(progressLine('train', event.step, trainer.totalSteps, extra));
+          }
+          return;
+        }
+        if (io.isTTY) io.err('\r\x1b[K');
+        io.out(`${JSON.stringify(event)}\n`);
+      },
+    });
+
+    const testScores: TaskScore[] | null = test ? evaluate(trainer.model, test.sentences, { batchSize: config.train.batchSize }).report.scores : null;
+    let written: string[] = [];
+    const out = args.values.get('out');
+    if (out) {
+      const saved = await toSavedModel(trainer.model, { bestEpoch: done.bestEpoch, dev: done.best, ...(testScores ? { test: testScores } : {}) });
+      written = writeModelDir(out, saved);
+    }
+    io.out(
+      `${JSON.stringify({
+        type: 'summary',
+        backend,
+        preset,
+        ablation: ablation ?? null,
+        reason: done.reason,
+        epochs: done.epochs,
+        bestEpoch: done.bestEpoch,
+        seconds: done.seconds,
+        dev: done.best,
+        test: testScores,
+        model: out ?? null,
+        files: written,
+      })}\n`,
+    );
+    trainer.dispose();
+    return done.reason === 'diverged' ? 1 : 0;
+  } catch (error) {
+    if (error instanceof UsageError) {
+      io.err(`mtaa train: ${error.message}\n${usage}`);
+      return 2;
+    }
+    if (isDataError(error) || error instanceof ConfigError) {
+      io.err(`mtaa train: ${error.message}\n`);
+      return 1;
+    }
+    throw error;
+  }
+};
