@@ -3,7 +3,8 @@
  * stdout, then a summary with the test scores; a progress bar on stderr when it is a terminal.
  */
 import { readFileSync } from 'node:fs';
-import { isDataError, loadDataset, splitTrainDev, type Dataset } from '../data/index.ts';
+import { buildVocabularies, isDataError, loadDataset, splitTrainDev, type Dataset, type Vocabularies } from '../data/index.ts';
+import { buildWordTable, parseWordVectors, WordVectorsError } from '../model/pretrainedVectors.ts';
 import { ablations, ConfigError, mergeConfig, resolveConfig, type AblationName, type PresetName } from '../model/config.ts';
 import type { TaskScore } from '../protocol.ts';
 import { evaluate } from '../train/evaluate.ts';
@@ -17,7 +18,7 @@ import { formatDuration, progressLine } from './progressBar.ts';
 
 const usage = `usage: mtaa train --train FILE [--dev FILE] [--test FILE] [--preset small|paper|tiny]
                   [--ablation NAME] [--config JSON|@file.json] [--epochs N] [--seed N]
-                  [--max-sentences N] [--out DIR] [--backend wasm|cpu]
+                  [--max-sentences N] [--vectors GLOVE.txt] [--out DIR] [--backend wasm|cpu]
 ablations: ${Object.keys(ablations).join(', ')}
 `;
 
@@ -39,7 +40,7 @@ function readPatch(raw: string | undefined): unknown {
 export const trainCommand: Command = async (argv, io) => {
   try {
     const args = parseArgs(argv, {
-      values: ['train', 'dev', 'test', 'preset', 'ablation', 'config', 'epochs', 'seed', 'max-sentences', 'out', 'backend'],
+      values: ['train', 'dev', 'test', 'preset', 'ablation', 'config', 'epochs', 'seed', 'max-sentences', 'out', 'backend', 'vectors'],
     });
     const trainPath = args.values.get('train');
     if (!trainPath) throw new UsageError('--train FILE is required');
@@ -69,7 +70,18 @@ export const trainCommand: Command = async (argv, io) => {
     const testPath = args.values.get('test');
     const test = testPath ? readData(testPath, trainSet.tasks) : null;
 
-    const trainer = new Trainer({ runId: 'cli', config, data: { tasks: trainSet.tasks, train, dev } });
+    const vectorsPath = args.values.get('vectors');
+    let pretrained: { vocabularies: Vocabularies; wordInit: Float32Array } | undefined;
+    if (vectorsPath) {
+      const vectors = parseWordVectors(readFileSync(vectorsPath), { sourceName: vectorsPath });
+      config = mergeConfig(config, { model: { embedding: { wordDim: vectors.dim } } });
+      const vocabularies = buildVocabularies(train, trainSet.tasks.length, { words: { minCount: config.model.embedding.minWordFreq } });
+      const words = vocabularies.words.tokens;
+      const { table, coverage } = buildWordTable(words, vectors, { seed: config.train.seed, zeroRows: [0] });
+      pretrained = { vocabularies, wordInit: table };
+      io.err(`mtaa train: ${vectorsPath}: ${vectors.dim}-d vectors cover ${(100 * coverage.coverage).toFixed(1)}% of the vocabulary\n`);
+    }
+    const trainer = new Trainer({ runId: 'cli', config, data: { tasks: trainSet.tasks, train, dev }, ...(pretrained ?? {}) });
     io.err(
       `mtaa train: ${train.length} train / ${dev.length} dev sentences, tasks ${trainSet.tasks.map((t) => t.name).join(', ')}, ` +
         `preset ${preset}${ablation ? `, ablation ${ablation}` : ''}, backend ${backend}\n`,
@@ -118,7 +130,7 @@ export const trainCommand: Command = async (argv, io) => {
       io.err(`mtaa train: ${error.message}\n${usage}`);
       return 2;
     }
-    if (isDataError(error) || error instanceof ConfigError) {
+    if (isDataError(error) || error instanceof ConfigError || error instanceof WordVectorsError) {
       io.err(`mtaa train: ${error.message}\n`);
       return 1;
     }

@@ -1,3 +1,14 @@
+/**
+ * Bidirectional LSTM layers for every encoder of the model (DESIGN.md §2, §3).
+ *
+ * Modules: `lstm.ts` (this: layer and stack API), `lstmWeights.ts` (weights, init), `lstmRecurrence.ts`
+ * (time loop + hand-written BPTT), `sequenceLayout.ts` (per-batch length indices), `kernelPlan.ts` and
+ * `streamMatMul.ts` (how work is dispatched on each backend), `lstmReference.ts` (slow autodiff
+ * reference for tests), `kernelCount.ts` (kernel counting for benchmarks).
+ *
+ * Tensor layouts: tokens `[S, B, T, F]` (S stacks = independent layers with their own weights);
+ * inside a layer, 2·S streams `[2S, T, B, F]` with stream 2·s + d = stack s, direction d.
+ */
 import * as tf from '@tensorflow/tfjs';
 import { permuteRows, resolveKernelPlan, type KernelPlan } from './kernelPlan.ts';
 import { lstmRecurrence } from './lstmRecurrence.ts';

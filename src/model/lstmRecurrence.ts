@@ -29,12 +29,15 @@ export function lstmRecurrence(gx: tf.Tensor4D, wHh: tf.Tensor3D, plan: KernelPl
   if (!Number.isInteger(units) || wHh.shape[0] !== n || wHh.shape[1] !== units || wHh.shape[2] !== gates) {
     throw new Error(`lstmRecurrence: gx [${gx.shape}] does not match wHh [${wHh.shape}]`);
   }
+  // Inference (no gradient tape) needs none of the activations BPTT keeps: skip stacking them.
+  // Read here, outside the custom op, where the tape state is the one the op will be recorded under.
+  const recording = tf.engine().isTapeOn();
   const run = tf.customGrad((...args: Array<tf.Tensor | tf.GradSaveFunc>) => {
     const [gxIn, wIn, save] = args;
     if (!(gxIn instanceof tf.Tensor) || !(wIn instanceof tf.Tensor) || typeof save !== 'function') {
       throw new Error('lstmRecurrence: bad customGrad call');
     }
-    const { hs, saved } = forward(gxIn as tf.Tensor4D, wIn as tf.Tensor3D, plan);
+    const { hs, saved } = forward(gxIn as tf.Tensor4D, wIn as tf.Tensor3D, plan, recording);
     // Saved, not captured: the forward scope disposes everything it does not return or save.
     save([wIn, ...saved]);
     return {
@@ -48,7 +51,7 @@ export function lstmRecurrence(gx: tf.Tensor4D, wHh: tf.Tensor3D, plan: KernelPl
 /** What the backward pass needs, each `[N, T, B, h]`, in this order. */
 const SAVED = ['i', 'f', 'g', 'o', 'cellTanh', 'cellPrev', 'hPrev'] as const;
 
-function forward(gx: tf.Tensor4D, wHh: tf.Tensor3D, plan: KernelPlan): { hs: tf.Tensor4D; saved: tf.Tensor4D[] } {
+function forward(gx: tf.Tensor4D, wHh: tf.Tensor3D, plan: KernelPlan, keep: boolean): { hs: tf.Tensor4D; saved: tf.Tensor4D[] } {
   const [n, , b, gates] = gx.shape;
   const units = gates / 4;
   const inputs = unstackAlong(gx, 1, plan.copies) as tf.Tensor3D[]; // T × [N, B, 4h]
@@ -74,7 +77,7 @@ function forward(gx: tf.Tensor4D, wHh: tf.Tensor3D, plan: KernelPlan): { hs: tf.
     h = hNew;
   }
   const alongTime = (ts: tf.Tensor3D[]): tf.Tensor4D => tf.stack(ts, 1) as tf.Tensor4D;
-  return { hs: alongTime(hs), saved: SAVED.map((key) => alongTime(perStep[key])) };
+  return { hs: alongTime(hs), saved: keep ? SAVED.map((key) => alongTime(perStep[key])) : [] };
 }
 
 /**

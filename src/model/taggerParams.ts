@@ -4,7 +4,7 @@
  * shared part; `mtaa` adds per-pair shared encoders, discriminators (unless no-TD) and fusion;
  * `iterative` adds label embeddings and widens the encoders' input by the label width.
  */
-import type * as tf from '@tensorflow/tfjs';
+import * as tf from '@tensorflow/tfjs';
 import type { ModelConfig } from './config.ts';
 import { createAdversaryParams, type AdversaryParams } from './adversary.ts';
 import { createCrfParams, type CrfParams } from './crf.ts';
@@ -75,6 +75,28 @@ export function createTaggerParams(config: ModelConfig, dims: ModelDims, seed: n
   const names = dims.tasks.map((t) => safeName(t.name));
   if (new Set(names).size !== names.length) throw new Error(`task names must be distinct: ${names.join(', ')}`);
   const variables = new Map<string, tf.Variable>();
+  // Built in a tidy scope: `tf.variable(tf.zeros(…))` (the part builders' biases) leaves its initial
+  // tensor alive next to the variable, one leaked tensor per bias and model otherwise. Variables are
+  // not scoped, so they survive; a builder that throws half-way disposes what was already made.
+  let params: TaggerParams | undefined;
+  try {
+    tf.tidy(() => {
+      params = buildTaggerParams(config, dims, seed, names, variables);
+    });
+  } catch (error) {
+    for (const variable of variables.values()) variable.dispose();
+    throw error;
+  }
+  return params!;
+}
+
+function buildTaggerParams(
+  config: ModelConfig,
+  dims: ModelDims,
+  seed: number,
+  names: string[],
+  variables: Map<string, tf.Variable>,
+): TaggerParams {
   const register = (record: Record<string, tf.Variable>, prefix = '') => {
     for (const [name, variable] of Object.entries(record)) variables.set(prefix + name, variable);
   };

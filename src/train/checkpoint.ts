@@ -128,6 +128,9 @@ export function decodeModelFiles(files: Record<string, Uint8Array | undefined>, 
   if (vocabularies.tags.length !== manifest.tasks.length) {
     throw new CheckpointError(source, 'vocabularies.tags', `${vocabularies.tags.length} tag sets for ${manifest.tasks.length} tasks`);
   }
+  vocabularies.tags.forEach((tags, t) => {
+    if (tags.size === 0) throw new CheckpointError(source, `vocabularies.tags[${t}]`, `task ${manifest.tasks[t]!.name} has no tags`);
+  });
   const specs = manifest.weightsManifest.flatMap((group) => group.weights);
   const bin = files[MODEL_FILES.weights];
   const safetensors = files[MODEL_FILES.safetensors];

@@ -8,7 +8,7 @@ import type { Vocabularies } from '../data/index.ts';
 import type { TaskSpec } from '../data/types.ts';
 import type { RunConfig } from '../model/config.ts';
 import { createTaggerParams, disposeTaggerParams, type TaggerParams } from '../model/taggerParams.ts';
-import { matchWeights, type NamedWeight, type SavedModel } from './checkpoint.ts';
+import { CheckpointError, matchWeights, type NamedWeight, type SavedModel } from './checkpoint.ts';
 
 export interface TaggerModel {
   config: RunConfig;
@@ -64,7 +64,13 @@ export async function toSavedModel(model: TaggerModel, summary?: Record<string, 
 
 /** Builds a model from a validated SavedModel; throws CheckpointError if a weight does not fit. */
 export function fromSavedModel(saved: SavedModel, source: string): TaggerModel {
-  const model = createTaggerModel(saved.config, saved.tasks, saved.vocabularies);
+  let model: TaggerModel;
+  try {
+    model = createTaggerModel(saved.config, saved.tasks, saved.vocabularies);
+  } catch (error) {
+    // e.g. two task names that collide as weight names; createTaggerParams has disposed what it made
+    throw new CheckpointError(source, 'model', `cannot build the model: ${error instanceof Error ? error.message : String(error)}`);
+  }
   try {
     const weights = matchWeights(weightSpecs(model), saved.weights, source);
     assignWeights(model, weights);

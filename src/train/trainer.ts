@@ -77,6 +77,11 @@ export class Trainer {
     this.optimizer = tf.train.adam(this.config.train.learningRate);
   }
 
+  /** λ1 in effect at a point of training (0 when the model has no discriminators). */
+  private lambdaAt(progress: number): number {
+    return this.model.params.adversary ? adversarialWeightAt(this.config.train, progress) : 0;
+  }
+
   /** Applies new live settings from the next batch on. */
   updateLiveSettings(patch: Partial<LiveSettings>): void {
     Object.assign(this.config.train, patch);
@@ -233,7 +238,7 @@ export class Trainer {
             step: this.step,
             loss,
             learningRate: learningRateAt(train, (this.step - 1) / batchesPerEpoch),
-            lambdaAdversarial: adversarialWeightAt(train, (this.step - 1) / this.totalSteps),
+            lambdaAdversarial: this.lambdaAt((this.step - 1) / this.totalSteps),
             tokensPerSecond: seconds > 0 ? windowTokens / seconds : 0,
             elapsedSeconds: elapsed,
             etaSeconds: done > 0 ? ((now - epochStart) / 1000 / (i + 1)) * (this.totalSteps - done) : 0,
@@ -262,7 +267,7 @@ export class Trainer {
         step: this.step,
         seconds: (performance.now() - epochStart) / 1000,
         learningRate: learningRateAt(train, epoch - 1),
-        lambdaAdversarial: adversarialWeightAt(train, this.step / this.totalSteps),
+        lambdaAdversarial: this.lambdaAt(this.step / this.totalSteps),
         train: this.lossParts(sums, 1 / this.data.train.length),
         dev,
         devScore,
