@@ -151,7 +151,8 @@ function buildTaggerParams(
   if (adversary) register(adversary.variables);
 
   const pairsOf = (t: number) => pairs.filter((p) => p.a === t || p.b === t);
-  const fusion = mtaa
+  // A lone task has nothing to fuse (its emissions read h^t directly), so it gets no fusion weights.
+  const fusion = pairs.length > 0
     ? names.map((task, t) => {
         const params = createFusionParams(task, {
           variant: config.fusion,
@@ -174,7 +175,7 @@ function buildTaggerParams(
         })
       : [];
 
-  const emissionInput = (t: number) => (mtaa ? fusionOutputDim(config.fusion, individualWidth, 1 + pairsOf(t).length) : individualWidth);
+  const emissionInput = (t: number) => (pairs.length > 0 ? fusionOutputDim(config.fusion, individualWidth, 1 + pairsOf(t).length) : individualWidth);
   const emission = names.map((task, t) => {
     const params = createEmissionParams(task, emissionInput(t), dims.tasks[t]!.numTags, seed);
     register(params.variables);

@@ -7,7 +7,7 @@
 import { strFromU8, strToU8, unzipSync, zipSync } from 'fflate';
 import { vocabulariesFromJSON, type Vocabularies, type VocabulariesJSON, vocabulariesToJSON } from '../data/index.ts';
 import type { TaskSpec } from '../data/types.ts';
-import { ConfigError, validateConfig, type RunConfig } from '../model/config.ts';
+import { ConfigError, mergeConfig, presets, type RunConfig } from '../model/config.ts';
 import { CheckpointError } from './checkpointError.ts';
 import { decodeSafetensors, encodeSafetensors, type NamedWeight } from './safetensors.ts';
 
@@ -194,7 +194,8 @@ function checkManifest(raw: unknown, source: string): ModelManifest {
   if (m.version !== MODEL_VERSION) fail('version', `version ${JSON.stringify(m.version)} is not supported (this workbench reads ${MODEL_VERSION})`);
   if (typeof m.config !== 'object' || m.config === null) fail('config', 'missing');
   try {
-    validateConfig(m.config as RunConfig, 'config');
+    // Merging onto a preset refuses unknown fields and wrong types, then validates ranges.
+    m.config = mergeConfig(presets.paper, m.config, 'config');
   } catch (error) {
     if (error instanceof ConfigError) fail(error.field, error.message.slice(error.field.length + 2));
     fail('config', error instanceof Error ? error.message : String(error));

@@ -55,6 +55,8 @@ export function evaluate(model: TaggerModel, sentences: readonly Sentence[], opt
   const discSums = new Float64Array(pairCount);
   const betaNames = tasks.map((_, t) => representationNames(params, t));
   const betaSums = betaNames.map((names) => new Float64Array(names.length));
+  /** Tasks whose fusion produced attention weights (not base, iterative, concat or a lone task). */
+  const hasBeta = tasks.map(() => false);
   let tokens = 0;
 
   for (const batch of evaluationBatches(model, sentences, opts.batchSize ?? 64)) {
@@ -81,6 +83,8 @@ export function evaluate(model: TaggerModel, sentences: readonly Sentence[], opt
         for (let p = 0; p < pairCount; p++) discSums[p]! += scalars[taskCount + 2 + p]! * b.size;
         lossWeight += b.size;
         out.betaSums.forEach((sums, t) => {
+          if (sums.size === 0) return;
+          hasBeta[t] = true;
           const values = sums.dataSync();
           for (let r = 0; r < values.length; r++) betaSums[t]![r]! += values[r]!;
         });
@@ -123,7 +127,7 @@ export function evaluate(model: TaggerModel, sentences: readonly Sentence[], opt
       loss,
       discriminatorAccuracy: params.pairs.map((p, i) => ({ pair: `${names[p.a]}+${names[p.b]}`, accuracy: mean(discSums[i]!) })),
       attention: tasks.flatMap((task, t) =>
-        params.config.architecture === 'mtaa' && params.config.fusion !== 'concat' && tokens > 0
+        hasBeta[t] && tokens > 0
           ? [{ task: task.name, representations: betaNames[t]!, mean: [...betaSums[t]!].map((s) => s / tokens) }]
           : [],
       ),
