@@ -5,6 +5,7 @@
 import type { ColumnGuess, FileFormat, TagScheme } from './data/types.ts';
 import type { DatasetSummary as DataSummary, TaskSummary } from './data/dataset.ts';
 import type { ColumnOverride } from './data/columnPlan.ts';
+import type { Backend, RunConfig, TrainConfig } from './model/config.ts';
 
 export type { ColumnGuess, ColumnOverride, FileFormat, TagScheme, TaskSummary };
 
@@ -31,6 +32,52 @@ export interface DataErrorInfo {
 
 export type LoadResult = { ok: true; dataset: DatasetSummary } | { ok: false; error: DataErrorInfo };
 
+/** Which tfjs backend the worker runs on, and what it found. */
+export interface BackendInfo {
+  name: Backend;
+  /** GPU adapter description when WebGPU/WebGL is active (vendor, architecture), else ''. */
+  adapter: string;
+  /** Backends that initialised successfully, in preference order. */
+  available: Backend[];
+}
+
+export type RunStatus = 'queued' | 'running' | 'paused' | 'completed' | 'stopped' | 'failed' | 'interrupted';
+
+/** What a run is: shown beside its curves. */
+export interface RunInfo {
+  runId: string;
+  /** e.g. `MTAA`, `no-TD`, or `MTAA (λ1=1)` for a sibling. */
+  label: string;
+  config: RunConfig;
+  datasetName: string;
+  /** The run this one was started from by a shape-changing switch, if any. */
+  siblingOf?: string;
+  backend: Backend;
+}
+
+/** A change of live settings applied to a running run from its next step (a marker on its curves). */
+export interface LiveChange {
+  runId: string;
+  step: number;
+  epoch: number;
+  settings: Partial<Pick<TrainConfig, 'lambdaAdversarial' | 'lambdaOrthogonality' | 'learningRate'>>;
+}
+
+/** Everything the worker tells the page, pushed through the callback given to `subscribe`. */
+export type WorkerEvent =
+  | TrainEvent
+  | { type: 'run-started'; run: RunInfo }
+  | { type: 'run-status'; runId: string; status: RunStatus; message?: string }
+  | { type: 'live-change'; change: LiveChange }
+  | { type: 'backend'; backend: BackendInfo };
+
+/** A trained model as files, transferred to the page for download (a worker cannot download). */
+export interface ExportedModel {
+  fileName: string;
+  /** The zip archive: model.json, weights.bin, model.safetensors. */
+  archive: ArrayBuffer;
+}
+
 /** The worker's API, exposed with comlink. */
 export interface TrainerApi {
   /** Loads the built-in sample (fetched by the worker from the app's own origin). */
@@ -39,6 +86,25 @@ export interface TrainerApi {
   loadFile(fileName: string, bytes: ArrayBuffer, overrides?: ColumnOverride[]): Promise<LoadResult>;
   /** Re-detects the current dataset's tasks with the user's column choices. */
   applyOverrides(overrides: ColumnOverride[]): Promise<LoadResult>;
+  /** Registers the page's event sink (a comlink proxy); returns the active backend. */
+  subscribe(onEvent: (event: WorkerEvent) => void): Promise<BackendInfo>;
+  /** Switches the backend for runs started from now on (WebGPU → WebGL → WASM → CPU if it fails). */
+  setBackend(name: Backend): Promise<BackendInfo>;
+  /** Starts a run on the current dataset; events follow through `subscribe`. */
+  startRun(config: RunConfig, label: string, siblingOf?: string): Promise<RunInfo>;
+  pause(runId: string): Promise<void>;
+  resume(runId: string): Promise<void>;
+  stop(runId: string): Promise<void>;
+  /** Runs exactly one batch of a paused run. */
+  step(runId: string): Promise<void>;
+  /** Applies shape-keeping settings from the run's next batch on. */
+  updateLive(runId: string, settings: LiveChange['settings']): Promise<LiveChange>;
+  /** The current dataset's dev sentences (for the inspector's picker). */
+  devSentences(limit?: number): Promise<{ index: number; text: string }[]>;
+  /** Predicted and gold tags and β per token, for a dev sentence or typed text (one sentence). */
+  inspectSentence(runId: string, request: { devIndex: number } | { text: string }): Promise<SentenceInspection>;
+  /** Exports a run's best model as one zip archive (transferred). */
+  exportModel(runId: string): Promise<ExportedModel>;
 }
 
 // ---------------------------------------------------------------------------------------------
