@@ -8,6 +8,7 @@ commands:
   train --train FILE [--dev F] [--test F]  train a tagger (see mtaa train --help for every option)
   eval --model DIR --data FILE             conlleval report per task of a saved model on labelled data
   predict --model DIR < in > out           append one predicted column per task to CoNLL on stdin
+  bench [--presets paper,small] [--json]   training and decoding speed (BENCHMARKS.md)
 `;
 
 /** Commands load lazily so `mtaa score` never pays for tfjs. */
@@ -17,6 +18,7 @@ const commands: Record<string, () => Promise<Command>> = {
   train: async () => (await import('./train.ts')).trainCommand,
   eval: async () => (await import('./evalCommand.ts')).evalCommand,
   predict: async () => (await import('./predict.ts')).predictCommand,
+  bench: async () => (await import('./bench.ts')).benchCommand,
 };
 
 export async function main(argv: string[], io: CliIO = processIO()): Promise<number> {

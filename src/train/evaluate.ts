@@ -51,7 +51,8 @@ export function evaluate(model: TaggerModel, sentences: readonly Sentence[], opt
   const predictions: string[][][] = tasks.map(() => new Array<string[]>(sentences.length));
   const lossSums = new Float64Array(taskCount + 2);
   let lossWeight = 0;
-  const pairCount = params.pairs.length;
+  /** Pairs with a discriminator (none for no-TD, base and iterative). */
+  const pairCount = params.adversary ? params.pairs.length : 0;
   const discSums = new Float64Array(pairCount);
   const betaNames = tasks.map((_, t) => representationNames(params, t));
   const betaSums = betaNames.map((names) => new Float64Array(names.length));
@@ -125,7 +126,7 @@ export function evaluate(model: TaggerModel, sentences: readonly Sentence[], opt
     report: {
       scores,
       loss,
-      discriminatorAccuracy: params.pairs.map((p, i) => ({ pair: `${names[p.a]}+${names[p.b]}`, accuracy: mean(discSums[i]!) })),
+      discriminatorAccuracy: params.pairs.slice(0, pairCount).map((p, i) => ({ pair: `${names[p.a]}+${names[p.b]}`, accuracy: mean(discSums[i]!) })),
       attention: tasks.flatMap((task, t) =>
         hasBeta[t] && tokens > 0
           ? [{ task: task.name, representations: betaNames[t]!, mean: [...betaSums[t]!].map((s) => s / tokens) }]

@@ -137,8 +137,13 @@ export class Trainer {
       const norm = tf.sqrt(tf.addN(list.map((g) => tf.sum(tf.square(g)))));
       // Global-norm clipping without a readback: scale = min(1, clip / norm).
       const scale = train.clipNorm > 0 ? tf.minimum(1, tf.div(train.clipNorm, tf.maximum(norm, 1e-12))) : tf.scalar(1);
+      // Every variable, in one fixed order, even one this batch did not reach (e.g. CRF transitions
+      // in a batch of one-token sentences): Adam keys its moments by position in this map.
       const clipped: tf.NamedTensorMap = {};
-      for (const [name, g] of Object.entries(grads)) clipped[name] = tf.mul(g, scale);
+      for (const v of this.variables) {
+        const g = grads[v.name];
+        clipped[v.name] = g ? tf.mul(g, scale) : tf.zerosLike(v);
+      }
       this.optimizer.applyGradients(clipped as tf.NamedTensorMap as Parameters<tf.AdamOptimizer["applyGradients"]>[0]);
     });
     tf.dispose([value, ...Object.values(grads)]);

@@ -1,0 +1,64 @@
+/**
+ * `mtaa bench`: training and decoding speed of the `paper` and `small` presets on the first 1,024
+ * sentences of a CoNLL file (default: CoNLL-2003 train beside this repository), as JSON.
+ */
+import { fileURLToPath } from 'node:url';
+import { isDataError } from '../data/index.ts';
+import type { PresetName } from '../model/config.ts';
+import { runBenchmark } from '../train/benchmark.ts';
+import { intOption, parseArgs, UsageError } from './args.ts';
+import { useBackend, type NodeBackend } from './backend.ts';
+import type { Command } from './io.ts';
+import { readData } from './train.ts';
+
+const defaultData = fileURLToPath(new URL('../../../shared/data/conll2003/eng.train', import.meta.url));
+const usage = `usage: mtaa bench [--data FILE] [--sentences 1024] [--presets paper,small] [--batch 64]
+                  [--backend wasm|cpu] [--json]
+`;
+
+export const benchCommand: Command = async (argv, io) => {
+  try {
+    const args = parseArgs(argv, { values: ['data', 'sentences', 'presets', 'batch', 'backend', 'warmup'], flags: ['json'] });
+    const backend = await useBackend((args.values.get('backend') ?? 'wasm') as NodeBackend);
+    const data = readData(args.values.get('data') ?? defaultData);
+    const count = intOption(args, 'sentences') ?? 1024;
+    const sentences = data.sentences.slice(0, count);
+    const names = (args.values.get('presets') ?? 'paper,small').split(',') as PresetName[];
+    const results = [];
+    for (const preset of names) {
+      if (!['paper', 'small', 'tiny'].includes(preset)) throw new UsageError(`unknown preset ${preset}`);
+      io.err(`mtaa bench: ${preset} on ${sentences.length} sentences (${backend})…\n`);
+      const result = await runBenchmark({
+        preset,
+        tasks: data.tasks,
+        sentences,
+        batchSize: intOption(args, 'batch') ?? 64,
+        warmupBatches: args.values.has('warmup') ? Number(args.values.get('warmup')) : 2,
+      });
+      results.push(result);
+      if (!args.flags.has('json')) {
+        io.err(
+          `  train ${result.train.tokensPerSecond.toFixed(0)} tok/s (${result.train.sentencesPerSecond.toFixed(1)} sent/s), ` +
+            `decode ${result.decode.tokensPerSecond.toFixed(0)} tok/s, ${result.kernelsPerStep} kernels/step, ` +
+            `peak ${(result.peakBytes / 1e6).toFixed(0)} MB, tensor delta ${result.tensorDelta}\n`,
+        );
+      }
+    }
+    io.out(`${JSON.stringify({ machine: machineInfo(), data: args.values.get('data') ?? defaultData, results }, null, args.flags.has('json') ? 0 : 1)}\n`);
+    return 0;
+  } catch (error) {
+    if (error instanceof UsageError) {
+      io.err(`mtaa bench: ${error.message}\n${usage}`);
+      return 2;
+    }
+    if (isDataError(error)) {
+      io.err(`mtaa bench: ${error.message}\n`);
+      return 1;
+    }
+    throw error;
+  }
+};
+
+function machineInfo() {
+  return { node: process.version, platform: `${process.platform}-${process.arch}`, date: new Date().toISOString() };
+}
