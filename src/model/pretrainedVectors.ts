@@ -14,6 +14,8 @@
  * Binary word2vec (`.bin`) is not supported: convert it to text first.
  */
 
+import { createRng } from '../data/prng.ts';
+
 export class WordVectorsError extends Error {
   readonly line: number;
   constructor(source: string, line: number, message: string) {
@@ -225,18 +227,6 @@ export interface WordTableOptions {
   randomRange?: number;
 }
 
-/** mulberry32 */
-function prng(seed: number): () => number {
-  let s = seed >>> 0;
-  return () => {
-    s = (s + 0x6d2b79f5) >>> 0;
-    let t = s;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
-
 /**
  * The initial word table [V, dim] (row-major) for `vocab`: pre-trained rows where covered (exact, then
  * lowercase), seeded random rows elsewhere, zero rows at `zeroRows`. Pass `table` to the embedding's
@@ -262,7 +252,7 @@ export function buildWordTable(
     const variance = Math.max(sq / n - (sum / n) ** 2, 0);
     range = Math.sqrt(3 * variance) || Math.sqrt(3 / dim);
   }
-  const rand = prng(opts.seed);
+  const rand = createRng(opts.seed);
   const table = new Float32Array(vocab.length * dim);
   vocab.forEach((word, i) => {
     const off = i * dim;
