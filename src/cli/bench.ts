@@ -13,7 +13,7 @@ import { readData } from './train.ts';
 
 const defaultData = fileURLToPath(new URL('../../../shared/data/conll2003/eng.train', import.meta.url));
 const usage = `usage: mtaa bench [--data FILE] [--sentences 1024] [--presets paper,small] [--batch 64]
-                  [--backend wasm|cpu] [--json]
+                  [--backend wasm|cpu|webgpu] [--json]
 `;
 
 export const benchCommand: Command = async (argv, io) => {
