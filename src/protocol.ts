@@ -5,7 +5,7 @@
 import type { ColumnGuess, FileFormat, TagScheme } from './data/types.ts';
 import type { DatasetSummary as DataSummary, TaskSummary } from './data/dataset.ts';
 import type { ColumnOverride } from './data/columnPlan.ts';
-import type { Backend, RunConfig, TrainConfig } from './model/config.ts';
+import type { Backend, PresetName, RunConfig, TrainConfig } from './model/config.ts';
 
 export type { ColumnGuess, ColumnOverride, FileFormat, TagScheme, TaskSummary };
 
@@ -37,8 +37,15 @@ export interface BackendInfo {
   name: Backend;
   /** GPU adapter description when WebGPU/WebGL is active (vendor, architecture), else ''. */
   adapter: string;
-  /** Backends that initialised successfully, in preference order. */
+  /**
+   * Backends this browser can run, in preference order: probed cheaply at start (an adapter for
+   * WebGPU, a context for WebGL, WebAssembly), minus those that failed since.
+   */
   available: Backend[];
+  /** Backends that failed to start or failed while training (device lost, kernel error). */
+  failed?: Backend[];
+  /** Why the active backend is not the one asked for, when it is not (e.g. "webgpu: no adapter"). */
+  message?: string;
 }
 
 export type RunStatus = 'queued' | 'running' | 'paused' | 'completed' | 'stopped' | 'failed' | 'interrupted';
@@ -61,13 +68,16 @@ export interface LiveChange {
   step: number;
   epoch: number;
   settings: Partial<Pick<TrainConfig, 'lambdaAdversarial' | 'lambdaOrthogonality' | 'learningRate'>>;
+  /** The values these settings replaced (for the marker's text, e.g. "λ1 5 → 0"). */
+  previous?: Partial<Pick<TrainConfig, 'lambdaAdversarial' | 'lambdaOrthogonality' | 'learningRate'>>;
 }
 
 /** Everything the worker tells the page, pushed through the callback given to `subscribe`. */
 export type WorkerEvent =
   | TrainEvent
   | { type: 'run-started'; run: RunInfo }
-  | { type: 'run-status'; runId: string; status: RunStatus; message?: string }
+  /** `backend` is set when the run moved to another backend (resumed after a failure or a switch). */
+  | { type: 'run-status'; runId: string; status: RunStatus; message?: string; backend?: Backend }
   | { type: 'live-change'; change: LiveChange }
   | { type: 'backend'; backend: BackendInfo };
 
@@ -86,25 +96,48 @@ export interface TrainerApi {
   loadFile(fileName: string, bytes: ArrayBuffer, overrides?: ColumnOverride[]): Promise<LoadResult>;
   /** Re-detects the current dataset's tasks with the user's column choices. */
   applyOverrides(overrides: ColumnOverride[]): Promise<LoadResult>;
-  /** Registers the page's event sink (a comlink proxy); returns the active backend. */
-  subscribe(onEvent: (event: WorkerEvent) => void): Promise<BackendInfo>;
-  /** Switches the backend for runs started from now on (WebGPU → WebGL → WASM → CPU if it fails). */
+  /**
+   * Registers the page's event sink (a comlink proxy); returns the active backend. The first call
+   * starts tfjs on `preferred` (default: WebGPU → WebGL → WASM → CPU, the first that starts).
+   */
+  subscribe(onEvent: (event: WorkerEvent) => void, preferred?: Backend): Promise<BackendInfo>;
+  /**
+   * Switches the backend (WebGPU → WebGL → WASM → CPU if it fails). tfjs has one backend per worker:
+   * runs that are running or paused are interrupted (status `interrupted`) and continue on the new
+   * backend from their last epoch checkpoint when resumed.
+   */
   setBackend(name: Backend): Promise<BackendInfo>;
+  /** The presets (`paper`, `small`, `tiny`) as full configs: the page cannot import src/model. */
+  configPresets(): Promise<Record<PresetName, RunConfig>>;
   /** Starts a run on the current dataset; events follow through `subscribe`. */
   startRun(config: RunConfig, label: string, siblingOf?: string): Promise<RunInfo>;
   pause(runId: string): Promise<void>;
+  /**
+   * Continues a paused run; a `failed` or `interrupted` run is rebuilt from its last epoch
+   * checkpoint (weights kept on the host) and continues from that epoch — a failed one on the next
+   * backend after the one it failed on.
+   */
   resume(runId: string): Promise<void>;
   stop(runId: string): Promise<void>;
-  /** Runs exactly one batch of a paused run. */
+  /** Runs exactly one batch of a paused run; resolves when that batch is done. */
   step(runId: string): Promise<void>;
   /** Applies shape-keeping settings from the run's next batch on. */
   updateLive(runId: string, settings: LiveChange['settings']): Promise<LiveChange>;
-  /** The current dataset's dev sentences (for the inspector's picker). */
-  devSentences(limit?: number): Promise<{ index: number; text: string }[]>;
+  /**
+   * Dev sentences (for the inspector's picker): those of `runId`'s dev split; without it, those of
+   * the latest run, or before any run the current dataset's split with the presets' devFraction and
+   * seed. `index` is what `inspectSentence({ devIndex })` takes.
+   */
+  devSentences(limit?: number, runId?: string): Promise<{ index: number; text: string }[]>;
   /** Predicted and gold tags and β per token, for a dev sentence or typed text (one sentence). */
   inspectSentence(runId: string, request: { devIndex: number } | { text: string }): Promise<SentenceInspection>;
   /** Exports a run's best model as one zip archive (transferred). */
   exportModel(runId: string): Promise<ExportedModel>;
+  /**
+   * Browser tests only: the run's next batch throws `message` (as a failing kernel would). Refused
+   * unless the worker was started with test hooks (`?testhooks` on the page).
+   */
+  simulateFailure(runId: string, message: string): Promise<void>;
 }
 
 // ---------------------------------------------------------------------------------------------

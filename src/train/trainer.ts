@@ -42,6 +42,20 @@ export interface TrainerInit {
   vocabularies?: Vocabularies;
   wordInit?: Float32Array;
   model?: TaggerModel;
+  /**
+   * Continue a run from an epoch checkpoint (e.g. rebuilt on another backend): `model` holds the
+   * checkpoint's weights; training goes on after `epoch`, and `best` (weights in the model's variable
+   * order) is the best-on-dev record to beat and to restore at the end.
+   */
+  resume?: ResumePoint;
+}
+
+export interface ResumePoint {
+  /** Epochs completed. */
+  epoch: number;
+  /** Optimiser steps done. */
+  step: number;
+  best?: { score: number; epoch: number; scores: TaskScore[]; weights: readonly { data: Float32Array; shape: number[] }[] };
 }
 
 /** Mean over the dev tasks' scores: what "best" and patience compare. */
@@ -75,6 +89,16 @@ export class Trainer {
     this.model = init.model ?? createTaggerModel(this.config, init.data.tasks, vocabularies, init.wordInit);
     this.variables = [...this.model.params.variables.values()];
     this.optimizer = tf.train.adam(this.config.train.learningRate);
+    if (init.resume) {
+      const { epoch, step, best } = init.resume;
+      this.epoch = epoch;
+      this.step = step;
+      if (best) {
+        if (best.weights.length !== this.variables.length) throw new Error(`resume: ${best.weights.length} best weights for ${this.variables.length} variables`);
+        const snapshot = best.weights.map((w) => tf.keep(tf.tensor(w.data, w.shape, 'float32')));
+        this.best = { score: best.score, epoch: best.epoch, scores: best.scores, snapshot };
+      }
+    }
   }
 
   /** λ1 in effect at a point of training (0 when the model has no discriminators). */

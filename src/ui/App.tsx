@@ -3,12 +3,17 @@ import { useWorkbench } from './store.ts';
 import { DropZone } from './panels/DropZone.tsx';
 import { DatasetPanel } from './panels/DatasetPanel.tsx';
 import { LoadErrorBanner } from './panels/LoadErrorBanner.tsx';
+import { TrainingPanel } from './panels/TrainingPanel.tsx';
+import { InspectorSection } from './panels/InspectorSection.tsx';
+import { preferredBackend } from './urlOptions.ts';
 
 export function App() {
   const loadSample = useWorkbench((s) => s.loadSample);
+  const initTraining = useWorkbench((s) => s.initTraining);
   useEffect(() => {
     void loadSample();
-  }, [loadSample]);
+    void initTraining(preferredBackend());
+  }, [loadSample, initTraining]);
 
   return (
     <div className="app">
@@ -23,6 +28,8 @@ export function App() {
         <LoadErrorBanner />
         <DropZone />
         <DatasetPanel />
+        <TrainingPanel />
+        <InspectorSection />
       </main>
     </div>
   );

@@ -1,7 +1,15 @@
 import { StrictMode } from 'react';
 import { createRoot } from 'react-dom/client';
 import { App } from './App.tsx';
+import { useWorkbench } from './store.ts';
+import { testHooksEnabled } from './urlOptions.ts';
+import { trainerWorker } from './workerClient.ts';
 import './styles.css';
+
+// Browser tests drive the production build: `?testhooks` lets them read the store and call the worker.
+if (testHooksEnabled()) {
+  (window as unknown as { __mtaa: unknown }).__mtaa = { store: useWorkbench, worker: trainerWorker };
+}
 
 const root = document.getElementById('root');
 if (!root) throw new Error('index.html has no #root element');

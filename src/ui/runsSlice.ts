@@ -43,7 +43,12 @@ export function applyWorkerEvent(state: RunsState, event: WorkerEvent): RunsStat
       return { ...state, runs: { ...state.runs, [event.run.runId]: run }, order: [...state.order.filter((id) => id !== event.run.runId), event.run.runId] };
     }
     case 'run-status':
-      return update(event.runId, () => ({ status: event.status, ...(event.message ? { message: event.message } : {}) }));
+      return update(event.runId, (run) => {
+        const next: Partial<RunState> = { status: event.status, message: event.message };
+        // A run that moved (resumed after a failure, or after a backend switch) says where it went.
+        if (event.backend && event.backend !== run.info.backend) next.info = { ...run.info, backend: event.backend };
+        return next;
+      });
     case 'live-change':
       return update(event.change.runId, (run) => ({ changes: [...run.changes, event.change] }));
     case 'step':

@@ -1,0 +1,320 @@
+/**
+ * Training journeys on the built-in sample with the tiny preset: epochs of dev scores, pause /
+ * resume / stop, live switches and siblings, model and metrics export (the archive is evaluated by
+ * the CLI), WebGPU on the software adapter, a failing step and its resumption on the next backend,
+ * and a main thread free of long tasks while training.
+ *
+ * The page runs with `?testhooks` (the store as `window.__mtaa`) and, except in the WebGPU
+ * journey, `?backend=wasm`: the fastest backend on a CI machine without a GPU.
+ */
+import { execFile } from 'node:child_process';
+import { mkdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
+import { promisify } from 'node:util';
+import { expect, test, type Page } from '@playwright/test';
+import { dropFile } from './dropFile.ts';
+
+const artifact = (name: string) => `e2e-artifacts/${name}.png`;
+const run = promisify(execFile);
+
+interface StoreView {
+  order: string[];
+  runs: Record<
+    string,
+    {
+      status: string;
+      info: { label: string; backend: string; siblingOf?: string };
+      steps: { step: number; batch: number }[];
+      epochs: { epoch: number; devScore: number; dev: { scores: { task: string; metric: string; value: number; accuracy: number }[] } }[];
+      changes: unknown[];
+    }
+  >;
+  backend: { name: string; adapter: string } | null;
+}
+
+/** A plain-data copy of the store's runs part, read through the test hook. */
+function storeView(page: Page): Promise<StoreView> {
+  return page.evaluate(() => {
+    const hooks = (window as unknown as { __mtaa: { store: { getState(): StoreView } } }).__mtaa;
+    const { order, runs, backend } = hooks.store.getState();
+    return JSON.parse(JSON.stringify({ order, runs, backend })) as StoreView;
+  });
+}
+
+async function openWorkbench(page: Page, query = '?testhooks&backend=wasm', backend = 'wasm'): Promise<void> {
+  await page.goto(`/${query}`);
+  await expect(page.getByTestId('dataset-name')).toHaveText('en_ewt-ud-sample.conllu');
+  await expect(page.getByTestId('backend-active')).toHaveText(backend, { timeout: 60_000 });
+  await page.getByTestId('preset-select').selectOption('tiny');
+}
+
+async function setNumber(page: Page, testId: string, value: number): Promise<void> {
+  const input = page.getByTestId(testId);
+  await input.fill(String(value));
+  await input.press('Enter');
+  await expect(page.getByTestId(testId)).toHaveValue(String(value));
+}
+
+const card = (page: Page, runId: string) => page.locator(`[data-testid=run-card][data-run-id="${runId}"]`);
+
+/** 16 sentences of at most 6 tokens from the sample, as a CoNLL-U file: runs of seconds on any backend. */
+function shortSentences(): string {
+  const blocks = readFileSync('public/samples/en_ewt-ud-sample.conllu', 'utf8').split(/\n\s*\n/).filter((b) => b.trim());
+  const short = blocks.filter((b) => b.split('\n').filter((line) => /^\d+\t/.test(line)).length <= 6).slice(0, 16);
+  return `${short.join('\n\n')}\n\n`;
+}
+
+test('trains the sample: two epochs of dev scores, then pause, step, resume and stop', async ({ page }) => {
+  test.setTimeout(240_000);
+  await openWorkbench(page);
+  await setNumber(page, 'field-epochs', 6);
+  await page.getByTestId('run-start').click();
+  const first = card(page, 'run-1');
+  await expect(first).toHaveAttribute('data-status', 'running');
+  await expect(first.getByTestId('run-label')).toHaveText('MTAA');
+  await expect(first.getByTestId('progress-batch')).toContainText('batch', { timeout: 60_000 });
+
+  // Two finished epochs, each with a score per task, in the DOM and in the store.
+  await expect(first.getByTestId('epoch-result')).toHaveCount(2, { timeout: 150_000 });
+  await expect(first.getByTestId('epoch-result').nth(1)).toHaveAttribute('data-epoch', '2');
+  const view = await storeView(page);
+  const epochs = view.runs['run-1']!.epochs;
+  expect(epochs.length).toBeGreaterThanOrEqual(2);
+  for (const epoch of epochs.slice(0, 2)) {
+    expect(epoch.dev.scores.map((s) => s.task)).toEqual(['UPOS', 'XPOS', 'DEPREL']);
+    for (const score of epoch.dev.scores) {
+      expect(score.value).toBeGreaterThan(0);
+      expect(score.value).toBeLessThanOrEqual(100);
+      expect(score.accuracy).toBeGreaterThan(0);
+    }
+  }
+  await expect(first.getByTestId('progress-speed')).toContainText('tokens/s');
+  await expect(first.getByTestId('progress-eta')).toContainText('ETA');
+
+  await page.getByTestId('run-pause').click();
+  await expect(first).toHaveAttribute('data-status', 'paused');
+  await page.waitForTimeout(500); // a batch in flight when pausing may still report
+  const pausedAt = (await storeView(page)).runs['run-1']!.steps.length;
+  await page.waitForTimeout(1500);
+  expect((await storeView(page)).runs['run-1']!.steps.length).toBe(pausedAt);
+
+  // Single steps while paused: the run moves by those batches only (losses are reported every
+  // other batch, so the last report lands within one batch of the trainer's step).
+  const lastStep = async () => {
+    const steps = (await storeView(page)).runs['run-1']!.steps;
+    return steps[steps.length - 1]!.step;
+  };
+  const stepBefore = await lastStep();
+  for (let i = 0; i < 4; i++) await page.getByTestId('run-step').click();
+  await expect.poll(lastStep, { timeout: 30_000 }).toBeGreaterThanOrEqual(stepBefore + 3);
+  await page.waitForTimeout(1000);
+  expect(await lastStep()).toBeLessThanOrEqual(stepBefore + 5);
+  await expect(first).toHaveAttribute('data-status', 'paused');
+
+  await page.getByTestId('run-resume').click();
+  await expect(first).toHaveAttribute('data-status', 'running');
+  await expect.poll(async () => (await storeView(page)).runs['run-1']!.steps.length, { timeout: 60_000 }).toBeGreaterThan(pausedAt + 2);
+  await page.screenshot({ path: artifact('training-running'), fullPage: true });
+
+  await page.getByTestId('run-stop').click();
+  await expect(first).toHaveAttribute('data-status', 'stopped');
+  await expect(page.getByTestId('run-pause')).toBeDisabled();
+  await page.screenshot({ path: artifact('training-stopped'), fullPage: true });
+});
+
+test('a live switch leaves a marker; a fusion switch starts a sibling beside the run', async ({ page }) => {
+  test.setTimeout(180_000);
+  await openWorkbench(page);
+  await setNumber(page, 'field-epochs', 30);
+  await page.getByTestId('run-start').click();
+  const first = card(page, 'run-1');
+  await expect(first.getByTestId('progress-batch')).toContainText('batch', { timeout: 60_000 });
+  await expect(page.getByTestId('config-mode')).toHaveAttribute('data-mode', 'live');
+
+  // Discriminator off: λ1 = 0 from the next batch, shown as a marker on the run.
+  await expect(page.getByTestId('field-discriminator')).toBeChecked();
+  await page.getByTestId('field-discriminator').click();
+  await expect(first.getByTestId('run-marker')).toHaveCount(1);
+  await expect(first.getByTestId('run-marker')).toContainText(/λ1 [\d.]+ → 0 \(discriminator off\)/);
+  await expect(page.getByTestId('field-discriminator')).not.toBeChecked();
+  await expect(page.getByTestId('field-lambdaAdversarial')).toHaveValue('0');
+
+  // Fusion changes shapes: a sibling run on the same data and seed, shown beside the first.
+  await page.getByTestId('field-fusion').selectOption('average');
+  await expect(page.getByTestId('run-card')).toHaveCount(2);
+  const sibling = card(page, 'run-2');
+  await expect(sibling.getByTestId('run-label')).toHaveText('MTAA → average fusion');
+  await expect(sibling).toHaveAttribute('data-sibling-of', 'run-1');
+  await expect(sibling).toHaveAttribute('data-status', 'running');
+  // Both train, interleaved.
+  await expect(sibling.getByTestId('progress-batch')).toContainText('batch', { timeout: 60_000 });
+  const before = (await storeView(page)).runs['run-1']!.steps.length;
+  await expect.poll(async () => (await storeView(page)).runs['run-1']!.steps.length, { timeout: 60_000 }).toBeGreaterThan(before);
+  // The first run kept its own settings: the sibling inherits λ1 = 0, but not the other way round.
+  const view = await storeView(page);
+  expect(view.runs['run-2']!.info.siblingOf).toBe('run-1');
+  // The selected run is still the first one: the panel still shows attention fusion for it.
+  await expect(page.getByTestId('field-fusion')).toHaveValue('attention');
+  await page.screenshot({ path: artifact('training-live-switch-and-sibling'), fullPage: true });
+
+  await page.getByTestId('run-stop').click();
+  await expect(first).toHaveAttribute('data-status', 'stopped');
+  await sibling.getByTestId('run-label').click();
+  await page.getByTestId('run-stop').click();
+  await expect(sibling).toHaveAttribute('data-status', 'stopped');
+});
+
+test('exports the model archive (evaluated by the CLI) and the metrics; a bad file keeps the runs', async ({ page }) => {
+  test.setTimeout(240_000);
+  await openWorkbench(page);
+  await setNumber(page, 'field-epochs', 1);
+  await page.getByTestId('run-start').click();
+  const first = card(page, 'run-1');
+  await expect(first).toHaveAttribute('data-status', 'completed', { timeout: 150_000 });
+
+  mkdirSync('test-results/export', { recursive: true });
+  const [zipDownload] = await Promise.all([page.waitForEvent('download'), first.getByTestId('export-model').click()]);
+  expect(zipDownload.suggestedFilename()).toMatch(/^mtaa-MTAA-run-1\.zip$/);
+  const zipPath = 'test-results/export/model.zip';
+  await zipDownload.saveAs(zipPath);
+  expect(statSync(zipPath).size).toBeGreaterThan(1000);
+  expect(readFileSync(zipPath).subarray(0, 2).toString('latin1')).toBe('PK');
+
+  // A small CoNLL-U file from the sample, evaluated with the exported model by the CLI.
+  const blocks = readFileSync('public/samples/en_ewt-ud-sample.conllu', 'utf8').split(/\n\s*\n/).filter((b) => b.trim());
+  const dataPath = 'test-results/export/sample-small.conllu';
+  writeFileSync(dataPath, `${blocks.slice(0, 30).join('\n\n')}\n\n`);
+  const { stdout } = await run(process.execPath, ['src/cli/mtaa.mjs', 'eval', '--model', zipPath, '--data', dataPath], { timeout: 120_000 });
+  expect(stdout).toContain('# UPOS');
+  expect(stdout).toContain('# DEPREL');
+  expect(stdout).toMatch(/accuracy: \d+\.\d\d%/);
+
+  const [csvDownload] = await Promise.all([page.waitForEvent('download'), first.getByTestId('export-csv').click()]);
+  expect(csvDownload.suggestedFilename()).toBe('mtaa-MTAA-run-1-metrics.csv');
+  const csvPath = 'test-results/export/metrics.csv';
+  await csvDownload.saveAs(csvPath);
+  const csv = readFileSync(csvPath, 'utf8').split('\r\n');
+  expect(csv[0]).toMatch(/^run,label,kind,epoch,batch,step,/);
+  expect(csv[0]).toContain('dev_UPOS_accuracy');
+  expect(csv.filter((line) => line.startsWith('run-1,MTAA,epoch,'))).toHaveLength(1);
+
+  const [jsonDownload] = await Promise.all([page.waitForEvent('download'), first.getByTestId('export-json').click()]);
+  const jsonPath = 'test-results/export/metrics.json';
+  await jsonDownload.saveAs(jsonPath);
+  const metrics = JSON.parse(readFileSync(jsonPath, 'utf8')) as { run: { runId: string }; epochs: unknown[] };
+  expect(metrics.run.runId).toBe('run-1');
+  expect(metrics.epochs).toHaveLength(1);
+
+  // A rejected file changes nothing: the dataset and the runs stay.
+  await dropFile(page, '[data-testid=drop-zone]', 'broken.conll', 'EU NNP I-NP I-ORG\nrejects VBZ I-VP O\nGerman JJ\n\n');
+  await expect(page.getByTestId('load-error')).toContainText('broken.conll');
+  await expect(page.getByTestId('load-error')).toContainText('line 3');
+  await expect(page.getByTestId('dataset-name')).toHaveText('en_ewt-ud-sample.conllu');
+  await expect(page.getByTestId('run-card')).toHaveCount(1);
+  await expect(first).toHaveAttribute('data-status', 'completed');
+  await expect(first.getByTestId('epoch-result')).toHaveCount(1);
+  await page.screenshot({ path: artifact('training-exported'), fullPage: true });
+});
+
+test('the worker starts on WebGPU first when the browser offers it', async ({ page }) => {
+  await page.goto('/?testhooks');
+  await expect(page.getByTestId('backend-active')).toHaveText('webgpu', { timeout: 60_000 });
+  await expect(page.getByTestId('backend-adapter')).toContainText(/swiftshader|google|\w+/i);
+  const options = await page.getByTestId('backend-select').locator('option').allTextContents();
+  expect(options.map((o) => o.split(' ')[0])).toEqual(['WebGPU', 'WebGL', 'WASM', 'CPU']);
+  expect(options[0]).toBe('WebGPU'); // available, not marked
+});
+
+test('WebGPU, picked by the user, trains a short run on the software adapter', async ({ page }) => {
+  test.setTimeout(240_000);
+  await openWorkbench(page);
+  // A few short sentences: on a software adapter every batch costs seconds of shader work.
+  await dropFile(page, '[data-testid=drop-zone]', 'short.conllu', shortSentences());
+  await expect(page.getByTestId('dataset-name')).toHaveText('short.conllu');
+
+  await page.getByTestId('backend-select').selectOption('webgpu');
+  await expect(page.getByTestId('backend-active')).toHaveText('webgpu', { timeout: 60_000 });
+  await expect(page.getByTestId('backend-adapter')).not.toBeEmpty();
+  await page.getByTestId('preset-select').selectOption('tiny');
+  await setNumber(page, 'field-batchSize', 4);
+  await setNumber(page, 'field-epochs', 1);
+  await page.getByTestId('run-start').click();
+  const first = card(page, 'run-1');
+  await expect(first.getByTestId('run-backend')).toHaveText('webgpu');
+  await expect.poll(async () => (await storeView(page)).runs['run-1']?.steps.length ?? 0, { timeout: 200_000 }).toBeGreaterThanOrEqual(2);
+  await expect(first).toHaveAttribute('data-status', 'completed', { timeout: 200_000 });
+  await expect(first.getByTestId('epoch-result')).toHaveCount(1);
+  const view = await storeView(page);
+  expect(view.backend?.name).toBe('webgpu');
+  expect(view.runs['run-1']!.info.backend).toBe('webgpu');
+  const losses = await page.evaluate(() => {
+    const hooks = (window as unknown as { __mtaa: { store: { getState(): { runs: Record<string, { steps: { loss: { total: number } }[] }> } } } }).__mtaa;
+    return hooks.store.getState().runs['run-1']!.steps.map((s) => s.loss.total);
+  });
+  for (const value of losses) expect(Number.isFinite(value)).toBe(true);
+  await page.screenshot({ path: artifact('training-webgpu'), fullPage: true });
+});
+
+test('a failing step fails the run with its message; resume continues on the next backend from the checkpoint', async ({ page }) => {
+  test.setTimeout(180_000);
+  await openWorkbench(page);
+  await dropFile(page, '[data-testid=drop-zone]', 'short.conllu', shortSentences());
+  await expect(page.getByTestId('dataset-name')).toHaveText('short.conllu');
+  await page.getByTestId('preset-select').selectOption('tiny');
+  await setNumber(page, 'field-batchSize', 4);
+  await setNumber(page, 'field-epochs', 500);
+  await page.getByTestId('run-start').click();
+  const first = card(page, 'run-1');
+  await expect(first.getByTestId('epoch-result').first()).toBeVisible({ timeout: 60_000 });
+
+  // The test hook makes the next batch throw, as a failing kernel would.
+  await page.evaluate(() => {
+    const hooks = (window as unknown as { __mtaa: { worker(): { simulateFailure(runId: string, message: string): Promise<void> } } }).__mtaa;
+    return hooks.worker().simulateFailure('run-1', 'simulated kernel failure');
+  });
+  await expect(first).toHaveAttribute('data-status', 'failed');
+  const message = first.getByTestId('run-message');
+  await expect(message).toContainText('Training failed on wasm: simulated kernel failure');
+  await expect(message).toContainText(/Resume continues from epoch \d+ on cpu/);
+  const checkpointEpoch = Number(/from epoch (\d+)/.exec((await message.textContent()) ?? '')![1]);
+  expect(checkpointEpoch).toBeGreaterThanOrEqual(1);
+  const epochsBefore = (await storeView(page)).runs['run-1']!.epochs.length;
+  await page.screenshot({ path: artifact('training-failed'), fullPage: true });
+
+  await page.getByTestId('run-resume').click();
+  await expect(first).toHaveAttribute('data-status', 'running');
+  await expect(first.getByTestId('run-backend')).toHaveText('cpu');
+  await expect(page.getByTestId('backend-active')).toHaveText('cpu');
+  await expect(first.getByTestId('run-message')).toHaveCount(0);
+  // Training goes on from the checkpoint's epoch: the next epoch reported is checkpoint + 1.
+  await expect.poll(async () => (await storeView(page)).runs['run-1']!.epochs.length, { timeout: 90_000 }).toBeGreaterThan(epochsBefore);
+  const resumed = (await storeView(page)).runs['run-1']!.epochs[epochsBefore]!;
+  expect(resumed.epoch).toBe(checkpointEpoch + 1);
+  await page.screenshot({ path: artifact('training-resumed-on-cpu'), fullPage: true });
+  await page.getByTestId('run-stop').click();
+  await expect(first).toHaveAttribute('data-status', 'stopped');
+});
+
+test('the main thread has no long task while a run trains', async ({ page }) => {
+  test.setTimeout(180_000);
+  await openWorkbench(page);
+  await setNumber(page, 'field-epochs', 30);
+  await page.evaluate(() => {
+    const w = window as unknown as { __longTasks: number[] };
+    w.__longTasks = [];
+    new PerformanceObserver((list) => {
+      for (const entry of list.getEntries()) w.__longTasks.push(entry.duration);
+    }).observe({ type: 'longtask' });
+  });
+  await page.getByTestId('run-start').click();
+  const first = card(page, 'run-1');
+  await expect(first.getByTestId('progress-batch')).toContainText('batch', { timeout: 60_000 });
+  await page.waitForTimeout(5000);
+  const view = await storeView(page);
+  expect(view.runs['run-1']!.status).toBe('running');
+  expect(view.runs['run-1']!.steps.length).toBeGreaterThan(3);
+  const longTasks = await page.evaluate(() => (window as unknown as { __longTasks: number[] }).__longTasks);
+  expect(longTasks.filter((d) => d > 50), `long tasks (ms): ${longTasks.join(', ')}`).toEqual([]);
+  await page.screenshot({ path: artifact('training-no-long-tasks'), fullPage: true });
+  await page.getByTestId('run-stop').click();
+  await expect(first).toHaveAttribute('data-status', 'stopped');
+});

@@ -1,0 +1,190 @@
+import type { AdversaryPosition, Architecture, FusionKind, PresetName, RunConfig } from '../../protocol.ts';
+import {
+  adversaryNames,
+  applyField,
+  architectureNames,
+  effectiveConfig,
+  fieldKinds,
+  fusionNames,
+  lastNonZeroLambda,
+  liveSettings,
+  siblingLabel,
+  type FieldKey,
+  type FieldValue,
+} from '../configEdit.ts';
+import { useWorkbench } from '../store.ts';
+import { NumberField } from './NumberField.tsx';
+
+const PRESETS: PresetName[] = ['paper', 'small', 'tiny'];
+
+/**
+ * The run settings. With no live run selected they edit the next run; with a running or paused
+ * run selected, shape-keeping switches (λ1, λ2, lr, discriminator) change that run from its next
+ * batch, and shape-changing ones (fusion, adversary, architecture, sizes) start a sibling run on the
+ * same data and seed.
+ */
+export function ConfigPanel() {
+  const draft = useWorkbench((s) => s.draft);
+  const presets = useWorkbench((s) => s.presets);
+  const preset = useWorkbench((s) => s.preset);
+  const choosePreset = useWorkbench((s) => s.choosePreset);
+  const setDraft = useWorkbench((s) => s.setDraft);
+  const updateLive = useWorkbench((s) => s.updateLive);
+  const startSibling = useWorkbench((s) => s.startSibling);
+  const selectRun = useWorkbench((s) => s.selectRun);
+  // Only what the form shows: step reports (many a second) do not re-render it.
+  const liveInfo = useWorkbench((s) => {
+    const run = s.selectedRunId ? s.runs[s.selectedRunId] : undefined;
+    return run && (run.status === 'running' || run.status === 'paused') ? run.info : null;
+  });
+  const liveChanges = useWorkbench((s) => (s.selectedRunId ? s.runs[s.selectedRunId]?.changes : undefined));
+  const pending = useWorkbench((s) => (s.selectedRunId ? s.pendingLive[s.selectedRunId] : undefined));
+  const liveRun = liveInfo ? { info: liveInfo, changes: liveChanges ?? [] } : null;
+
+  if (!draft || !presets) return <p className="muted">Loading the presets…</p>;
+  const config: RunConfig = liveRun ? effectiveConfig(liveRun.info.config, liveRun.changes) : draft;
+  if (liveRun && pending) Object.assign(config.train, pending);
+  const presetLambda = presets[preset].train.lambdaAdversarial || 1;
+
+  const onField = (key: FieldKey, value: FieldValue) => {
+    if (!liveRun) {
+      setDraft(applyField(draft, key, value, presetLambda));
+      return;
+    }
+    const restore = lastNonZeroLambda(liveRun.info.config, liveRun.changes, presetLambda);
+    const next = applyField(config, key, value, restore);
+    const kind = fieldKinds[key];
+    if (kind === 'live') void updateLive(liveRun.info.runId, liveSettings(config, next));
+    else if (kind === 'shape') void startSibling(liveRun.info.runId, next, siblingLabel(liveRun.info.label, key, value));
+  };
+  const hint = (key: FieldKey) => {
+    if (!liveRun) return undefined;
+    const kind = fieldKinds[key];
+    return kind === 'live'
+      ? 'Applies to the selected run from its next batch (a marker on its curves)'
+      : kind === 'shape'
+        ? 'Starts a sibling run on the same data and seed'
+        : 'Applies to new runs only';
+  };
+  const tag = (key: FieldKey) => {
+    if (!liveRun) return null;
+    const kind = fieldKinds[key];
+    return <span className={`kind kind-${kind}`}>{kind === 'live' ? 'live' : kind === 'shape' ? '→ sibling' : 'new runs'}</span>;
+  };
+  const frozen = (key: FieldKey) => liveRun !== null && fieldKinds[key] === 'new-run';
+  const { model, train } = config;
+
+  return (
+    <div className="config-panel" data-testid="config-panel">
+      <p className="config-mode" data-testid="config-mode" data-mode={liveRun ? 'live' : 'draft'}>
+        {liveRun ? (
+          <>
+            Changing <strong>{liveRun.info.label}</strong> ({liveRun.info.runId}) while it trains.{' '}
+            <button type="button" className="link" data-testid="edit-draft" onClick={() => selectRun(null)}>
+              Edit the next run instead
+            </button>
+          </>
+        ) : (
+          'Settings of the next run'
+        )}
+      </p>
+      <div className="fields">
+        <label className="field">
+          <span>Preset</span>
+          <select data-testid="preset-select" value={preset} disabled={liveRun !== null} onChange={(e) => choosePreset(e.target.value as PresetName)}>
+            {PRESETS.map((p) => (
+              <option key={p} value={p}>
+                {p}
+              </option>
+            ))}
+          </select>
+        </label>
+        <label className="field" title={hint('architecture')}>
+          <span>Architecture {tag('architecture')}</span>
+          <select data-testid="field-architecture" value={model.architecture} onChange={(e) => onField('architecture', e.target.value as Architecture)}>
+            {(Object.keys(architectureNames) as Architecture[]).map((a) => (
+              <option key={a} value={a}>
+                {architectureNames[a]}
+              </option>
+            ))}
+          </select>
+        </label>
+        <label className="field" title={hint('fusion')}>
+          <span>Fusion {tag('fusion')}</span>
+          <select
+            data-testid="field-fusion"
+            value={model.fusion}
+            disabled={model.architecture !== 'mtaa'}
+            onChange={(e) => onField('fusion', e.target.value as FusionKind)}
+          >
+            {(Object.keys(fusionNames) as FusionKind[]).map((f) => (
+              <option key={f} value={f}>
+                {fusionNames[f]}
+              </option>
+            ))}
+          </select>
+        </label>
+        <label className="field" title={hint('adversary')}>
+          <span>Adversary {tag('adversary')}</span>
+          <select
+            data-testid="field-adversary"
+            value={model.adversary}
+            disabled={model.architecture !== 'mtaa'}
+            onChange={(e) => onField('adversary', e.target.value as AdversaryPosition)}
+          >
+            {(Object.keys(adversaryNames) as AdversaryPosition[]).map((a) => (
+              <option key={a} value={a}>
+                {adversaryNames[a]}
+              </option>
+            ))}
+          </select>
+        </label>
+        <label className="field checkbox" title={hint('discriminator')}>
+          <input
+            type="checkbox"
+            data-testid="field-discriminator"
+            checked={train.lambdaAdversarial > 0}
+            onChange={(e) => onField('discriminator', e.target.checked)}
+          />
+          <span>Discriminator on (λ1 &gt; 0) {tag('discriminator')}</span>
+        </label>
+        <NumberField
+          testId="field-lambdaAdversarial"
+          label="λ1 adversarial"
+          value={train.lambdaAdversarial}
+          min={0}
+          title={hint('lambdaAdversarial')}
+          onCommit={(v) => onField('lambdaAdversarial', v)}
+        />
+        <NumberField
+          testId="field-lambdaOrthogonality"
+          label="λ2 orthogonality"
+          value={train.lambdaOrthogonality}
+          min={0}
+          title={hint('lambdaOrthogonality')}
+          onCommit={(v) => onField('lambdaOrthogonality', v)}
+        />
+        <NumberField
+          testId="field-learningRate"
+          label="learning rate"
+          value={train.learningRate}
+          min={0}
+          title={hint('learningRate')}
+          onCommit={(v) => v > 0 && onField('learningRate', v)}
+        />
+        <NumberField testId="field-hidden" label="hidden (per direction)" value={model.individual.hidden} integer min={1} max={2048} title={hint('hidden')} onCommit={(v) => onField('hidden', v)} />
+        <NumberField testId="field-taskDim" label="task dim k" value={model.embedding.taskDim} integer min={1} max={4096} title={hint('taskDim')} onCommit={(v) => onField('taskDim', v)} />
+        <NumberField testId="field-layers" label="BiLSTM layers" value={model.individual.layers} integer min={1} max={8} title={hint('layers')} onCommit={(v) => onField('layers', v)} />
+        <NumberField testId="field-epochs" label="epochs" value={train.epochs} integer min={1} max={10000} disabled={frozen('epochs')} title={hint('epochs')} onCommit={(v) => onField('epochs', v)} />
+        <NumberField testId="field-seed" label="seed" value={train.seed} integer min={0} disabled={frozen('seed')} title={hint('seed')} onCommit={(v) => onField('seed', v)} />
+        <NumberField testId="field-batchSize" label="batch size" value={train.batchSize} integer min={1} max={4096} disabled={frozen('batchSize')} title={hint('batchSize')} onCommit={(v) => onField('batchSize', v)} />
+      </div>
+      {liveRun && (
+        <p className="muted">
+          <span className="kind kind-live">live</span> switches change this run from its next batch;{' '}
+          <span className="kind kind-shape">→ sibling</span> switches start a new run beside it on the same data and seed.
+        </p>
+      )}
+    </div>
+  );
+}

@@ -1,0 +1,61 @@
+import { describeConfig } from '../configEdit.ts';
+import { useWorkbench } from '../store.ts';
+
+/** Start a run with the settings above; pause, resume, step and stop the selected run. */
+export function RunControls() {
+  const draft = useWorkbench((s) => s.draft);
+  const dataset = useWorkbench((s) => s.dataset);
+  const backend = useWorkbench((s) => s.backend);
+  const startRun = useWorkbench((s) => s.startRun);
+  const pauseRun = useWorkbench((s) => s.pauseRun);
+  const resumeRun = useWorkbench((s) => s.resumeRun);
+  const stepRun = useWorkbench((s) => s.stepRun);
+  const stopRun = useWorkbench((s) => s.stopRun);
+  const runId = useWorkbench((s) => s.selectedRunId ?? undefined);
+  const status = useWorkbench((s) => (s.selectedRunId ? s.runs[s.selectedRunId]?.status : undefined));
+  const label = useWorkbench((s) => (s.selectedRunId ? s.runs[s.selectedRunId]?.info.label : undefined));
+  const canResume = status === 'paused' || status === 'failed' || status === 'interrupted';
+  const canStop = status === 'running' || status === 'paused' || status === 'failed' || status === 'interrupted';
+
+  return (
+    <div className="run-controls" data-testid="run-controls">
+      <button
+        type="button"
+        data-testid="run-start"
+        disabled={!draft || !dataset || !backend}
+        title={!dataset ? 'Load a dataset first' : undefined}
+        onClick={() => void startRun()}
+      >
+        Start {draft ? describeConfig(draft) : ''} on {dataset?.name ?? '…'}
+      </button>
+      {status && runId && (
+        <div className="selected-run">
+          <span className="muted">
+            Selected: <strong data-testid="selected-run">{label}</strong> ({runId}, {status})
+          </span>
+          <div className="actions">
+            <button type="button" className="secondary" data-testid="run-pause" disabled={status !== 'running'} onClick={() => void pauseRun(runId)}>
+              Pause
+            </button>
+            <button
+              type="button"
+              className="secondary"
+              data-testid="run-resume"
+              disabled={!canResume}
+              title={status === 'failed' ? 'Continue from the last epoch checkpoint on the next backend' : undefined}
+              onClick={() => void resumeRun(runId)}
+            >
+              Resume
+            </button>
+            <button type="button" className="secondary" data-testid="run-step" disabled={status !== 'paused'} onClick={() => void stepRun(runId)}>
+              Step one batch
+            </button>
+            <button type="button" className="secondary" data-testid="run-stop" disabled={!canStop} onClick={() => void stopRun(runId)}>
+              Stop
+            </button>
+          </div>
+        </div>
+      )}
+    </div>
+  );
+}

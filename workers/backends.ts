@@ -1,0 +1,202 @@
+/**
+ * tfjs backend selection in the worker: WebGPU → WebGL → WASM → CPU.
+ *
+ * - WebGPU: `navigator.gpu` and an adapter are checked before the backend's module is even
+ *   imported; the device's `lost` promise is watched and reported.
+ * - WASM: single-threaded, its binaries served from the app's own origin (Vite `?url` imports),
+ *   so no CDN request is ever made.
+ * The user can ask for any backend; one that fails to start falls through to the next.
+ */
+import * as tf from '@tensorflow/tfjs';
+import type { Backend, BackendInfo } from '../src/protocol.ts';
+import wasmPlainUrl from '@tensorflow/tfjs-backend-wasm/dist/tfjs-backend-wasm.wasm?url';
+import wasmSimdUrl from '@tensorflow/tfjs-backend-wasm/dist/tfjs-backend-wasm-simd.wasm?url';
+import wasmThreadedUrl from '@tensorflow/tfjs-backend-wasm/dist/tfjs-backend-wasm-threaded-simd.wasm?url';
+
+export const BACKEND_ORDER: readonly Backend[] = ['webgpu', 'webgl', 'wasm', 'cpu'];
+
+/** The part of WebGPU we touch (the DOM typings of TS 5.9 have no WebGPU). */
+interface GpuAdapterLike {
+  info?: { vendor?: string; architecture?: string; description?: string; device?: string };
+  isFallbackAdapter?: boolean;
+}
+interface GpuLike {
+  requestAdapter(options?: { powerPreference?: string }): Promise<GpuAdapterLike | null>;
+}
+interface GpuDeviceLike {
+  lost: Promise<{ reason?: string; message?: string }>;
+}
+
+function gpu(): GpuLike | undefined {
+  return (self.navigator as Navigator & { gpu?: GpuLike }).gpu;
+}
+
+function describeAdapter(adapter: GpuAdapterLike): string {
+  const info = adapter.info ?? {};
+  const parts = [info.vendor, info.architecture, info.description || info.device].filter((p): p is string => !!p && p.length > 0);
+  const text = parts.length > 0 ? parts.join(' · ') : 'unknown adapter';
+  return adapter.isFallbackAdapter ? `${text} (fallback adapter)` : text;
+}
+
+function webglRenderer(): string {
+  try {
+    const backend = tf.backend() as unknown as { gpgpu?: { gl?: WebGL2RenderingContext } };
+    const gl = backend.gpgpu?.gl;
+    if (!gl) return '';
+    const ext = gl.getExtension('WEBGL_debug_renderer_info');
+    return String(gl.getParameter(ext ? ext.UNMASKED_RENDERER_WEBGL : gl.RENDERER) ?? '');
+  } catch {
+    return '';
+  }
+}
+
+let wasmLoaded: Promise<void> | null = null;
+function loadWasm(): Promise<void> {
+  wasmLoaded ??= (async () => {
+    const wasm = await import('@tensorflow/tfjs-backend-wasm');
+    wasm.setWasmPaths({
+      'tfjs-backend-wasm.wasm': wasmPlainUrl,
+      'tfjs-backend-wasm-simd.wasm': wasmSimdUrl,
+      'tfjs-backend-wasm-threaded-simd.wasm': wasmThreadedUrl,
+    });
+    // One thread: no SharedArrayBuffer / cross-origin isolation needed, and the worker is the thread.
+    tf.env().set('WASM_HAS_MULTITHREAD_SUPPORT', false);
+  })();
+  return wasmLoaded;
+}
+
+let webgpuLoaded: Promise<unknown> | null = null;
+
+export interface BackendManagerOptions {
+  /** Called once when the device under a backend is lost (WebGPU device.lost, WebGL context loss). */
+  onLost(backend: Backend, reason: string): void;
+}
+
+export class BackendManager {
+  private activeName: Backend | null = null;
+  private adapter = '';
+  private readonly failed = new Map<Backend, string>();
+  private probed: Backend[] = [];
+  private message: string | undefined;
+  private watched = new Set<unknown>();
+
+  constructor(private readonly options: BackendManagerOptions) {}
+
+  active(): Backend {
+    return this.activeName ?? 'cpu';
+  }
+
+  info(): BackendInfo {
+    const failed = [...this.failed.keys()];
+    return {
+      name: this.active(),
+      adapter: this.adapter,
+      available: this.probed.filter((b) => !this.failed.has(b)),
+      ...(failed.length > 0 ? { failed } : {}),
+      ...(this.message ? { message: this.message } : {}),
+    };
+  }
+
+  /** What this browser offers, cheaply (no backend is started). */
+  async probe(): Promise<Backend[]> {
+    const found: Backend[] = [];
+    try {
+      const g = gpu();
+      if (g && (await g.requestAdapter())) found.push('webgpu');
+    } catch {
+      // no WebGPU
+    }
+    try {
+      if (typeof OffscreenCanvas !== 'undefined' && new OffscreenCanvas(1, 1).getContext('webgl2')) found.push('webgl');
+    } catch {
+      // no WebGL
+    }
+    if (typeof WebAssembly === 'object') found.push('wasm');
+    found.push('cpu');
+    this.probed = found;
+    return found;
+  }
+
+  /** The next backend after `failed` in preference order that probed fine and has not failed. */
+  next(failed: Backend): Backend | null {
+    const from = BACKEND_ORDER.indexOf(failed);
+    return BACKEND_ORDER.slice(from + 1).find((b) => this.probed.includes(b) && !this.failed.has(b)) ?? null;
+  }
+
+  /** Marks a backend as failed (it drops out of `available` and of `next`). */
+  markFailed(backend: Backend, reason: string): void {
+    this.failed.set(backend, reason);
+  }
+
+  /**
+   * Starts `wanted` (default: the first in preference order), falling through the order on failure.
+   * A backend the user asks for explicitly is tried even if it failed before.
+   */
+  async switchTo(wanted: Backend = BACKEND_ORDER[0]!): Promise<BackendInfo> {
+    if (this.probed.length === 0) await this.probe();
+    const start = BACKEND_ORDER.indexOf(wanted);
+    const reasons: string[] = [];
+    for (const name of BACKEND_ORDER.slice(start)) {
+      if (name !== wanted && this.failed.has(name)) continue;
+      const reason = await this.tryStart(name);
+      if (reason === null) {
+        this.failed.delete(name);
+        this.message = reasons.length > 0 ? reasons.join('; ') : undefined;
+        return this.info();
+      }
+      this.failed.set(name, reason);
+      reasons.push(`${name}: ${reason}`);
+    }
+    throw new Error(`no tfjs backend could start (${reasons.join('; ')})`);
+  }
+
+  /** Starts one backend; returns null on success, else why it did not start. */
+  private async tryStart(name: Backend): Promise<string | null> {
+    try {
+      let adapter = '';
+      if (name === 'webgpu') {
+        const g = gpu();
+        if (!g) return 'navigator.gpu is missing (WebGPU is not available in this browser)';
+        const found = await g.requestAdapter();
+        if (!found) return 'no WebGPU adapter';
+        adapter = describeAdapter(found);
+        webgpuLoaded ??= import('@tensorflow/tfjs-backend-webgpu');
+        await webgpuLoaded;
+      } else if (name === 'wasm') {
+        await loadWasm();
+      }
+      if (this.activeName === name && tf.getBackend() === name) return null;
+      const ok = await tf.setBackend(name);
+      if (!ok || tf.getBackend() !== name) return 'the backend did not initialise';
+      await tf.ready();
+      this.activeName = name;
+      if (name === 'webgl') adapter = webglRenderer();
+      this.adapter = adapter;
+      this.watch(name);
+      return null;
+    } catch (error) {
+      return error instanceof Error ? error.message : String(error);
+    }
+  }
+
+  /** Reports device loss under the active backend (once per device). */
+  private watch(name: Backend): void {
+    const backend = tf.backend() as unknown as { device?: GpuDeviceLike; gpgpu?: { gl?: WebGL2RenderingContext } };
+    if (name === 'webgpu' && backend.device && !this.watched.has(backend.device)) {
+      this.watched.add(backend.device);
+      void backend.device.lost.then((info) => {
+        const reason = info.message || info.reason || 'device lost';
+        this.markFailed('webgpu', reason);
+        this.options.onLost('webgpu', reason);
+      });
+    }
+    const canvas = backend.gpgpu?.gl?.canvas as OffscreenCanvas | undefined;
+    if (name === 'webgl' && canvas && !this.watched.has(canvas)) {
+      this.watched.add(canvas);
+      canvas.addEventListener('webglcontextlost', () => {
+        this.markFailed('webgl', 'WebGL context lost');
+        this.options.onLost('webgl', 'WebGL context lost');
+      });
+    }
+  }
+}
