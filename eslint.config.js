@@ -7,6 +7,21 @@ import tseslint from 'typescript-eslint';
 const tfjs = ['@tensorflow/*'];
 const noUpward = (patterns, message) => ['error', { patterns: [{ group: patterns, message }] }];
 
+const htmlSink = (property) => ({ property, message: `${property} parses HTML; render file content as text (JSX children, textContent).` });
+const noHtmlSinks = {
+  'no-restricted-properties': [
+    'error',
+    ...['innerHTML', 'outerHTML', 'insertAdjacentHTML', 'createContextualFragment', 'parseFromString'].map(htmlSink),
+    ...['write', 'writeln'].map((property) => ({ object: 'document', ...htmlSink(property) })),
+  ],
+  'no-restricted-syntax': [
+    'error',
+    { selector: "JSXAttribute[name.name='dangerouslySetInnerHTML']", message: 'dangerouslySetInnerHTML parses HTML; render file content as text.' },
+    { selector: "Property[key.name='dangerouslySetInnerHTML']", message: 'dangerouslySetInnerHTML parses HTML; render file content as text.' },
+    { selector: "CallExpression[callee.name='eval'], NewExpression[callee.name='Function']", message: 'No eval: the Content-Security-Policy refuses it.' },
+  ],
+};
+
 export default tseslint.config(
   { ignores: ['dist', 'node_modules', 'test-results', 'playwright-report', 'e2e-artifacts'] },
   {
@@ -15,6 +30,9 @@ export default tseslint.config(
     languageOptions: { ecmaVersion: 2022, globals: { ...globals.browser, ...globals.node } },
     rules: {
       '@typescript-eslint/no-unused-vars': ['error', { argsIgnorePattern: '^_', varsIgnorePattern: '^_' }],
+      // File content (tokens, tags, file names, error messages) is only ever rendered as text: no
+      // HTML sinks anywhere, so a token like `<img onerror=…>` can never become markup.
+      ...noHtmlSinks,
     },
   },
   {

@@ -9,12 +9,15 @@
  */
 import { execFile } from 'node:child_process';
 import { mkdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
 import { expect, test, type Page } from '@playwright/test';
 import { dropFile } from './dropFile.ts';
+import { setNumber, shortSentences } from './workbenchPage.ts';
 
 const artifact = (name: string) => `e2e-artifacts/${name}.png`;
 const run = promisify(execFile);
+const shared = (path: string) => fileURLToPath(new URL(`../../shared/data/${path}`, import.meta.url));
 
 interface StoreView {
   order: string[];
@@ -47,21 +50,7 @@ async function openWorkbench(page: Page, query = '?testhooks&backend=wasm', back
   await page.getByTestId('preset-select').selectOption('tiny');
 }
 
-async function setNumber(page: Page, testId: string, value: number): Promise<void> {
-  const input = page.getByTestId(testId);
-  await input.fill(String(value));
-  await input.press('Enter');
-  await expect(page.getByTestId(testId)).toHaveValue(String(value));
-}
-
 const card = (page: Page, runId: string) => page.locator(`[data-testid=run-card][data-run-id="${runId}"]`);
-
-/** 16 sentences of at most 6 tokens from the sample, as a CoNLL-U file: runs of seconds on any backend. */
-function shortSentences(): string {
-  const blocks = readFileSync('public/samples/en_ewt-ud-sample.conllu', 'utf8').split(/\n\s*\n/).filter((b) => b.trim());
-  const short = blocks.filter((b) => b.split('\n').filter((line) => /^\d+\t/.test(line)).length <= 6).slice(0, 16);
-  return `${short.join('\n\n')}\n\n`;
-}
 
 test('trains the sample: two epochs of dev scores, then pause, step, resume and stop', async ({ page }) => {
   test.setTimeout(240_000);
@@ -87,6 +76,25 @@ test('trains the sample: two epochs of dev scores, then pause, step, resume and 
       expect(score.accuracy).toBeGreaterThan(0);
     }
   }
+  // The charts: one dev-score chart per task, each with a point per finished epoch; a legend
+  // click hides the run's curves at once and brings them back.
+  const scoreCharts = page.getByTestId('chart-score');
+  await expect(scoreCharts).toHaveCount(3);
+  for (let i = 0; i < 3; i++) await expect.poll(() => scoreCharts.nth(i).getByTestId('chart-dot').count(), { timeout: 20_000 }).toBeGreaterThanOrEqual(2);
+  await expect(page.getByTestId('chart-loss').getByTestId('chart-line').first()).toHaveAttribute('d', /^M.*L/);
+  const scoreLegend = page.getByTestId('chart-scores').getByTestId('legend-run').first();
+  await scoreLegend.click();
+  await expect(scoreLegend).toHaveAttribute('aria-pressed', 'false');
+  await expect(scoreCharts.first().getByTestId('chart-empty')).toHaveText('No visible run.');
+  await scoreLegend.click();
+  await expect(scoreCharts.first().getByTestId('chart-dot').first()).toBeVisible();
+  await page.getByTestId('charts-panel').screenshot({ path: artifact('training-charts') });
+  // Each chart downloads as a PNG.
+  const [png] = await Promise.all([page.waitForEvent('download'), page.getByTestId('chart-loss').getByTestId('chart-png').click()]);
+  expect(png.suggestedFilename()).toMatch(/\.png$/);
+  const pngBytes = readFileSync((await png.path())!);
+  expect(pngBytes.subarray(1, 4).toString('latin1')).toBe('PNG');
+  expect(pngBytes.length).toBeGreaterThan(2000);
   await expect(first.getByTestId('progress-speed')).toContainText('tokens/s');
   await expect(first.getByTestId('progress-eta')).toContainText('ETA');
 
@@ -137,6 +145,9 @@ test('a live switch leaves a marker; a fusion switch starts a sibling beside the
   await expect(first.getByTestId('run-marker')).toContainText(/λ1 [\d.]+ → 0 \(discriminator off\)/);
   await expect(page.getByTestId('field-discriminator')).not.toBeChecked();
   await expect(page.getByTestId('field-lambdaAdversarial')).toHaveValue('0');
+  // …and on the curves: a dashed marker on the loss and schedule charts.
+  await expect(page.getByTestId('chart-loss').getByTestId('chart-marker')).toHaveCount(1, { timeout: 20_000 });
+  await expect(page.getByTestId('chart-loss').getByTestId('chart-marker')).toContainText('λ1');
 
   // Fusion changes shapes: a sibling run on the same data and seed, shown beside the first.
   await page.getByTestId('field-fusion').selectOption('average');
@@ -154,6 +165,8 @@ test('a live switch leaves a marker; a fusion switch starts a sibling beside the
   expect(view.runs['run-2']!.info.siblingOf).toBe('run-1');
   // The selected run is still the first one: the panel still shows attention fusion for it.
   await expect(page.getByTestId('field-fusion')).toHaveValue('attention');
+  // Both runs are in every chart's legend, their curves overlaid.
+  await expect(page.getByTestId('chart-loss').getByTestId('legend-run')).toHaveCount(2);
   await page.screenshot({ path: artifact('training-live-switch-and-sibling'), fullPage: true });
 
   await page.getByTestId('run-stop').click();
@@ -308,7 +321,10 @@ test('the main thread has no long task while a run trains', async ({ page }) => 
   await page.getByTestId('run-start').click();
   const first = card(page, 'run-1');
   await expect(first.getByTestId('progress-batch')).toContainText('batch', { timeout: 60_000 });
-  await page.waitForTimeout(5000);
+  // Long enough for two epochs to end, so every chart redraws while the run streams its events.
+  await expect.poll(async () => (await storeView(page)).runs['run-1']!.epochs.length, { timeout: 120_000 }).toBeGreaterThanOrEqual(2);
+  await expect.poll(() => page.getByTestId('chart-score').first().getByTestId('chart-dot').count(), { timeout: 20_000 }).toBeGreaterThanOrEqual(2);
+  await expect(page.getByTestId('chart-loss').getByTestId('chart-line').first()).toHaveAttribute('d', /L/);
   const view = await storeView(page);
   expect(view.runs['run-1']!.status).toBe('running');
   expect(view.runs['run-1']!.steps.length).toBeGreaterThan(3);
@@ -317,4 +333,40 @@ test('the main thread has no long task while a run trains', async ({ page }) => 
   await page.screenshot({ path: artifact('training-no-long-tasks'), fullPage: true });
   await page.getByTestId('run-stop').click();
   await expect(first).toHaveAttribute('data-status', 'stopped');
+});
+
+test('CoNLL-2003 dev dropped, a tiny model trained: the inspector shows NER β over its 3 representations', async ({ page }) => {
+  test.setTimeout(300_000);
+  await openWorkbench(page);
+  await dropFile(page, '[data-testid=drop-zone]', 'eng.testa', readFileSync(shared('conll2003/eng.testa')));
+  await expect(page.getByTestId('dataset-name')).toHaveText('eng.testa');
+  await expect(page.getByTestId('task-card')).toHaveCount(3);
+  await page.getByTestId('preset-select').selectOption('tiny');
+  await setNumber(page, 'field-epochs', 1);
+  await page.getByTestId('run-start').click();
+  const first = card(page, 'run-1');
+  await expect(first).toHaveAttribute('data-status', 'completed', { timeout: 240_000 });
+  const scores = (await storeView(page)).runs['run-1']!.epochs[0]!.dev.scores;
+  expect(scores.map((s) => s.task)).toEqual(['POS', 'chunk', 'NER']);
+
+  const inspector = page.getByTestId('inspector-panel');
+  await expect(inspector.getByTestId('inspector-run')).toHaveValue('run-1');
+  const sentences = inspector.getByTestId('inspector-sentences');
+  await expect(sentences.locator('option[value]').first()).toBeAttached({ timeout: 30_000 });
+  const firstIndex = await sentences.locator('option[value]').first().getAttribute('value');
+  await sentences.selectOption(firstIndex!);
+  const ner = inspector.locator('[data-testid=inspector-task][data-task=NER]');
+  await expect(ner.getByTestId('beta-column')).toHaveText(['individual', 'shared:POS', 'shared:chunk'].map((r) => new RegExp(r.replace(':', '.*'))));
+  const words = Number(await inspector.getByTestId('inspection').getAttribute('data-words'));
+  expect(words).toBeGreaterThan(0);
+  const rows = ner.getByTestId('beta-row');
+  await expect(rows).toHaveCount(words);
+  const values = await rows.evaluateAll((trs) => trs.map((tr) => JSON.parse(tr.getAttribute('data-values') ?? '[]') as number[]));
+  for (const row of values) {
+    expect(row).toHaveLength(3);
+    for (const b of row) expect(b).toBeGreaterThanOrEqual(0);
+    expect(row.reduce((a, b) => a + b, 0)).toBeCloseTo(1, 4);
+  }
+  await expect(ner.getByTestId('chunk').or(ner.getByTestId('token')).first()).toBeVisible();
+  await inspector.screenshot({ path: artifact('inspector-conll2003-ner') });
 });

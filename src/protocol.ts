@@ -5,7 +5,7 @@
 import type { ColumnGuess, FileFormat, TagScheme } from './data/types.ts';
 import type { DatasetSummary as DataSummary, TaskSummary } from './data/dataset.ts';
 import type { ColumnOverride } from './data/columnPlan.ts';
-import type { Backend, PresetName, RunConfig, TrainConfig } from './model/config.ts';
+import type { Backend, ModelConfig, PresetName, RunConfig, TrainConfig } from './model/config.ts';
 
 export type { ColumnGuess, ColumnOverride, FileFormat, TagScheme, TaskSummary };
 
@@ -20,6 +20,8 @@ export interface DatasetSummary extends DataSummary {
   wordColumn: number;
   /** Whether this is the built-in sample. */
   builtIn: boolean;
+  /** SHA-256 of the file's bytes (hex): names the data a shared config was trained on. */
+  hash?: string;
 }
 
 /** A data-layer error as plain data (Error objects lose their fields crossing postMessage). */
@@ -31,6 +33,36 @@ export interface DataErrorInfo {
 }
 
 export type LoadResult = { ok: true; dataset: DatasetSummary } | { ok: false; error: DataErrorInfo };
+
+/**
+ * A test file loaded beside the training data, aligned to the training tasks: runs started while it
+ * is loaded are scored on it with their best epoch's weights when they end (`test-scores`).
+ */
+export interface TestFileSummary {
+  name: string;
+  sentences: number;
+  tokens: number;
+  /** Every training task, with the test sentences that carry its labels (0: not scored on test). */
+  tasks: { name: string; labeledSentences: number }[];
+}
+
+export type TestFileResult = { ok: true; test: TestFileSummary } | { ok: false; error: DataErrorInfo };
+
+/**
+ * A run's best epoch scored on the test file loaded when it started, sent when the run ends
+ * (completed or stopped). Each task is scored only on test sentences that carry its labels, so a
+ * task the file does not label has no score here.
+ */
+export interface TestScoresEvent {
+  type: 'test-scores';
+  runId: string;
+  /** The best epoch, whose weights were scored. */
+  epoch: number;
+  fileName: string;
+  scores: TaskScore[];
+  /** Set when scoring failed (the scores are then empty). */
+  message?: string;
+}
 
 /** Which tfjs backend the worker runs on, and what it found. */
 export interface BackendInfo {
@@ -50,6 +82,38 @@ export interface BackendInfo {
 
 export type RunStatus = 'queued' | 'running' | 'paused' | 'completed' | 'stopped' | 'failed' | 'interrupted';
 
+/** How much of a vocabulary pre-trained vectors cover (exact match, else lowercased). */
+export interface VectorsCoverage {
+  /** Word types considered (the `<pad>` and `<unk>` entries excluded). */
+  words: number;
+  exact: number;
+  lowercase: number;
+  missing: number;
+  /** (exact + lowercase) / words, in percent. */
+  percent: number;
+  /** A few of the words without a vector, in vocabulary order. */
+  missingExamples: string[];
+}
+
+/** Pre-trained word vectors loaded in the worker (GloVe / word2vec text). */
+export interface VectorsInfo {
+  fileName: string;
+  dim: number;
+  /** Vectors read. */
+  count: number;
+  /** Non-fatal remarks of the reader (duplicate words, a header count that differs). */
+  warnings: string[];
+  /** Coverage of the loaded dataset's word types; null without a dataset. */
+  coverage: VectorsCoverage | null;
+}
+
+/** Pre-trained vectors a run's word table started from, with its coverage of the run's vocabulary. */
+export interface RunVectors {
+  fileName: string;
+  dim: number;
+  coverage: VectorsCoverage;
+}
+
 /** What a run is: shown beside its curves. */
 export interface RunInfo {
   runId: string;
@@ -57,9 +121,17 @@ export interface RunInfo {
   label: string;
   config: RunConfig;
   datasetName: string;
+  /** SHA-256 (hex) of the dataset file's bytes, when known. */
+  datasetHash?: string;
   /** The run this one was started from by a shape-changing switch, if any. */
   siblingOf?: string;
   backend: Backend;
+  /** The pre-trained vectors its word table started from, if any (its wordDim is theirs). */
+  vectors?: RunVectors;
+  /** The run (an imported model) whose weights and vocabularies this run continued training from. */
+  continuedFrom?: string;
+  /** The archive this run's model was imported from (an imported run trains no further itself). */
+  importedFrom?: string;
 }
 
 /** A change of live settings applied to a running run from its next step (a marker on its curves). */
@@ -79,7 +151,47 @@ export type WorkerEvent =
   /** `backend` is set when the run moved to another backend (resumed after a failure or a switch). */
   | { type: 'run-status'; runId: string; status: RunStatus; message?: string; backend?: Backend }
   | { type: 'live-change'; change: LiveChange }
-  | { type: 'backend'; backend: BackendInfo };
+  | { type: 'backend'; backend: BackendInfo }
+  /** Reading a vectors file: the share read so far, in [0, 1] (1 when the file has been read). */
+  | { type: 'vectors-progress'; fileName: string; fraction: number }
+  /** Persistence news: a write that failed (quota, unavailable storage) or succeeded again after one. */
+  | { type: 'storage'; ok: boolean; message: string }
+  | TestScoresEvent
+  /**
+   * A run's host checkpoint after an epoch, copied to the page: if the worker dies, a new one
+   * resumes the run from it (`restoreRuns`). `best` when it is also the run's best so far.
+   */
+  | ({ type: 'checkpoint'; runId: string; checkpoint: RunCheckpoint; best: boolean; score: number; scores: TaskScore[] });
+
+/** A run kept in the browser's storage, as the page gets it back after a reload. */
+export interface SavedRun {
+  info: RunInfo;
+  status: RunStatus;
+  message?: string;
+  notes: string;
+  /** Its train events (steps, epochs, done) and live changes, in the order they happened. */
+  events: (TrainEvent | TestScoresEvent | { type: 'live-change'; change: LiveChange })[];
+  /** Epochs of the checkpoints kept for it (resume starts from `last`; export uses `best`). */
+  checkpoints: { last: number | null; best: number | null };
+}
+
+/** Weights of a run at the end of an epoch, on the host (float32, in the model's order). */
+export interface RunCheckpoint {
+  epoch: number;
+  step: number;
+  weights: { name: string; shape: number[]; data: Float32Array }[];
+}
+
+/** A run handed to a new worker after the previous one died: what the page kept of it. */
+export interface AdoptedRun {
+  info: RunInfo;
+  /** The effective config (the run's own plus its live changes). */
+  config: RunConfig;
+  status: 'failed' | 'interrupted';
+  message: string;
+  last: RunCheckpoint | null;
+  best: (RunCheckpoint & { score: number; scores: TaskScore[] }) | null;
+}
 
 /** A trained model as files, transferred to the page for download (a worker cannot download). */
 export interface ExportedModel {
@@ -94,6 +206,20 @@ export interface TrainerApi {
   loadSample(): Promise<LoadResult>;
   /** Parses a file; on error the worker keeps its previous dataset. */
   loadFile(fileName: string, bytes: ArrayBuffer, overrides?: ColumnOverride[]): Promise<LoadResult>;
+  /**
+   * Adds a file to the training data (partial labels): its task columns are merged with the
+   * current dataset's by task name; its sentences carry no labels for the tasks it lacks, so those
+   * tasks' losses skip them. On error nothing changes.
+   */
+  addFile(fileName: string, bytes: ArrayBuffer, overrides?: ColumnOverride[]): Promise<LoadResult>;
+  /**
+   * Reads a test file aligned to the current training tasks (by name; chunk schemes converted).
+   * Runs started while it is loaded are scored on it when they end. On error the previous test file
+   * (if any) stays. Any change of the training data (load, add, column choices) drops it.
+   */
+  loadTestFile(fileName: string, bytes: ArrayBuffer): Promise<TestFileResult>;
+  /** Forgets the test file (runs started with it still get their scores). */
+  clearTestFile(): Promise<void>;
   /** Re-detects the current dataset's tasks with the user's column choices. */
   applyOverrides(overrides: ColumnOverride[]): Promise<LoadResult>;
   /**
@@ -109,8 +235,20 @@ export interface TrainerApi {
   setBackend(name: Backend): Promise<BackendInfo>;
   /** The presets (`paper`, `small`, `tiny`) as full configs: the page cannot import src/model. */
   configPresets(): Promise<Record<PresetName, RunConfig>>;
-  /** Starts a run on the current dataset; events follow through `subscribe`. */
-  startRun(config: RunConfig, label: string, siblingOf?: string): Promise<RunInfo>;
+  /**
+   * Starts a run on the current dataset; events follow through `subscribe`. With `vectors`, its
+   * word table starts from the loaded pre-trained vectors and its wordDim becomes theirs.
+   */
+  startRun(config: RunConfig, label: string, siblingOf?: string, options?: { vectors?: boolean }): Promise<RunInfo>;
+  /**
+   * Reads a GloVe / word2vec text file (progress as `vectors-progress` events). On error the
+   * message names the file and line, and the vectors loaded before (if any) stay.
+   */
+  loadVectors(fileName: string, bytes: ArrayBuffer): Promise<{ ok: true; vectors: VectorsInfo } | { ok: false; message: string }>;
+  /** The loaded vectors with their coverage of the current dataset (null: none loaded). */
+  vectorsInfo(): Promise<VectorsInfo | null>;
+  /** Forgets the loaded vectors (runs that used them keep their weights). */
+  clearVectors(): Promise<void>;
   pause(runId: string): Promise<void>;
   /**
    * Continues a paused run; a `failed` or `interrupted` run is rebuilt from its last epoch
@@ -131,13 +269,65 @@ export interface TrainerApi {
   devSentences(limit?: number, runId?: string): Promise<{ index: number; text: string }[]>;
   /** Predicted and gold tags and β per token, for a dev sentence or typed text (one sentence). */
   inspectSentence(runId: string, request: { devIndex: number } | { text: string }): Promise<SentenceInspection>;
+  /** Tags text, one sentence per non-empty line: each sentence's words, predicted tags and β per task. */
+  tagText(runId: string, text: string): Promise<SentenceInspection[]>;
+  /**
+   * Reads a model archive (exported by the workbench or the CLI), validated (names, shapes,
+   * vocabularies, tag sets, the two weight files agreeing), as a new `completed` run to tag text
+   * with, inspect or export. A bad archive is refused with a message naming the file and the field.
+   */
+  importModel(fileName: string, bytes: ArrayBuffer): Promise<{ ok: true; run: RunInfo } | { ok: false; message: string }>;
+  /**
+   * Starts a new run on the current dataset from `sourceId`'s weights and vocabularies (an imported
+   * model): `config` keeps the source's model settings, its training settings are the new run's. A
+   * dataset task the model lacks, or a tag outside its tag sets, is refused naming task, tag and file.
+   */
+  continueRun(sourceId: string, config: RunConfig, label?: string): Promise<RunInfo>;
   /** Exports a run's best model as one zip archive (transferred). */
   exportModel(runId: string): Promise<ExportedModel>;
+  /**
+   * Runs kept in storage from earlier visits (call once after `subscribe`): those that were
+   * training when the page went away come back `interrupted`, resumable from their last checkpoint.
+   */
+  savedRuns(): Promise<SavedRun[]>;
+  /** Stops a run if it trains, then deletes it and its checkpoints from memory and storage. */
+  deleteRun(runId: string): Promise<void>;
+  /** Saves a run's notes (free text). */
+  setNotes(runId: string, notes: string): Promise<void>;
+  /**
+   * Checks a config that came from outside (a shared URL or JSON file): every field present, none
+   * unknown, types and ranges right. The error names the first bad field (`model.fusion`).
+   */
+  checkConfig(raw: unknown): Promise<{ ok: true; config: RunConfig } | { ok: false; field: string; message: string }>;
+  /** The paper's ablations (`MTAA`, `no-TD`, …) as patches on a model config. */
+  ablationPatches(): Promise<Record<string, Partial<ModelConfig>>>;
+  /** Keeps the page's ablation study (queue and results' run ids) with the runs; null clears it. */
+  saveStudy(study: unknown): Promise<void>;
+  /** The study kept by `saveStudy`, if any (the page checks its shape). */
+  savedStudy(): Promise<unknown>;
+  /** Storage usage and quota in bytes, as the browser estimates them (null when unknown). */
+  storageEstimate(): Promise<{ usage: number; quota: number } | null>;
   /**
    * Browser tests only: the run's next batch throws `message` (as a failing kernel would). Refused
    * unless the worker was started with test hooks (`?testhooks` on the page).
    */
   simulateFailure(runId: string, message: string): Promise<void>;
+  /** Browser tests only: the run's next batch sets its learning rate to NaN, so its weights and loss become NaN. */
+  simulateNaN(runId: string): Promise<void>;
+  /** Browser tests only: the active backend's device is reported lost, as WebGPU's `device.lost` would. */
+  simulateDeviceLost(reason: string): Promise<void>;
+  /** Browser tests only: the next `writes` writes to IndexedDB fail as a full quota does (QuotaExceededError). */
+  simulateQuotaExceeded(writes: number): Promise<void>;
+  /**
+   * Takes over runs of a worker that died (after the page reloaded their dataset here): each is
+   * registered with its status, message and checkpoints, ready for `resume`.
+   */
+  restoreRuns(runs: AdoptedRun[]): Promise<void>;
+  /**
+   * Holds the Web Lock `name` for the worker's lifetime (resolves once held): the browser releases
+   * it when the worker ends for any reason, which is how the page notices a crash.
+   */
+  holdLifeline(name: string): Promise<void>;
 }
 
 // ---------------------------------------------------------------------------------------------

@@ -5,7 +5,8 @@
 import { readFileSync } from 'node:fs';
 import { buildVocabularies, isDataError, loadDataset, splitTrainDev, type Dataset, type Vocabularies } from '../data/index.ts';
 import { buildWordTable, parseWordVectors, WordVectorsError } from '../model/pretrainedVectors.ts';
-import { ablations, ConfigError, mergeConfig, resolveConfig, type AblationName, type PresetName } from '../model/config.ts';
+import { ablations, ConfigError, mergeConfig, presets, resolveConfig, type AblationName, type PresetName } from '../model/config.ts';
+import { applyConfigPatch } from '../train/configInput.ts';
 import type { TaskScore } from '../protocol.ts';
 import { evaluate } from '../train/evaluate.ts';
 import { toSavedModel } from '../train/taggerModel.ts';
@@ -47,7 +48,8 @@ export const trainCommand: Command = async (argv, io) => {
     const preset = (args.values.get('preset') ?? 'small') as PresetName;
     const ablation = args.values.get('ablation') as AblationName | undefined;
     if (ablation !== undefined && !(ablation in ablations)) throw new UsageError(`unknown ablation ${ablation}`);
-    let config = resolveConfig(preset, readPatch(args.values.get('config')));
+    const patch = readPatch(args.values.get('config'));
+    let config = patch === undefined || !(preset in presets) ? resolveConfig(preset, patch) : applyConfigPatch(presets[preset], patch);
     if (ablation) config = mergeConfig(config, { model: ablations[ablation] });
     const epochs = intOption(args, 'epochs');
     const seed = args.values.has('seed') ? Number(args.values.get('seed')) : undefined;

@@ -25,7 +25,9 @@ export type DataErrorKind =
   /** A column choice that does not fit the file (out of range, duplicate name, two word columns). */
   | 'bad-column'
   /** A serialised vocabulary (e.g. from a checkpoint) that does not have the expected shape. */
-  | 'bad-vocab';
+  | 'bad-vocab'
+  /** A sentence longer than the limit (usually a file without blank lines between sentences). */
+  | 'sentence-too-long';
 
 export interface DataErrorInit {
   kind: DataErrorKind;

@@ -4,8 +4,10 @@
  * Dataset or throws DataError and touches nothing else, so callers keep their previous dataset.
  */
 import { detectColumns } from './columnDetection.ts';
+import { DataError } from './dataError.ts';
 import { planColumns, type ColumnOverride } from './columnPlan.ts';
 import { readCorpus, type ReadCorpusOptions } from './readCorpus.ts';
+import { datasetParts, type DatasetPart } from './mergeDatasets.ts';
 import { convertTags, type ChunkScheme } from './tagSchemes.ts';
 import type { ColumnGuess, FileFormat, ParsedFile, Sentence, TaskSpec } from './types.ts';
 
@@ -31,9 +33,20 @@ export interface Dataset {
   /** `sentences[i].tags[k]` belongs to `tasks[k]`; null when this file has no labels for it. */
   sentences: Sentence[];
   stats: DatasetStats;
+  /** Set when several files were merged (`mergeDatasets`): each file, in the order added. */
+  parts?: DatasetPart[];
 }
 
+/**
+ * Sentences longer than this are refused: a recurrent encoder walks a sentence one token at a time,
+ * so one runaway "sentence" (a file without blank lines) would stall training for minutes. Real
+ * treebanks stay far below it (CoNLL-2003: 124 tokens, UD EWT: 159).
+ */
+export const DEFAULT_MAX_SENTENCE_TOKENS = 2000;
+
 export interface DatasetOptions extends ReadCorpusOptions {
+  /** Refuse sentences with more tokens than this (default DEFAULT_MAX_SENTENCE_TOKENS). */
+  maxSentenceTokens?: number;
   /** The user's column choices (role, name). */
   overrides?: readonly ColumnOverride[];
   /**
@@ -49,7 +62,8 @@ export function loadDataset(fileName: string, input: Uint8Array | string, option
   return datasetFromParsed(readCorpus(fileName, input, options), options);
 }
 
-export function datasetFromParsed(file: ParsedFile, options: Pick<DatasetOptions, 'overrides' | 'alignTo'> = {}): Dataset {
+export function datasetFromParsed(file: ParsedFile, options: Pick<DatasetOptions, 'overrides' | 'alignTo' | 'maxSentenceTokens'> = {}): Dataset {
+  checkSentenceLengths(file, options.maxSentenceTokens ?? DEFAULT_MAX_SENTENCE_TOKENS);
   const plan = planColumns(file, detectColumns(file), options.overrides);
   const own = plan.tasks;
   const tasks = options.alignTo ? options.alignTo.map((t) => ({ ...t })) : own;
@@ -91,6 +105,20 @@ export function datasetFromParsed(file: ParsedFile, options: Pick<DatasetOptions
   };
 }
 
+function checkSentenceLengths(file: ParsedFile, limit: number): void {
+  for (const sentence of file.sentences) {
+    const length = sentence.cells[0]?.length ?? 0;
+    if (length > limit) {
+      throw new DataError({
+        kind: 'sentence-too-long',
+        file: file.fileName,
+        line: sentence.line,
+        reason: `the sentence starting here has ${length} tokens, over the ${limit}-token limit; are the blank lines between sentences missing?`,
+      });
+    }
+  }
+}
+
 /** IOB1 and IOB2 read the same under conlleval, but the model learns the tags, so convert anyway. */
 function needsConversion(from: TaskSpec['scheme'], to: TaskSpec['scheme']): boolean {
   return from !== to && from !== 'plain' && to !== 'plain';
@@ -114,6 +142,8 @@ export interface DatasetSummary {
   tokens: number;
   docStarts: number;
   tasks: TaskSummary[];
+  /** The files behind the dataset (one unless files were added to it: partial labels). */
+  parts: DatasetPart[];
 }
 
 export function summarizeDataset(dataset: Dataset): DatasetSummary {
@@ -123,6 +153,7 @@ export function summarizeDataset(dataset: Dataset): DatasetSummary {
     sentences: dataset.stats.sentences,
     tokens: dataset.stats.tokens,
     docStarts: dataset.stats.docStarts,
+    parts: datasetParts(dataset),
     tasks: dataset.tasks.map((task, k) => {
       const counts = new Map<string, number>();
       let labeledSentences = 0;

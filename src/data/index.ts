@@ -55,6 +55,7 @@ export {
 export {
   loadDataset,
   datasetFromParsed,
+  DEFAULT_MAX_SENTENCE_TOKENS,
   summarizeDataset,
   type Dataset,
   type DatasetOptions,
@@ -63,3 +64,4 @@ export {
   type TaskSummary,
 } from './dataset.ts';
 export { createRng, shuffleInPlace } from './prng.ts';
+export { mergeDatasets, datasetParts, type DatasetPart } from './mergeDatasets.ts';

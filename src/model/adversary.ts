@@ -22,6 +22,7 @@
  * with in_0 = D, out_i = H for i < n−1, out_{n−1} = |α|.
  */
 import * as tf from '@tensorflow/tfjs';
+import { affine } from './dense.ts';
 import { glorotVariable } from './initializers.ts';
 import { gradientReversal } from './gradientReversal.ts';
 
@@ -101,7 +102,7 @@ export function discriminatorMlp(d: Discriminator, pooled: tf.Tensor): tf.Tensor
   return tf.tidy(() => {
     let h: tf.Tensor = pooled;
     d.layers.forEach((layer, i) => {
-      h = tf.add(tf.matMul(h, layer.kernel), layer.bias);
+      h = affine(h as tf.Tensor2D, layer.kernel as tf.Tensor2D, layer.bias as tf.Tensor1D);
       if (i < d.layers.length - 1) h = tf.relu(h);
     });
     return h as tf.Tensor2D;

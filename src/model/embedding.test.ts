@@ -1,7 +1,7 @@
 import * as tf from '@tensorflow/tfjs';
 import '@tensorflow/tfjs-backend-wasm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { charCnn, createEmbeddingParams, embed, embeddingLookup, type EmbeddingParams } from './embedding.ts';
+import { charCnn, createEmbeddingParams, embed, embeddingLookup, maxOverAxis1, type EmbeddingParams } from './embedding.ts';
 import { checkVariableGradient } from './gradientCheck.ts';
 
 beforeAll(async () => {
@@ -270,5 +270,30 @@ describe('embed', () => {
     for (const [name, g] of Object.entries(cpu.grads)) {
       g.forEach((v, i) => expect(wasm.grads[name][i], name).toBeCloseTo(v, 4));
     }
+  });
+
+  it('maxOverAxis1: the host gradient equals the kernel one, ties split evenly', () => {
+    // [n=2, W=4, F=3] with ties: row 0 filter 0 has its max 5 at three positions.
+    const x = tf.tensor3d(
+      [
+        [[5, 1, 0], [5, 2, -1], [1, 2, -2], [5, 0, -3]],
+        [[0, 0, 0], [-1, 3, 0], [2, 3, 1], [2, -4, 0]],
+      ],
+      [2, 4, 3],
+    );
+    const dy = tf.tensor2d([[3, 1, 2], [4, -2, 5]]);
+    const gradOf = (mode: 'kernel' | 'host') =>
+      tf.tidy(() => Array.from(tf.grad((t: tf.Tensor) => tf.sum(tf.mul(maxOverAxis1(t, mode), dy)))(x).dataSync()));
+    const before = tf.memory().numTensors;
+    const kernel = gradOf('kernel');
+    const host = gradOf('host');
+    expect(tf.memory().numTensors).toBe(before);
+    // + 0 folds the kernel's −0 (0 · a negative share) into 0: same value.
+    expect(host.map((v) => v + 0)).toEqual(kernel.map((v) => v + 0));
+    // row 0, filter 0: dy 3 split over 3 tied maxima; row 1, filter 2: dy 5 at the single max.
+    expect([kernel[0], kernel[3], kernel[9]]).toEqual([1, 1, 1]);
+    expect(kernel[12 + 2 * 3 + 2]).toBe(5);
+    expect(tf.tidy(() => Array.from(maxOverAxis1(x, 'host').dataSync()))).toEqual([5, 2, 0, 2, 3, 1]);
+    tf.dispose([x, dy]);
   });
 });

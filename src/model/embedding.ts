@@ -30,6 +30,7 @@
  * with the vocabulary size (±0.017 for V = 20k), making word features negligible next to char features.
  */
 import * as tf from '@tensorflow/tfjs';
+import { affine } from './dense.ts';
 import { seedFor } from './initializers.ts';
 
 export type Activation = 'linear' | 'relu' | 'tanh';
@@ -168,8 +169,13 @@ export function embeddingLookup(table: tf.Tensor, ids: tf.Tensor): tf.Tensor {
  * max over axis 1 of x [n,W,F] → [n,F], with the gradient split evenly between tied maxima.
  * (tf.max's own gradient gives the full gradient to every tied position, which multiplies it by the
  * number of ties — common here: repeated character trigrams as in "1000000" or "----".)
+ *
+ * `gradient`: `kernel` builds it from tfjs ops (any backend); `host` reads x, max and dy back and
+ * loops in JS, for backends whose memory is host memory (default on wasm and cpu). WASM's broadcast
+ * Equal `[n,W,F]` vs `[n,1,F]` alone took 50–90 ms a step for 704 words (the host loop: ~2 ms).
  */
-function maxOverAxis1(x: tf.Tensor): tf.Tensor {
+export function maxOverAxis1(x: tf.Tensor, gradient: 'kernel' | 'host' = hostMemoryBackend() ? 'host' : 'kernel'): tf.Tensor {
+  if (gradient === 'host') return maxOverAxis1Host(x);
   const op = tf.customGrad((...args: (tf.Tensor | tf.GradSaveFunc)[]) => {
     const input = args[0] as tf.Tensor;
     const save = args[1] as tf.GradSaveFunc;
@@ -183,6 +189,46 @@ function maxOverAxis1(x: tf.Tensor): tf.Tensor {
         const ties = tf.cast(tf.equal(xs, tf.reshape(ys, [n, 1, f])), 'float32'); // [n,W,F]
         const share = tf.div(tf.reshape(dy, [n, 1, f]), tf.sum(ties, 1, true)); // dy / #ties
         return tf.mul(ties, share);
+      },
+    };
+  });
+  return op(x);
+}
+
+function hostMemoryBackend(): boolean {
+  const backend = tf.getBackend();
+  return backend === 'wasm' || backend === 'cpu';
+}
+
+/** maxOverAxis1 with the tie-splitting gradient computed on the host (same values, same split). */
+function maxOverAxis1Host(x: tf.Tensor): tf.Tensor {
+  const op = tf.customGrad((...args: (tf.Tensor | tf.GradSaveFunc)[]) => {
+    const input = args[0] as tf.Tensor;
+    const save = args[1] as tf.GradSaveFunc;
+    const value = tf.max(input, 1);
+    save([input, value]);
+    return {
+      value,
+      gradFunc: (dy: tf.Tensor, saved: tf.Tensor[]) => {
+        const [xs, ys] = saved;
+        const [n, w, f] = xs.shape as [number, number, number];
+        const xv = xs.dataSync();
+        const yv = ys.dataSync();
+        const dyv = dy.dataSync();
+        const out = new Float32Array(n * w * f);
+        const ties = new Int32Array(f);
+        for (let r = 0; r < n; r++) {
+          ties.fill(0);
+          const base = r * w * f;
+          for (let k = 0; k < w; k++) for (let j = 0; j < f; j++) if (xv[base + k * f + j] === yv[r * f + j]) ties[j]++;
+          for (let k = 0; k < w; k++) {
+            for (let j = 0; j < f; j++) {
+              const at = base + k * f + j;
+              if (xv[at] === yv[r * f + j]) out[at] = dyv[r * f + j] / ties[j];
+            }
+          }
+        }
+        return tf.tensor(out, xs.shape, 'float32');
       },
     };
   });
@@ -212,9 +258,10 @@ export function charCnn(params: EmbeddingParams, charIds: tf.Tensor): tf.Tensor3
     ]); // [n, W+width−1, dc]
     const windows =
       width === 1 ? padded : tf.concat(Array.from({ length: width }, (_, k) => tf.slice(padded, [0, k, 0], [n, w, dc])), 2); // [n,W,width·dc]
-    const conv = tf.add(
-      tf.matMul(tf.reshape(windows, [n * w, width * dc]), tf.reshape(charKernel, [width * dc, f])),
-      charBias,
+    const conv = affine(
+      tf.reshape(windows, [n * w, width * dc]) as tf.Tensor2D,
+      tf.reshape(charKernel, [width * dc, f]) as tf.Tensor2D,
+      charBias as tf.Tensor1D,
     );
     const act = tf.reshape(activate(conv, params.charActivation), [n, w, f]);
     const masked = tf.add(act, tf.mul(tf.sub(cmask, 1), 1e9)); // pad positions → −1e9, never the max
@@ -255,9 +302,10 @@ export function embed(
     if (tasks.length === 0) return out;
     const kernels = tasks.map((task) => params.dense[task].kernel);
     const biases = tasks.map((task) => params.dense[task].bias);
-    const all = tf.add(
-      tf.matMul(feats, tasks.length === 1 ? kernels[0] : tf.concat(kernels, 1)),
-      tasks.length === 1 ? biases[0] : tf.concat(biases, 0),
+    const all = affine(
+      feats as tf.Tensor2D,
+      (tasks.length === 1 ? kernels[0] : tf.concat(kernels, 1)) as tf.Tensor2D,
+      (tasks.length === 1 ? biases[0] : tf.concat(biases, 0)) as tf.Tensor1D,
     ); // [n, tasks·k]
     const parts = tasks.length === 1 ? [all] : tf.split(all, tasks.length, 1);
     tasks.forEach((task, i) => {

@@ -1,4 +1,5 @@
 import * as tf from '@tensorflow/tfjs';
+import { affine } from './dense.ts';
 import { glorotVariable } from './initializers.ts';
 
 /** A task's linear emission layer: ē^t `[B, T, D]` → scores `[B, T, L]` for its CRF. */
@@ -18,7 +19,7 @@ export function createEmissionParams(task: string, inputDim: number, numTags: nu
 export function emissions(params: EmissionParams, x: tf.Tensor3D): tf.Tensor3D {
   return tf.tidy(() => {
     const [b, t, d] = x.shape;
-    const flat = tf.add(tf.matMul(tf.reshape(x, [b * t, d]), params.kernel), params.bias);
+    const flat = affine(tf.reshape(x, [b * t, d]), params.kernel as tf.Tensor2D, params.bias as tf.Tensor1D);
     return tf.reshape(flat, [b, t, params.kernel.shape[1] as number]) as tf.Tensor3D;
   });
 }

@@ -27,6 +27,7 @@
  */
 import * as tf from '@tensorflow/tfjs';
 import { unstack } from './unstack.ts';
+import { affine } from './dense.ts';
 import { glorotVariable } from './initializers.ts';
 
 export type FusionVariant = 'attention' | 'average' | 'concat' | 'twoStep';
@@ -120,9 +121,9 @@ export function attendRows(
     const [n, d] = query.shape;
     const r = values.length;
     const a = w.wq.shape[1] as number;
-    const q = tf.matMul(query, w.wq); // [N,A]
+    const q = affine(query, w.wq as tf.Tensor2D); // [N,A]
     const stacked = tf.stack(values as tf.Tensor2D[], 1); // [N,R,D]
-    const keys = tf.reshape(tf.matMul(tf.reshape(stacked, [n * r, d]), w.wk), [n, r, a]); // 2-D matMul
+    const keys = tf.reshape(affine(tf.reshape(stacked, [n * r, d]) as tf.Tensor2D, w.wk as tf.Tensor2D), [n, r, a]); // 2-D matMul
     const scores = tf.mul(tf.sum(tf.mul(keys, tf.reshape(q, [n, 1, a])), 2), 1 / Math.sqrt(a)); // [N,R]
     const weights = tf.softmax(scores) as tf.Tensor2D; // over R
     const out = tf.sum(tf.mul(stacked, tf.reshape(weights, [n, r, 1])), 1) as tf.Tensor2D; // [N,D]

@@ -25,8 +25,9 @@ const PLANS: readonly KernelPlan[] = [
   { matMul: 'batched', copies: 'kernel' },
   { matMul: 'perStream', copies: 'kernel' },
   { matMul: 'perStream', copies: 'host' },
+  { matMul: 'perStream', copies: 'host', tanh: 'sigmoid' },
 ];
-const planName = (p: KernelPlan): string => `${p.matMul}/${p.copies}`;
+const planName = (p: KernelPlan): string => `${p.matMul}/${p.copies}${p.tanh ? `/${p.tanh}` : ''}`;
 
 /** Uniform in [-scale, scale): deterministic given the seed. */
 function rand(shape: number[], seed: number, scale = 1): tf.Tensor {
@@ -236,7 +237,7 @@ describe('building blocks (cpu)', () => {
   it('picks batched products on GPU backends and per-stream 2-D products with host copies on wasm', () => {
     expect(defaultKernelPlan('webgpu')).toEqual({ matMul: 'batched', copies: 'kernel' });
     expect(defaultKernelPlan('webgl')).toEqual({ matMul: 'batched', copies: 'kernel' });
-    expect(defaultKernelPlan('wasm')).toEqual({ matMul: 'perStream', copies: 'host' });
+    expect(defaultKernelPlan('wasm')).toEqual({ matMul: 'perStream', copies: 'host', tanh: 'sigmoid' });
     expect(defaultKernelPlan('cpu')).toEqual({ matMul: 'perStream', copies: 'kernel' });
   });
 

@@ -35,7 +35,7 @@ export {
   type SequenceLayout,
   type SequenceLengths,
 } from './sequenceLayout.ts';
-export { defaultKernelPlan, type CopyStrategy, type KernelPlan, type MatMulStrategy } from './kernelPlan.ts';
+export { defaultKernelPlan, type CopyStrategy, type KernelPlan, type MatMulStrategy, type TanhStrategy } from './kernelPlan.ts';
 
 export interface BiLstmLayerOptions {
   /** Overrides of `defaultKernelPlan()` (the fastest plan for the active backend); for tests and benchmarks. */

@@ -48,6 +48,12 @@ export function lstmRecurrence(gx: tf.Tensor4D, wHh: tf.Tensor3D, plan: KernelPl
   return run(gx, wHh) as tf.Tensor4D;
 }
 
+/** tanh by the plan's strategy (see `TanhStrategy`): forward values only, never differentiated. */
+function tanh(x: tf.Tensor, plan: KernelPlan): tf.Tensor {
+  if (plan.tanh !== 'sigmoid') return tf.tanh(x);
+  return tf.tidy(() => tf.sub(tf.mul(tf.sigmoid(tf.mul(x, 2)), 2), 1));
+}
+
 /** What the backward pass needs, each `[N, T, B, h]`, in this order. */
 const SAVED = ['i', 'f', 'g', 'o', 'cellTanh', 'cellPrev', 'hPrev'] as const;
 
@@ -65,10 +71,10 @@ function forward(gx: tf.Tensor4D, wHh: tf.Tensor3D, plan: KernelPlan, keep: bool
     // The state starts at zero: step 0 has no recurrent product and no forget term.
     const a: tf.Tensor3D = h === null ? x : tf.add(x, streamProduct(h, w, plan));
     const [i, f, o] = lastAxisBlocks(tf.sigmoid(a), units, [0, 1, 3], plan.copies) as tf.Tensor3D[];
-    const g = tf.tanh(lastAxisBlocks(a, units, [2], plan.copies)[0]) as tf.Tensor3D;
+    const g = tanh(lastAxisBlocks(a, units, [2], plan.copies)[0]!, plan) as tf.Tensor3D;
     const ig: tf.Tensor3D = tf.mul(i, g);
     const cNew: tf.Tensor3D = c === null ? ig : tf.add(tf.mul(f, c), ig);
-    const cellTanh: tf.Tensor3D = tf.tanh(cNew);
+    const cellTanh = tanh(cNew, plan) as tf.Tensor3D;
     const hNew: tf.Tensor3D = tf.mul(o, cellTanh);
     const step = { i, f, g, o, cellTanh, cellPrev: c ?? zero, hPrev: h ?? zero };
     for (const key of SAVED) perStep[key].push(step[key]);

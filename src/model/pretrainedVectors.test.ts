@@ -4,6 +4,7 @@ import {
   buildWordTable,
   lookupWord,
   parseWordVectors,
+  parseWordVectorsAsync,
   vectorOf,
   vocabularyCoverage,
 } from './pretrainedVectors.ts';
@@ -93,5 +94,49 @@ describe('coverage and the initial word table', () => {
     expect(a.coverage.total).toBe(5); // <unk> counted, <pad> skipped
     const bounded = buildWordTable(vocab, vectors, { seed: 5, randomRange: 0.01 });
     expect(Array.from(bounded.table.subarray(15, 18)).every((v) => Math.abs(v) <= 0.01)).toBe(true);
+  });
+});
+
+describe('parseWordVectorsAsync', () => {
+  it('gives the same vectors as the synchronous parse, with rising progress ending at 1 and a pause after each report', async () => {
+    const lines = Array.from({ length: 25 }, (_, i) => `w${i} ${i} ${-i} ${i / 4}`);
+    const text = `${lines.join('\n')}\n`;
+    const progress: number[] = [];
+    let pauses = 0;
+    const parsed = await parseWordVectorsAsync(new TextEncoder().encode(text), {
+      progressLines: 10,
+      onProgress: (f) => progress.push(f),
+      pause: async () => {
+        pauses++;
+      },
+    });
+    const reference = parseWordVectors(text);
+    expect(parsed.words).toEqual(reference.words);
+    expect(Array.from(parsed.data)).toEqual(Array.from(reference.data));
+    // Reports after lines 10 and 20, then the final 1.
+    expect(progress).toHaveLength(3);
+    expect(progress[0]).toBeCloseTo(text.indexOf('w10') / text.length, 10);
+    expect(progress[1]).toBeCloseTo(text.indexOf('w20') / text.length, 10);
+    expect(progress[2]).toBe(1);
+    expect(pauses).toBe(2);
+  });
+
+  it('decodes bytes slice by slice: lines and multi-byte characters cut at slice ends read the same', () => {
+    const text = '\ufeff3 2\r\ncafé 1 2\r\n日本 3 4\n\nüber -1 0.5\n';
+    const whole = parseWordVectors(text);
+    for (const sliceBytes of [1, 2, 3, 5, 7, 64]) {
+      const sliced = parseWordVectors(new TextEncoder().encode(text), { sliceBytes });
+      expect(sliced.words).toEqual(['café', '日本', 'über']);
+      expect(sliced.words).toEqual(whole.words);
+      expect(Array.from(sliced.data)).toEqual(Array.from(whole.data));
+    }
+    // Line numbers count across slices.
+    expect(() => parseWordVectors(new TextEncoder().encode('a 1 2\nb 1 2\nc 1\n'), { sliceBytes: 4, sourceName: 'v.txt' })).toThrow(/^v\.txt:3: /);
+  });
+
+  it('rejects a bad line with its number, as the synchronous parse does', async () => {
+    await expect(parseWordVectorsAsync('a 1 2\nb 1\n', { sourceName: 'glove.txt', progressLines: 1 })).rejects.toThrow(
+      /^glove\.txt:2: expected a word and 2 values/,
+    );
   });
 });

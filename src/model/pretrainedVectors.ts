@@ -48,6 +48,8 @@ export interface ParseOptions {
   sourceName?: string;
   /** Stop after this many vectors (e.g. the most frequent 100k of a large file). */
   maxWords?: number;
+  /** Bytes decoded at a time (default 16 MiB); tests make it tiny to cut lines and characters. */
+  sliceBytes?: number;
 }
 
 const isInteger = (s: string): boolean => /^\d+$/.test(s);
@@ -57,17 +59,86 @@ function toNumber(s: string): number {
   return Number.isFinite(v) && s.trim() !== '' ? v : NaN;
 }
 
-function decode(input: string | Uint8Array | ArrayBuffer): string {
-  if (typeof input === 'string') return input.charCodeAt(0) === 0xfeff ? input.slice(1) : input;
+/** Bytes decoded per slice: a 1 GB file is never one string (V8 caps strings near 512M characters). */
+const DECODE_BYTES = 16 * 1024 * 1024;
+
+/**
+ * The lines of the input (a BOM stripped), each with the share of the input read once it is
+ * consumed. Bytes are decoded slice by slice, so the file's size is bounded by memory, not by the
+ * longest string the engine can hold.
+ */
+function* textLines(input: string | Uint8Array | ArrayBuffer, sliceBytes = DECODE_BYTES): Generator<[line: string, fraction: number], void, void> {
+  if (typeof input === 'string') {
+    const text = input.charCodeAt(0) === 0xfeff ? input.slice(1) : input;
+    yield* linesOf(text, true, (pos) => pos / Math.max(text.length, 1));
+    return;
+  }
   const bytes = input instanceof Uint8Array ? input : new Uint8Array(input);
-  return new TextDecoder('utf-8').decode(bytes); // strips a BOM
+  const decoder = new TextDecoder('utf-8'); // strips a BOM
+  let leftover = '';
+  for (let offset = 0; offset < bytes.length || offset === 0; offset += sliceBytes) {
+    const end = Math.min(offset + sliceBytes, bytes.length);
+    const last = end >= bytes.length;
+    const text = leftover + decoder.decode(bytes.subarray(offset, end), { stream: !last });
+    const sliceStart = offset - leftover.length; // approximate: leftover is (mostly ASCII) bytes of the previous slice
+    const cut = last ? text.length : text.lastIndexOf('\n') + 1;
+    leftover = text.slice(cut);
+    yield* linesOf(text.slice(0, cut), last, (pos) => Math.min((sliceStart + pos) / Math.max(bytes.length, 1), 1));
+    if (last) return;
+  }
+}
+
+/** Lines of `text`; `final`: the text ends the input, so its last line counts even without a newline. */
+function* linesOf(text: string, final: boolean, fraction: (pos: number) => number): Generator<[string, number], void, void> {
+  let pos = 0;
+  while (final ? pos <= text.length : pos < text.length) {
+    let nl = text.indexOf('\n', pos);
+    if (nl < 0) nl = text.length;
+    const line = text.slice(pos, nl);
+    pos = nl + 1;
+    yield [line, Math.min(fraction(pos), 1)];
+  }
 }
 
 /** Parses a GloVe / word2vec text file (string or UTF-8 bytes). */
 export function parseWordVectors(input: string | Uint8Array | ArrayBuffer, opts: ParseOptions = {}): WordVectors {
+  const steps = readVectors(input, opts, Infinity);
+  for (;;) {
+    const step = steps.next();
+    if (step.done) return step.value;
+  }
+}
+
+export interface AsyncParseOptions extends ParseOptions {
+  /** Told the share of the text read so far, in [0, 1], every `progressLines` lines and at the end. */
+  onProgress?: (fraction: number) => void;
+  /** Awaited after each progress report: a worker yields here so it can answer messages meanwhile. */
+  pause?: () => Promise<void>;
+  /** Lines between two reports (default 20,000: about 20 reports for the 400k-word GloVe 6B). */
+  progressLines?: number;
+}
+
+/**
+ * The same parse as `parseWordVectors`, in slices: a large file (hundreds of MB) reports its
+ * progress and lets the thread breathe between slices instead of going silent for seconds.
+ */
+export async function parseWordVectorsAsync(input: string | Uint8Array | ArrayBuffer, opts: AsyncParseOptions = {}): Promise<WordVectors> {
+  const steps = readVectors(input, opts, opts.progressLines ?? 20_000);
+  for (;;) {
+    const step = steps.next();
+    if (step.done) {
+      opts.onProgress?.(1);
+      return step.value;
+    }
+    opts.onProgress?.(step.value);
+    await opts.pause?.();
+  }
+}
+
+/** The parser, yielding the share of the text consumed every `every` lines. */
+function* readVectors(input: string | Uint8Array | ArrayBuffer, opts: ParseOptions, every: number): Generator<number, WordVectors, void> {
   const source = opts.sourceName ?? 'vectors';
   const maxWords = opts.maxWords ?? Infinity;
-  const text = decode(input);
   const words: string[] = [];
   const index = new Map<string, number>();
   let dim = -1;
@@ -77,14 +148,12 @@ export function parseWordVectors(input: string | Uint8Array | ArrayBuffer, opts:
   let capacity = 0;
   let data = new Float32Array(0);
   let lineNo = 0;
-  let pos = 0;
   let firstContent = true;
-  while (pos <= text.length && words.length < maxWords) {
-    let nl = text.indexOf('\n', pos);
-    if (nl < 0) nl = text.length;
-    const line = text.slice(pos, nl).replace(/[ \t\r]+$/, '').replace(/^[ \t]+/, '');
-    pos = nl + 1;
+  for (const [raw, fraction] of textLines(input, opts.sliceBytes)) {
+    if (words.length >= maxWords) break;
+    const line = raw.replace(/[ \t\r]+$/, '').replace(/^[ \t]+/, '');
     lineNo++;
+    if (lineNo % every === 0) yield fraction;
     if (line === '') continue;
     const fields = line.split(/[ \t]+/);
     if (firstContent) {

@@ -7,8 +7,9 @@
 import { strFromU8, strToU8, unzipSync, zipSync } from 'fflate';
 import { vocabulariesFromJSON, type Vocabularies, type VocabulariesJSON, vocabulariesToJSON } from '../data/index.ts';
 import type { TaskSpec } from '../data/types.ts';
-import { ConfigError, mergeConfig, presets, type RunConfig } from '../model/config.ts';
+import { ConfigError, presets, type RunConfig } from '../model/config.ts';
 import { CheckpointError } from './checkpointError.ts';
+import { applyConfigPatch } from './configInput.ts';
 import { decodeSafetensors, encodeSafetensors, type NamedWeight } from './safetensors.ts';
 
 export { CheckpointError };
@@ -134,6 +135,7 @@ export function decodeModelFiles(files: Record<string, Uint8Array | undefined>, 
   const specs = manifest.weightsManifest.flatMap((group) => group.weights);
   const bin = files[MODEL_FILES.weights];
   const safetensors = files[MODEL_FILES.safetensors];
+  checkWeightBudget(manifest.config, manifest.tasks.length, vocabularies, specs, source);
   let weights: NamedWeight[];
   if (bin) weights = splitWeightsBin(bin, specs, source);
   else if (safetensors) weights = matchWeights(specs, decodeSafetensors(safetensors, `${source}/${MODEL_FILES.safetensors}`).weights, source);
@@ -145,6 +147,48 @@ export function decodeModelFiles(files: Record<string, Uint8Array | undefined>, 
     weights,
     ...(manifest.summary ? { summary: manifest.summary } : {}),
   };
+}
+
+/**
+ * A lower bound on the weights `config` builds: the word and character tables and the BiLSTMs
+ * (README: wIh [1, 2, in, 4h], wHh [1, 2, h, 4h], bias [1, 2, 4h] per layer). Every model of that
+ * config has at least these, so a manifest with fewer cannot match it.
+ */
+export function minimumWeightCount(config: RunConfig, taskCount: number, vocabularies: Pick<Vocabularies, 'words' | 'chars'>): number {
+  const { model } = config;
+  const e = model.embedding;
+  const tables = vocabularies.words.size * e.wordDim + (e.charFilters > 0 ? vocabularies.chars.size * e.charDim : 0);
+  const embeddings = model.architecture === 'base' ? taskCount * tables : tables;
+  const bilstm = (input: number, hidden: number, layers: number) => {
+    let n = 0;
+    for (let l = 0; l < layers; l++) n += 2 * ((l === 0 ? input : 2 * hidden) * 4 * hidden + hidden * 4 * hidden + 4 * hidden);
+    return n;
+  };
+  const labelDim = model.architecture === 'iterative' ? model.iterative.labelDim : 0;
+  const individual = taskCount * bilstm(e.taskDim + labelDim, model.individual.hidden, model.individual.layers);
+  const pairs = model.architecture === 'mtaa' ? (taskCount * (taskCount - 1)) / 2 : 0;
+  const sharedInput = model.adversary === 'embedding' ? e.taskDim : 2 * model.individual.hidden;
+  const shared = pairs * bilstm(sharedInput, model.shared.hidden, model.shared.layers);
+  return embeddings + individual + shared;
+}
+
+/**
+ * Refuses a config that asks for more weights than the files hold, before anything is built from
+ * it: building allocates every tensor the config names (a forged `hidden: 2048, layers: 8` would
+ * allocate gigabytes) and only then would the names and shapes be compared.
+ */
+function checkWeightBudget(
+  config: RunConfig,
+  taskCount: number,
+  vocabularies: Pick<Vocabularies, 'words' | 'chars'>,
+  specs: readonly WeightSpec[],
+  source: string,
+): void {
+  const held = specs.reduce((n, s) => n + s.shape.reduce((a, b) => a * b, 1), 0);
+  const needed = minimumWeightCount(config, taskCount, vocabularies);
+  if (needed > held) {
+    throw new CheckpointError(source, 'config', `its sizes need at least ${needed} weights but the manifest lists ${held}`);
+  }
 }
 
 /**
@@ -195,7 +239,7 @@ function checkManifest(raw: unknown, source: string): ModelManifest {
   if (typeof m.config !== 'object' || m.config === null) fail('config', 'missing');
   try {
     // Merging onto a preset refuses unknown fields and wrong types, then validates ranges.
-    m.config = mergeConfig(presets.paper, m.config, 'config');
+    m.config = applyConfigPatch(presets.paper, m.config, 'config');
   } catch (error) {
     if (error instanceof ConfigError) fail(error.field, error.message.slice(error.field.length + 2));
     fail('config', error instanceof Error ? error.message : String(error));
@@ -208,6 +252,7 @@ function checkManifest(raw: unknown, source: string): ModelManifest {
     }
   }
   if (!Array.isArray(m.weightsManifest)) fail('weightsManifest', 'expected a list');
+  const seen = new Set<string>();
   for (const [g, group] of (m.weightsManifest as unknown[]).entries()) {
     const weights = (group as { weights?: unknown })?.weights;
     if (!Array.isArray(weights)) fail(`weightsManifest[${g}].weights`, 'expected a list');
@@ -218,6 +263,8 @@ function checkManifest(raw: unknown, source: string): ModelManifest {
       if (!Array.isArray(s.shape) || !s.shape.every((d) => Number.isInteger(d) && d >= 0 && d < 2 ** 31)) {
         fail(String(s.name), `shape ${JSON.stringify(s.shape)} is not a list of sizes`);
       }
+      if (seen.has(s.name!)) fail(s.name!, 'listed twice in the weights manifest');
+      seen.add(s.name!);
     }
   }
   return m as ModelManifest;

@@ -50,6 +50,11 @@ export function evaluate(model: TaggerModel, sentences: readonly Sentence[], opt
   const taskCount = tasks.length;
   const predictions: string[][][] = tasks.map(() => new Array<string[]>(sentences.length));
   const lossSums = new Float64Array(taskCount + 2);
+  /**
+   * A task's batch loss is a mean over the batch's sentences labelled for it (partial labels), so
+   * it is weighted by their count, not the batch size: sentences without its labels do not dilute it.
+   */
+  const taskWeights = new Float64Array(taskCount);
   let lossWeight = 0;
   /** Pairs with a discriminator (none for no-TD, base and iterative). */
   const pairCount = params.adversary ? params.pairs.length : 0;
@@ -80,7 +85,12 @@ export function evaluate(model: TaggerModel, sentences: readonly Sentence[], opt
       });
       try {
         const scalars = out.scalars.dataSync();
-        for (let i = 0; i < taskCount + 2; i++) lossSums[i]! += scalars[i]! * b.size;
+        for (let t = 0; t < taskCount; t++) {
+          const labelled = batch.tagMask[t]!.reduce((sum, flag) => sum + flag, 0);
+          lossSums[t]! += scalars[t]! * labelled;
+          taskWeights[t]! += labelled;
+        }
+        for (let i = taskCount; i < taskCount + 2; i++) lossSums[i]! += scalars[i]! * b.size;
         for (let p = 0; p < pairCount; p++) discSums[p]! += scalars[taskCount + 2 + p]! * b.size;
         lossWeight += b.size;
         out.betaSums.forEach((sums, t) => {
@@ -104,7 +114,7 @@ export function evaluate(model: TaggerModel, sentences: readonly Sentence[], opt
   }
 
   const mean = (sum: number) => (lossWeight > 0 ? sum / lossWeight : 0);
-  const taskLoss = Object.fromEntries(tasks.map((task, t) => [task.name, mean(lossSums[t]!)]));
+  const taskLoss = Object.fromEntries(tasks.map((task, t) => [task.name, taskWeights[t]! > 0 ? lossSums[t]! / taskWeights[t]! : 0]));
   const loss: LossParts = {
     tasks: taskLoss,
     adversarial: mean(lossSums[taskCount]!),

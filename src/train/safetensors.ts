@@ -71,6 +71,9 @@ export function decodeSafetensors(bytes: Uint8Array, source = 'model.safetensors
   const spans: [number, number, string][] = [];
   for (const [name, entry] of Object.entries(header as Record<string, unknown>)) {
     if (name === METADATA_KEY) {
+      if (typeof entry !== 'object' || entry === null || Array.isArray(entry) || !Object.values(entry).every((v) => typeof v === 'string')) {
+        fail(METADATA_KEY, 'expected an object of strings');
+      }
       metadata = entry as Record<string, string>;
       continue;
     }

@@ -4,7 +4,7 @@
  * checkpoint, divergence, interruption by a backend switch, device loss, siblings, throttling.
  */
 import { describe, expect, it } from 'vitest';
-import type { Dataset } from '../data/index.ts';
+import { buildVocabularies, splitTrainDev, type Dataset } from '../data/index.ts';
 import type { Sentence } from '../data/types.ts';
 import { presets, type Backend, type RunConfig } from '../model/config.ts';
 import type { BackendInfo, DoneEvent, EpochEvent, RunStatus, StepEvent, WorkerEvent } from '../protocol.ts';
@@ -133,7 +133,7 @@ function sentences(n: number): Sentence[] {
   return Array.from({ length: n }, (_, i) => ({ words: [`w${i}`, 'x'], tags: [['A', 'B']] }));
 }
 
-function setup(scripts: (index: number, init: CreateTrainerInit<FakeTrainer>) => Script, opts: { interval?: number } = {}) {
+function setup(scripts: (index: number, init: CreateTrainerInit<FakeTrainer>) => Script, opts: { interval?: number; test?: Dataset } = {}) {
   const events: WorkerEvent[] = [];
   const trainers: FakeTrainer[] = [];
   const backends = new FakeBackends();
@@ -160,13 +160,13 @@ function setup(scripts: (index: number, init: CreateTrainerInit<FakeTrainer>) =>
   const session = new TrainingSession<FakeTrainer>({
     engine,
     backends,
-    datasets: { current: dataset },
+    datasets: { current: dataset, test: opts.test ?? null },
     emit: (e) => events.push(structuredClone(e)),
     yieldToEventLoop: () => new Promise((resolve) => setTimeout(resolve, 0)),
     stepEventIntervalMs: opts.interval ?? 0,
     haltTimeoutMs: 200,
   });
-  return { session, events, trainers, backends, dataset };
+  return { session, events, trainers, backends, dataset, engine };
 }
 
 function config(epochs = 2): RunConfig {
@@ -290,7 +290,7 @@ describe('TrainingSession', () => {
     const { session, events, trainers, backends } = setup((index) => (index === 0 ? { batches: 3, nanAt: 5 } : { batches: 3 }));
     session.startRun(config(2), 'MTAA');
     await until(() => session.status('run-1') === 'failed', 'failure');
-    expect(events.findLast((e) => e.type === 'run-status')).toMatchObject({ status: 'failed', message: 'the loss became NaN' });
+    expect(events.findLast((e) => e.type === 'run-status')).toMatchObject({ status: 'failed', message: 'the loss became NaN. Resume continues from epoch 1.' });
     expect(trainers[0]!.released).toBe(true);
     expect(trainers[0]!.disposed).toBe(false); // its model (best weights) stays for inspection
     await session.resume('run-1');
@@ -416,5 +416,320 @@ describe('test hook', () => {
     await until(() => session.status('run-1') === 'failed', 'failure');
     expect(events.findLast((e) => e.type === 'run-status')).toMatchObject({ status: 'failed', message: expect.stringContaining('simulated') });
     expect(() => session.simulateFailure('run-1', 'again')).toThrow(/failed/);
+  });
+});
+
+describe('TrainingSession: runs restored from storage', () => {
+  it('resumes a restored run from its stored checkpoint on its reloaded data; new runs take fresh ids; export needs no trainer', async () => {
+    const { session, events, trainers, dataset } = setup(() => ({ batches: 2 }));
+    const vocabularies = buildVocabularies(dataset.sentences, 1);
+    const host = { tasks: dataset.tasks, vocabularies };
+    const checkpoint = { epoch: 1, step: 2, weights: [{ name: 'w', shape: [1], data: Float32Array.of(7) }] };
+    let loads = 0;
+    session.restoreRun({
+      info: { runId: 'run-4', label: 'MTAA', config: config(3), datasetName: 'toy.conll', backend: 'webgpu' },
+      config: config(3),
+      status: 'interrupted',
+      message: 'Interrupted by a reload.',
+      last: checkpoint,
+      best: { ...checkpoint, score: 1, scores: [] },
+      host,
+      loadData: async () => {
+        loads++;
+        return { tasks: dataset.tasks, train: dataset.sentences.slice(0, 18), dev: dataset.sentences.slice(18) };
+      },
+    });
+    expect(session.status('run-4')).toBe('interrupted');
+    // Export works from the stored checkpoint alone (a zip starts with "PK").
+    const exported = await session.exportModel('run-4');
+    expect(new TextDecoder().decode(new Uint8Array(exported.archive).slice(0, 2))).toBe('PK');
+
+    await session.resume('run-4');
+    await until(() => session.status('run-4') === 'completed', 'the restored run completing');
+    expect(loads).toBe(1);
+    const init = trainers[0]!.init;
+    expect(init.from?.host).toBe(host);
+    expect(init.from?.resume).toMatchObject({ epoch: 1, step: 2, best: { score: 1, epoch: 1 } });
+    expect(init.data.train).toHaveLength(18);
+    expect(events.filter((e) => e.type === 'epoch').map((e) => (e.type === 'epoch' ? e.epoch : 0))).toEqual([2, 3]);
+
+    expect(session.startRun(config(1), 'next').runId).toBe('run-5');
+  });
+
+  it('forgets a run, stopping it first', async () => {
+    const { session } = setup(() => ({ batches: 1000 }));
+    const { runId } = session.startRun(config(5), 'long');
+    await until(() => session.status(runId) === 'running', 'running');
+    await session.forget(runId);
+    expect(() => session.status(runId)).toThrow(/no run/);
+  });
+});
+
+describe('faults', () => {
+  it('simulateNaN gives the next batch a NaN learning rate (the trainer then diverges)', async () => {
+    const { session, trainers } = setup(() => ({ batches: 50 }));
+    session.startRun(config(2), 'MTAA');
+    await until(() => trainers[0]!.step >= 1, 'a step');
+    session.simulateNaN('run-1');
+    await until(() => trainers[0]!.live.length > 0, 'the NaN setting');
+    expect(Number.isNaN(trainers[0]!.live[0]!.learningRate)).toBe(true);
+    await session.stop('run-1');
+    expect(() => session.simulateNaN('run-1')).toThrow(/stopped/);
+  });
+
+  it('sends each epoch checkpoint to the page, and never keeps one with non-finite weights', async () => {
+    const { session, events, engine } = setup(() => ({ batches: 2 }));
+    const finite = engine.readWeights;
+    let poisoned = false;
+    engine.readWeights = async (t) => (poisoned ? [{ name: 'w', shape: [1], data: Float32Array.of(Number.NaN) }] : finite(t));
+    session.startRun(config(3), 'MTAA');
+    await until(() => events.some((e) => e.type === 'checkpoint'), 'a checkpoint');
+    poisoned = true;
+    await until(() => session.status('run-1') !== 'running', 'the end');
+    const sent = events.flatMap((e) => (e.type === 'checkpoint' ? [e] : []));
+    expect(sent.map((e) => e.checkpoint.epoch)).toEqual([1]);
+    expect(sent[0]).toMatchObject({ runId: 'run-1', best: true, checkpoint: { step: 2 } });
+    expect(session.checkpoints('run-1').last?.epoch).toBe(1);
+    expect([...session.checkpoints('run-1').last!.weights[0]!.data].every(Number.isFinite)).toBe(true);
+  });
+
+  it("adopts a dead worker's run: failed with its message, resumed from its checkpoint without a previous model", async () => {
+    const { session, events, trainers } = setup(() => ({ batches: 2 }));
+    const checkpoint = { epoch: 1, step: 2, weights: [{ name: 'w', shape: [1], data: Float32Array.of(2) }] };
+    const info = { runId: 'run-4', label: 'MTAA', config: config(3), datasetName: 'toy.conll', backend: 'wasm' as Backend };
+    session.adoptRun({ info, config: config(3), status: 'failed', message: 'the worker died', last: checkpoint, best: { ...checkpoint, score: 1, scores: [] } });
+    expect(session.status('run-4')).toBe('failed');
+    expect(events.findLast((e) => e.type === 'run-status')).toMatchObject({ runId: 'run-4', status: 'failed', message: 'the worker died' });
+    expect(trainers).toHaveLength(0);
+
+    await session.resume('run-4');
+    await until(() => session.status('run-4') === 'completed', 'the resumed run');
+    const from = trainers[0]!.init.from!;
+    expect(from.previous).toBeUndefined();
+    expect(from.resume).toMatchObject({ epoch: 1, step: 2, best: { epoch: 1, score: 1 } });
+    expect(from.checkpoint).toBe(checkpoint);
+    const epochs = events.flatMap((e) => (e.type === 'epoch' && e.runId === 'run-4' ? [e.epoch] : []));
+    expect(epochs).toEqual([2, 3]);
+    // Ids continue after the adopted one.
+    expect(session.startRun(config(1), 'next').runId).toBe('run-5');
+    expect(() => session.adoptRun({ info, config: config(3), status: 'failed', message: '', last: null, best: null })).toThrow(/already a run run-4/);
+  });
+
+  it('adopting a run already brought back from storage updates it (status, newer checkpoint) instead of clashing', () => {
+    const { session, events, dataset } = setup(() => ({ batches: 2 }));
+    const host = { tasks: dataset.tasks, vocabularies: buildVocabularies(dataset.sentences, 1) };
+    const stored = { epoch: 1, step: 2, weights: [{ name: 'w', shape: [1], data: Float32Array.of(1) }] };
+    const info = { runId: 'run-2', label: 'MTAA', config: config(3), datasetName: 'toy.conll', backend: 'wasm' as Backend };
+    session.restoreRun({ info, config: config(3), status: 'interrupted', last: stored, best: { ...stored, score: 1, scores: [] }, host, loadData: async () => ({ tasks: dataset.tasks, train: dataset.sentences, dev: [] }) });
+    const newer = { epoch: 2, step: 4, weights: [{ name: 'w', shape: [1], data: Float32Array.of(2) }] };
+    session.adoptRun({ info, config: config(3), status: 'failed', message: 'the worker died', last: newer, best: { ...newer, score: 2, scores: [] } });
+    expect(session.status('run-2')).toBe('failed');
+    expect(session.checkpoints('run-2').last?.epoch).toBe(2);
+    expect(events.findLast((e) => e.type === 'run-status')).toMatchObject({ runId: 'run-2', status: 'failed', message: 'the worker died' });
+  });
+
+  it('refuses to adopt a run whose dataset is not the loaded one', () => {
+    const { session } = setup(() => ({ batches: 2 }));
+    const info = { runId: 'run-1', label: 'MTAA', config: config(3), datasetName: 'other.conll', backend: 'wasm' as Backend };
+    expect(() => session.adoptRun({ info, config: config(3), status: 'failed', message: '', last: null, best: null })).toThrow(
+      /MTAA trained on other\.conll, which is not loaded/,
+    );
+  });
+  it('pre-trained vectors: the fresh trainer gets the word table built from its split, the run records them; a rebuild from a checkpoint does not', async () => {
+    // The first trainer fails in epoch 2 (after the epoch-1 checkpoint); its resume rebuilds from weights.
+    const { session, events, trainers } = setup((index) => (index === 0 ? { batches: 4, throwAt: 6 } : { batches: 4 }));
+    const wordInit = Float32Array.of(1, 2, 3);
+    const seen: number[] = [];
+    const info = session.startRun(config(2), 'MTAA', undefined, (data) => {
+      seen.push(data.train.length);
+      return {
+        info: { fileName: 'glove.txt', dim: 3, coverage: { words: 1, exact: 1, lowercase: 0, missing: 0, percent: 100, missingExamples: [] } },
+        vocabularies: {} as never,
+        wordInit,
+      };
+    });
+    expect(info.vectors).toMatchObject({ fileName: 'glove.txt', dim: 3 });
+    expect(events[0]).toMatchObject({ type: 'run-started', run: { vectors: { fileName: 'glove.txt' } } });
+    await until(() => session.status('run-1') === 'failed', 'the failure');
+    // Called once, with the run's own training split.
+    expect(seen).toEqual([trainers[0]!.init.data.train.length]);
+    expect(trainers[0]!.init.pretrained?.wordInit).toBe(wordInit);
+    await session.resume('run-1');
+    await until(() => session.status('run-1') === 'completed', 'completion');
+    expect(trainers[1]!.init.from).toBeDefined();
+    expect(trainers[1]!.init.pretrained).toBeUndefined();
+  });
+});
+
+describe('TrainingSession: a test file', () => {
+  const testSet = (tasks = [{ name: 'POS', column: 1, scheme: 'plain' }]) =>
+    ({ name: 'toy.test', tasks, sentences: sentences(3) }) as unknown as Dataset;
+
+  /** The engine scores what it is given: one POS score whose value is the trainer's epoch count then. */
+  function withScoring(engine: SessionEngine<FakeTrainer>, calls: { sentences: number; epoch: number }[], fail = false) {
+    engine.score = (t, scored) => {
+      if (fail) throw new Error('out of memory');
+      calls.push({ sentences: scored.length, epoch: t.epoch });
+      return [{ task: 'POS', metric: 'accuracy', value: 50 + calls.length, accuracy: 50 + calls.length }];
+    };
+  }
+
+  it('scores a completed run on the test file at its end, naming the best epoch, before its status says completed', async () => {
+    const { session, events, engine } = setup(() => ({ batches: 2, scores: [5, 4] }), { test: testSet() });
+    const calls: { sentences: number; epoch: number }[] = [];
+    withScoring(engine, calls);
+    session.startRun(config(2), 'MTAA');
+    await until(() => session.status('run-1') === 'completed', 'completion');
+    expect(calls).toEqual([{ sentences: 3, epoch: 2 }]);
+    const at = events.findIndex((e) => e.type === 'test-scores');
+    expect(events[at]).toEqual({ type: 'test-scores', runId: 'run-1', epoch: 1, fileName: 'toy.test', scores: [{ task: 'POS', metric: 'accuracy', value: 51, accuracy: 51 }] });
+    expect(at).toBeLessThan(events.findIndex((e) => e.type === 'run-status' && e.status === 'completed'));
+  });
+
+  it('scores a stopped run that finished an epoch; not one stopped before its first epoch, nor a diverged one', async () => {
+    const { session, events, engine, trainers } = setup((i) => (i === 2 ? { batches: 3, nanAt: 5 } : { batches: 40 }), { test: testSet() });
+    withScoring(engine, []);
+    session.startRun(config(3), 'stopped after an epoch');
+    await until(() => trainers[0]!.epoch >= 1, 'an epoch');
+    await session.stop('run-1');
+    session.startRun(config(3), 'stopped at once');
+    await until(() => trainers[1]!.step >= 1, 'a step');
+    await session.stop('run-2');
+    session.startRun(config(3), 'diverges');
+    await until(() => session.status('run-3') === 'failed', 'divergence');
+    expect(events.filter((e) => e.type === 'test-scores').map((e) => e.runId)).toEqual(['run-1']);
+  });
+
+  it('a run started without a test file gets none; a sibling takes its parent\'s; a test file for other tasks is not used', async () => {
+    const plain = setup(() => ({ batches: 1 }));
+    withScoring(plain.engine, []);
+    plain.session.startRun(config(1), 'no test');
+    await until(() => plain.session.status('run-1') === 'completed', 'completion');
+    expect(plain.events.some((e) => e.type === 'test-scores')).toBe(false);
+
+    const withTest = setup(() => ({ batches: 1 }), { test: testSet() });
+    withScoring(withTest.engine, []);
+    withTest.session.startRun(config(1), 'parent');
+    withTest.session.startRun(config(1), 'sibling', 'run-1');
+    await until(() => withTest.session.status('run-2') === 'completed' && withTest.session.status('run-1') === 'completed', 'both');
+    expect(withTest.events.filter((e) => e.type === 'test-scores').map((e) => e.runId).sort()).toEqual(['run-1', 'run-2']);
+
+    const other = setup(() => ({ batches: 1 }), { test: testSet([{ name: 'NER', column: 1, scheme: 'IOB2' }]) as Dataset });
+    withScoring(other.engine, []);
+    other.session.startRun(config(1), 'other tasks');
+    await until(() => other.session.status('run-1') === 'completed', 'completion');
+    expect(other.events.some((e) => e.type === 'test-scores')).toBe(false);
+  });
+
+  it('a scoring error is reported in the event and the run still completes', async () => {
+    const { session, events, engine } = setup(() => ({ batches: 1 }), { test: testSet() });
+    withScoring(engine, [], true);
+    session.startRun(config(1), 'MTAA');
+    await until(() => session.status('run-1') === 'completed', 'completion');
+    expect(events.find((e) => e.type === 'test-scores')).toEqual({
+      type: 'test-scores',
+      runId: 'run-1',
+      epoch: 1,
+      fileName: 'toy.test',
+      scores: [],
+      message: 'toy.test: could not be scored (out of memory)',
+    });
+  });
+});
+
+describe('continuing an imported model', () => {
+  /** An imported model with tasks [NER, POS] (the loaded toy dataset has POS only, tags A/B). */
+  function imported() {
+    const ctx = setup(() => ({ batches: 2 }));
+    const { session, engine, dataset } = ctx;
+    engine.loadModel = ({ runId, config: c, host }) =>
+      new FakeTrainer({ runId, config: c, data: { tasks: host.tasks, train: [], dev: [] } }, { batches: 0 }, 'webgpu');
+    const modelSentences: Sentence[] = [
+      { words: ['w0', 'x'], tags: [['B-PER', 'O'], ['A', 'B']] },
+      { words: ['w1'], tags: [['O'], ['C']] },
+    ];
+    const host = {
+      tasks: [
+        { name: 'NER', column: 3, scheme: 'IOB2' as const },
+        { name: 'POS', column: 1, scheme: 'plain' as const },
+      ],
+      vocabularies: buildVocabularies(modelSentences, 2),
+    };
+    const weights: NamedWeight[] = [{ name: 'w', shape: [1], data: Float32Array.of(42) }];
+    const info = session.importModel({ config: config(1), host, weights, summary: { epoch: 3, dataset: 'conll03.txt' } }, 'model.zip');
+    return { ...ctx, info, host, weights, dataset: dataset as { -readonly [K in keyof Dataset]: Dataset[K] } };
+  }
+
+  it('starts a new run from the imported weights with its vocabularies; the imported run stays as it was', async () => {
+    const { session, trainers, events, info, host, weights } = imported();
+    expect(info.importedFrom).toBe('model.zip');
+    const next = session.continueRun(info.runId, config(2));
+    expect(next.runId).not.toBe(info.runId);
+    expect(next.continuedFrom).toBe(info.runId);
+    expect(next.datasetName).toBe('toy.conll');
+    await until(() => session.status(next.runId) === 'completed', 'the continued run completing');
+    const init = trainers.find((t) => t.init.runId === next.runId)!.init;
+    // The resume path: built from the imported host model and weights, at epoch 0 with no best to beat.
+    expect(init.from?.host).toBe(host);
+    expect(init.from?.checkpoint.weights).toBe(weights);
+    expect(init.from?.resume).toEqual({ epoch: 0, step: 0 });
+    expect(init.pretrained).toBeUndefined();
+    // The data in the model's terms: tasks in its order, NER (absent from the dataset) unlabelled.
+    expect(init.data.tasks.map((t) => t.name)).toEqual(['NER', 'POS']);
+    expect(init.data.train.length + init.data.dev.length).toBe(20);
+    expect(init.data.train.every((s) => s.tags[0] === null && s.tags[1]?.join(' ') === 'A B')).toBe(true);
+    expect(events.filter((e) => e.type === 'epoch' && e.runId === next.runId)).toHaveLength(2);
+    expect(session.status(info.runId)).toBe('completed');
+    expect(session.checkpoints(info.runId).best?.weights).toBe(weights);
+  });
+
+  it('refuses a dataset task the model does not have, naming it, and starts nothing', () => {
+    const { session, dataset, info, events } = imported();
+    dataset.tasks = [...dataset.tasks, { name: 'chunk', column: 2, scheme: 'IOB2' }];
+    dataset.sentences = dataset.sentences.map((s) => ({ ...s, tags: [...s.tags, ['B-NP', 'I-NP']] }));
+    const before = events.length;
+    expect(() => session.continueRun(info.runId, config(1))).toThrow(/toy\.conll has the task "chunk", which imported model\.zip does not have \(its tasks: "NER", "POS"\)/);
+    expect(events.slice(before).filter((e) => e.type === 'run-started')).toHaveLength(0);
+    // The next run still takes the next id: nothing was half-created.
+    expect(session.startRun(config(1), 'fresh').runId).toBe('run-2');
+  });
+
+  it('refuses a training gold tag outside the model tag set, naming the file, sentence, token, task and tag; a dev one is scored as an error', () => {
+    const { session, dataset, info } = imported();
+    const original = dataset.sentences;
+    const { devIndices, trainIndices } = splitTrainDev(original, { devFraction: config(1).train.devFraction, seed: config(1).train.seed });
+    const first = Math.min(...trainIndices);
+    dataset.sentences = original.map((s) => ({ ...s, tags: [['A', 'Z']] }));
+    expect(() => session.continueRun(info.runId, config(1))).toThrow(
+      new RegExp(`toy\\.conll, sentence ${first + 1}, token 2 \\("x"\\): the POS tag "Z" is not in the tag set of imported model\\.zip \\("A", "B", "C"\\)`),
+    );
+    // Only dev sentences carry the unknown tag: the model cannot predict it, as in any run; it trains.
+    const dev = new Set(devIndices);
+    dataset.sentences = original.map((s, i) => (dev.has(i) ? { ...s, tags: [['A', 'Z']] } : s));
+    expect(session.continueRun(info.runId, config(1)).continuedFrom).toBe(info.runId);
+  });
+
+  it('keeps the model settings (shapes) but takes the training settings of the draft', () => {
+    const { session, info } = imported();
+    const wider = config(1);
+    wider.model.embedding.wordDim += 1;
+    expect(() => session.continueRun(info.runId, wider)).toThrow(/keeps its model settings/);
+    const own = config(4);
+    own.train.learningRate = 0.0005;
+    expect(session.continueRun(info.runId, own).config.train).toMatchObject({ epochs: 4, learningRate: 0.0005 });
+  });
+
+  it("a dead worker's continued run is adopted in the imported model's terms and resumes from its checkpoint", async () => {
+    const { session, trainers, info, host } = imported();
+    const next = session.continueRun(info.runId, config(2));
+    await until(() => session.status(next.runId) === 'completed', 'the continued run completing');
+    const { last } = session.checkpoints(next.runId);
+    await session.forget(next.runId);
+    session.adoptRun({ info: next, config: config(2), status: 'failed', message: 'The worker stopped.', last, best: null });
+    await session.resume(next.runId);
+    await until(() => session.status(next.runId) === 'completed', 'the adopted run completing');
+    const init = trainers[trainers.length - 1]!.init;
+    expect(init.from?.host).toBe(host);
+    expect(init.data.tasks.map((t) => t.name)).toEqual(['NER', 'POS']);
   });
 });

@@ -12,7 +12,7 @@
  * tfjs variables are global; every Trainer passes its own variable list to the optimiser, and a
  * batch of one run never overlaps a batch of another (each is synchronous between two yields).
  */
-import { splitTrainDev, type Dataset } from '../data/index.ts';
+import { splitTrainDev, type Dataset, type Vocabularies } from '../data/index.ts';
 import type { Sentence, TaskSpec } from '../data/types.ts';
 import { presets, validateConfig, type Backend, type RunConfig } from '../model/config.ts';
 import type {
@@ -20,6 +20,7 @@ import type {
   DoneEvent,
   ExportedModel,
   LiveChange,
+  AdoptedRun,
   RunInfo,
   RunStatus,
   SentenceInspection,
@@ -28,8 +29,11 @@ import type {
   TrainEvent,
   WorkerEvent,
 } from '../protocol.ts';
+import { encodeModelFiles, zipModel } from './checkpoint.ts';
+import { alignDatasetToModel, checkTrainingTags } from './continueData.ts';
 import type { NamedWeight } from './safetensors.ts';
 import type { LiveSettings, ResumePoint, TrainerHooks, TrainingData } from './trainer.ts';
+import type { PretrainedStart } from './wordVectors.ts';
 
 /** What the session needs of a Trainer (the real one satisfies it structurally). */
 export interface RunHandle {
@@ -38,6 +42,14 @@ export interface RunHandle {
   readonly epoch: number;
   run(hooks: TrainerHooks): Promise<DoneEvent>;
   updateLiveSettings(patch: Partial<LiveSettings>): void;
+  /** The model's tasks and vocabularies (the Trainer's model has them; fakes may leave it out). */
+  readonly model?: HostModel;
+}
+
+/** What a model needs besides its weights to be rebuilt on the host's side: tasks and vocabularies. */
+export interface HostModel {
+  tasks: TaskSpec[];
+  vocabularies: Vocabularies;
 }
 
 /** Weights on the host at the end of an epoch: they survive the loss of the device. */
@@ -56,8 +68,15 @@ export interface CreateTrainerInit<H> {
   runId: string;
   config: RunConfig;
   data: TrainingData;
-  /** Rebuild from a checkpoint: `previous` lends its vocabularies and tasks (host data only). */
-  from?: { previous: H; checkpoint: HostCheckpoint; resume: ResumePoint };
+  /**
+   * Rebuild from a checkpoint: `previous` (the run's earlier trainer) or `host` (a run restored
+   * from storage, which has no trainer yet) lends its vocabularies and tasks (host data only); a
+   * run taken over from a worker that died has neither, and rebuilds them from its data
+   * (deterministic).
+   */
+  from?: { previous?: H; host?: HostModel; checkpoint: HostCheckpoint; resume: ResumePoint };
+  /** A fresh run's vocabularies and initial word table from pre-trained vectors (ignored with `from`). */
+  pretrained?: { vocabularies: Vocabularies; wordInit: Float32Array };
 }
 
 /** The tfjs side (src/train/sessionEngine.ts in the worker, a fake in tests). */
@@ -72,6 +91,16 @@ export interface SessionEngine<H extends RunHandle> {
   /** The model files as one zip, with these weights. */
   exportArchive(handle: H, weights: readonly NamedWeight[], summary: Record<string, unknown>): Uint8Array;
   inspect(handle: H, sentence: Sentence): SentenceInspection;
+  /**
+   * Scores the model's current weights on labelled sentences (each task only on the sentences that
+   * carry its labels). Optional: without it, runs are not scored on a test file.
+   */
+  score?(handle: H, sentences: readonly Sentence[]): TaskScore[];
+  /**
+   * A handle for inspecting and tagging only (an imported model, or a stored checkpoint after a
+   * reload): the model built from host weights, validated against its config. Optional for fakes.
+   */
+  loadModel?(init: { runId: string; config: RunConfig; host: HostModel; weights: readonly NamedWeight[] }): H;
 }
 
 export interface SessionBackends {
@@ -86,8 +115,18 @@ export interface SessionBackends {
 export interface SessionDeps<H extends RunHandle> {
   engine: SessionEngine<H>;
   backends: SessionBackends;
-  /** The dataset new runs train on (the worker's DatasetStore). */
-  datasets: { readonly current: Dataset | null };
+  /** The dataset new runs train on (the worker's DatasetStore); `currentHash` identifies its file. */
+  datasets: {
+    readonly current: Dataset | null;
+    readonly currentHash?: string | null;
+    /** A test file aligned to `current`'s tasks: runs started now are scored on it when they end. */
+    readonly test?: Dataset | null;
+  };
+  /**
+   * Told of every host checkpoint as it is taken (the worker keeps them in IndexedDB): the epoch's
+   * weights, and `best` when that epoch is the best so far.
+   */
+  onCheckpoint?(runId: string, checkpoint: { last: HostCheckpoint; best: BestCheckpoint | null; model: HostModel }): void;
   emit(event: WorkerEvent): void;
   /** Resolves after pending messages had their turn (default: a MessageChannel round trip). */
   yieldToEventLoop?: () => Promise<void>;
@@ -130,9 +169,75 @@ interface RunRecord<H> {
   pendingStep: StepEvent | null;
   /** Test hook: the next batch throws this message instead of training. */
   injectedFailure: string | null;
+  /** Tasks and vocabularies of a run restored from storage (it has no trainer to lend them). */
+  host: HostModel | null;
+  /** A restored run's train/dev split, rebuilt from the stored dataset on its first resume. */
+  loadData: (() => Promise<TrainingData>) | null;
+  /** Test hook: the next batch trains with a NaN learning rate (weights, then the loss, become NaN). */
+  injectedNaN?: boolean;
+  /** Pre-trained start of the word table: used until the run has a checkpoint to rebuild from. */
+  pretrained?: PretrainedStart;
+  /** The test file loaded when the run started (a sibling: its parent's): scored when the run ends. */
+  test?: { fileName: string; sentences: readonly Sentence[] };
+}
+
+/** What says which run a record is; the loop state of a new record starts idle (`newRunRecord`). */
+type RunIdentity<H> = Pick<RunRecord<H>, 'info' | 'config' | 'data' | 'status' | 'backend' | 'last' | 'best' | 'host' | 'loadData'> &
+  Partial<Pick<RunRecord<H>, 'message' | 'pretrained' | 'test'>>;
+
+/** A run record with no loop, no trainer and nothing pending: started, restored and adopted runs begin so. */
+function newRunRecord<H>(identity: RunIdentity<H>): RunRecord<H> {
+  return {
+    handle: null,
+    alive: false,
+    generation: 0,
+    loop: null,
+    controller: null,
+    halting: false,
+    paused: false,
+    stepsAllowed: 0,
+    stepInFlight: false,
+    stepWaiters: [],
+    wake: null,
+    pendingCheckpoint: null,
+    failedOn: null,
+    lastStepSent: -Infinity,
+    pendingStep: null,
+    injectedFailure: null,
+    ...identity,
+  };
+}
+
+/** A run brought back from storage after a reload (RunStorage → worker → session). */
+export interface RestoredRun {
+  info: RunInfo;
+  /** The effective config (live changes included). */
+  config: RunConfig;
+  status: RunStatus;
+  message?: string;
+  last: HostCheckpoint | null;
+  best: BestCheckpoint | null;
+  host: HostModel | null;
+  /** Rebuilds the run's train/dev split from the stored dataset (only needed to train on). */
+  loadData: () => Promise<TrainingData>;
+}
+
+/** The train/dev split a run on `dataset` trains on: seeded, so a restored run gets the same one. */
+export function splitForRun(dataset: Dataset, config: RunConfig): TrainingData {
+  const split = splitTrainDev(dataset.sentences, { devFraction: config.train.devFraction, seed: config.train.seed });
+  if (split.train.length === 0) throw new SessionError(`${dataset.name}: no sentences left for training after the dev split.`);
+  return { tasks: dataset.tasks, train: split.train, dev: split.dev };
+}
+
+/** The test file for a run on `tasks`, if it is aligned to them (same names, same order). */
+function testFor(test: Dataset | null, tasks: readonly TaskSpec[]): RunRecord<unknown>['test'] {
+  if (!test || test.tasks.length !== tasks.length || test.tasks.some((t, k) => t.name !== tasks[k]!.name)) return undefined;
+  return { fileName: test.name, sentences: test.sentences };
 }
 
 const ACTIVE: readonly RunStatus[] = ['running', 'paused', 'queued'];
+/** Sentences tagged in one request (each is decoded on its own). */
+const MAX_TAG_LINES = 500;
 
 export class SessionError extends Error {
   constructor(message: string) {
@@ -212,24 +317,36 @@ export class TrainingSession<H extends RunHandle> {
   // ------------------------------------------------------------------------------------------
   // Starting
 
-  /** Starts a run on the current dataset, or a sibling on its parent's data and seed. */
-  startRun(config: RunConfig, label: string, siblingOf?: string): RunInfo {
+  /**
+   * Starts a run on the current dataset, or a sibling on its parent's data and seed. `pretrained`
+   * builds the run's initial word table from its training data (pre-trained vectors).
+   */
+  startRun(config: RunConfig, label: string, siblingOf?: string, pretrained?: (data: TrainingData, config: RunConfig) => PretrainedStart): RunInfo {
     const own = structuredClone(config);
     validateConfig(own);
     let data: TrainingData;
     let datasetName: string;
+    let datasetHash: string | undefined;
+    let loadData: RunRecord<H>['loadData'] = null;
+    let test: RunRecord<H>['test'];
     if (siblingOf !== undefined) {
       const parent = this.record(siblingOf);
       data = parent.data;
+      test = parent.test;
+      loadData = parent.loadData;
       datasetName = parent.info.datasetName;
+      datasetHash = parent.info.datasetHash;
     } else {
       const dataset = this.deps.datasets.current;
       if (!dataset) throw new SessionError('No dataset is loaded: drop a CoNLL file or load the sample first.');
-      const split = splitTrainDev(dataset.sentences, { devFraction: own.train.devFraction, seed: own.train.seed });
-      if (split.train.length === 0) throw new SessionError(`${dataset.name}: no sentences left for training after the dev split.`);
-      data = { tasks: dataset.tasks, train: split.train, dev: split.dev };
+      data = splitForRun(dataset, own);
+      test = testFor(this.deps.datasets.test ?? null, data.tasks);
       datasetName = dataset.name;
+      datasetHash = this.deps.datasets.currentHash ?? undefined;
     }
+    // A restored parent's data is only read when the sibling starts: its vectors would have nothing to cover yet.
+    if (pretrained && loadData) throw new SessionError('Pre-trained vectors need the run\'s data in memory: resume the parent run first, or start a new run.');
+    const start = pretrained?.(data, own);
     const runId = `run-${++this.counter}`;
     const backend = this.deps.backends.active();
     const info: RunInfo = {
@@ -238,38 +355,188 @@ export class TrainingSession<H extends RunHandle> {
       config: structuredClone(own),
       datasetName,
       backend,
+      ...(datasetHash !== undefined ? { datasetHash } : {}),
       ...(siblingOf !== undefined ? { siblingOf } : {}),
+      ...(start ? { vectors: start.info } : {}),
     };
-    const rec: RunRecord<H> = {
+    const rec = newRunRecord<H>({
       info,
       config: own,
       data,
       status: 'running',
       backend,
-      handle: null,
-      alive: false,
-      generation: 0,
-      loop: null,
-      controller: null,
-      halting: false,
-      paused: false,
-      stepsAllowed: 0,
-      stepInFlight: false,
-      stepWaiters: [],
-      wake: null,
       last: null,
       best: null,
-      pendingCheckpoint: null,
-      failedOn: null,
-      lastStepSent: -Infinity,
-      pendingStep: null,
-      injectedFailure: null,
-    };
+      host: null,
+      loadData,
+      ...(start ? { pretrained: start } : {}),
+      ...(test ? { test } : {}),
+    });
     this.runs.set(runId, rec);
     this.order.push(runId);
     this.deps.emit({ type: 'run-started', run: structuredClone(info) });
+    rec.loop = loadData ? this.driveAfterLoad(rec) : this.drive(rec);
+    return structuredClone(info);
+  }
+
+  /**
+   * Brings back a run kept in storage: it has its checkpoints but no trainer. It is not trained
+   * until resumed (its data is re-read then). Emits nothing: the page reads restored runs itself.
+   */
+  restoreRun(saved: RestoredRun): void {
+    const runId = saved.info.runId;
+    if (this.runs.has(runId)) throw new SessionError(`There is already a run ${runId}.`);
+    const n = /^run-(\d+)$/.exec(runId);
+    if (n) this.counter = Math.max(this.counter, Number(n[1]));
+    const rec = newRunRecord<H>({
+      info: structuredClone(saved.info),
+      config: structuredClone(saved.config),
+      data: { tasks: saved.host?.tasks ?? [], train: [], dev: [] },
+      status: saved.status,
+      ...(saved.message !== undefined ? { message: saved.message } : {}),
+      backend: saved.info.backend,
+      last: saved.last,
+      best: saved.best,
+      host: saved.host,
+      loadData: saved.loadData,
+    });
+    this.runs.set(runId, rec);
+    this.order.push(runId);
+  }
+
+  /**
+   * Adds a model read from an archive as a `completed` run: it can tag text, be inspected and be
+   * exported; its weights are kept like a checkpoint (so it survives a reload).
+   */
+  importModel(saved: { config: RunConfig; host: HostModel; weights: NamedWeight[]; summary?: Record<string, unknown> }, fileName: string): RunInfo {
+    const load = this.deps.engine.loadModel;
+    if (!load) throw new SessionError('This worker cannot load models.');
+    const config = structuredClone(saved.config);
+    validateConfig(config);
+    const runId = `run-${this.counter + 1}`;
+    const handle = load.call(this.deps.engine, { runId, config, host: saved.host, weights: saved.weights });
+    this.counter++;
+    const summary = saved.summary ?? {};
+    const epoch = typeof summary.epoch === 'number' ? summary.epoch : 0;
+    const backend = this.deps.backends.active();
+    const info: RunInfo = {
+      runId,
+      label: `imported ${fileName}`,
+      config: structuredClone(config),
+      datasetName: typeof summary.dataset === 'string' ? summary.dataset : fileName,
+      backend,
+      importedFrom: fileName,
+    };
+    const last: HostCheckpoint = { epoch, step: 0, weights: saved.weights };
+    const best: BestCheckpoint = {
+      ...last,
+      score: typeof summary.devScore === 'number' ? summary.devScore : 0,
+      scores: Array.isArray(summary.dev) ? (summary.dev as TaskScore[]) : [],
+    };
+    this.restoreRun({ info, config, status: 'completed', last, best, host: saved.host, loadData: () => Promise.reject(new SessionError(`${info.label} has no training data: it was imported.`)) });
+    const rec = this.record(runId);
+    rec.handle = handle;
+    rec.alive = true;
+    this.deps.emit({ type: 'run-started', run: structuredClone(info) });
+    this.setStatus(rec, 'completed', `Imported from ${fileName}: tag text or inspect it.`);
+    this.deps.onCheckpoint?.(runId, { last, best, model: saved.host });
+    return structuredClone(info);
+  }
+
+  /**
+   * Continues training an imported model (or any run with weights and vocabularies) as a NEW run on
+   * the current dataset; the source run stays as it was. The new run starts from the source's best
+   * weights through the same path as a resume (`from.host` + `from.checkpoint`, at epoch 0 with a
+   * fresh optimiser and schedule), keeps the source's vocabularies, and trains on the dataset
+   * rewritten in the model's tasks and tag sets (alignDatasetToModel: refuses what would change
+   * a shape). `config` must keep the source's model section (shapes); its training settings are the
+   * new run's own.
+   */
+  continueRun(sourceId: string, config: RunConfig, label?: string): RunInfo {
+    const source = this.record(sourceId);
+    const host = source.host ?? source.handle?.model ?? null;
+    const checkpoint = source.best ?? source.last;
+    if (!host || !checkpoint) throw new SessionError(`${source.info.label} has no weights yet: there is nothing to continue from.`);
+    const own = structuredClone(config);
+    validateConfig(own);
+    if (JSON.stringify(own.model) !== JSON.stringify(source.config.model)) {
+      throw new SessionError(`Continuing ${source.info.label} keeps its model settings (they fix the weights' shapes); only training settings may differ.`);
+    }
+    const dataset = this.deps.datasets.current;
+    if (!dataset) throw new SessionError('No dataset is loaded: drop a CoNLL file or load the sample first.');
+    let data: TrainingData;
+    try {
+      const aligned = alignDatasetToModel(dataset, host, source.info.label);
+      data = splitForRun(aligned, own);
+      checkTrainingTags(aligned, data.train, host, source.info.label);
+    } catch (error) {
+      throw new SessionError(`Cannot continue ${source.info.label} on ${dataset.name}: ${messageOf(error)}`);
+    }
+    const runId = `run-${++this.counter}`;
+    const backend = this.deps.backends.active();
+    const datasetHash = this.deps.datasets.currentHash ?? undefined;
+    const info: RunInfo = {
+      runId,
+      label: label?.trim() || `${source.info.label} → ${dataset.name}`,
+      config: structuredClone(own),
+      datasetName: dataset.name,
+      backend,
+      ...(datasetHash !== undefined ? { datasetHash } : {}),
+      continuedFrom: sourceId,
+    };
+    // Epoch 0 "checkpoint" = the source's weights: the first build, and a resume before the first
+    // epoch ends, start from them rather than from a random initialisation.
+    const start: HostCheckpoint = { epoch: 0, step: 0, weights: checkpoint.weights };
+    this.restoreRun({ info, config: own, status: 'running', last: start, best: null, host, loadData: () => Promise.resolve(data) });
+    const rec = this.record(runId);
+    rec.data = data;
+    rec.loadData = null;
+    this.deps.emit({ type: 'run-started', run: structuredClone(info) });
+    this.deps.onCheckpoint?.(runId, { last: start, best: null, model: host });
     rec.loop = this.drive(rec);
     return structuredClone(info);
+  }
+
+  /** A run with stored weights but no model in memory (restored after a reload) gets one to inspect with. */
+  private materialise(rec: RunRecord<H>): void {
+    if ((rec.handle && rec.alive) || ACTIVE.includes(rec.status)) return;
+    const checkpoint = rec.best ?? rec.last;
+    const load = this.deps.engine.loadModel;
+    if (!checkpoint || !rec.host || !load) return;
+    rec.handle = load.call(this.deps.engine, { runId: rec.info.runId, config: structuredClone(rec.config), host: rec.host, weights: checkpoint.weights });
+    rec.alive = true;
+  }
+
+  /** Forgets a run (the page deleted it): stops it first if it is training, then frees it. */
+  async forget(runId: string): Promise<void> {
+    const rec = this.runs.get(runId);
+    if (!rec) return;
+    if (ACTIVE.includes(rec.status) && rec.loop) await this.halt(rec, 'interrupted', 'deleted');
+    rec.generation++;
+    if (rec.handle && rec.alive) this.deps.engine.dispose(rec.handle);
+    rec.alive = false;
+    this.runs.delete(runId);
+    const at = this.order.indexOf(runId);
+    if (at >= 0) this.order.splice(at, 1);
+  }
+
+  /** A sibling of a restored run reads the stored dataset before its first batch. */
+  private async driveAfterLoad(rec: RunRecord<H>): Promise<void> {
+    const gen = rec.generation;
+    try {
+      await this.ensureData(rec);
+    } catch (error) {
+      this.fail(rec, gen, error);
+      return;
+    }
+    await this.drive(rec);
+  }
+
+  private async ensureData(rec: RunRecord<H>): Promise<void> {
+    const load = rec.loadData;
+    if (!load) return;
+    rec.data = await load();
+    rec.loadData = null;
   }
 
   /** Builds the run's trainer (fresh, or from its last checkpoint) and trains until it ends. */
@@ -281,11 +548,13 @@ export class TrainingSession<H extends RunHandle> {
     rec.halting = false;
     let handle: H;
     try {
-      const previous = rec.handle;
+      const previous = rec.handle ?? undefined;
+      const host = previous?.model ?? rec.host ?? undefined;
       const from =
-        previous && rec.last
+        rec.last
           ? {
-              previous,
+              ...(previous ? { previous } : {}),
+              ...(host ? { host } : {}),
               checkpoint: rec.last,
               resume: {
                 epoch: rec.last.epoch,
@@ -299,6 +568,7 @@ export class TrainingSession<H extends RunHandle> {
         config: structuredClone(rec.config),
         data: rec.data,
         ...(from ? { from } : {}),
+        ...(!from && rec.pretrained ? { pretrained: { vocabularies: rec.pretrained.vocabularies, wordInit: rec.pretrained.wordInit } } : {}),
       });
     } catch (error) {
       this.fail(rec, gen, error);
@@ -318,10 +588,14 @@ export class TrainingSession<H extends RunHandle> {
       rec.pendingCheckpoint = null;
       if (pending?.best) await this.takeCheckpoint(rec, handle, pending);
       if (gen !== rec.generation) return;
+      // Before the status: whoever waits for the run to end (a study) finds its test scores there.
+      if (done.reason !== 'diverged') this.scoreTest(rec, handle, done);
       this.deps.engine.release(handle);
       if (done.reason === 'diverged') {
         rec.failedOn = rec.backend;
-        this.setStatus(rec, 'failed', done.message ?? 'the loss diverged');
+        // As for other failures, say where a resume starts: the last checkpoint with finite weights
+        // (takeCheckpoint skips weights that went NaN in an epoch's last batch).
+        this.setStatus(rec, 'failed', `${done.message ?? 'the loss diverged'}. Resume continues from epoch ${rec.last?.epoch ?? 0}.`);
       } else {
         this.setStatus(rec, done.reason === 'cancelled' ? 'stopped' : 'completed');
       }
@@ -329,6 +603,23 @@ export class TrainingSession<H extends RunHandle> {
       this.fail(rec, gen, error);
     } finally {
       if (gen === rec.generation) this.settleSteps(rec);
+    }
+  }
+
+  /**
+   * Scores the run's best epoch on its test file: the trainer restored the best weights when it
+   * finished, so the model holds them now. Nothing before the first epoch (no best yet). A scoring
+   * error does not fail the run (its training is done); the event carries the message instead.
+   */
+  private scoreTest(rec: RunRecord<H>, handle: H, done: DoneEvent): void {
+    const test = rec.test;
+    const score = this.deps.engine.score;
+    if (!test || !score || done.bestEpoch <= 0) return;
+    const base = { type: 'test-scores' as const, runId: rec.info.runId, epoch: done.bestEpoch, fileName: test.fileName };
+    try {
+      this.deps.emit({ ...base, scores: score.call(this.deps.engine, handle, test.sentences) });
+    } catch (error) {
+      this.deps.emit({ ...base, scores: [], message: `${test.fileName}: could not be scored (${error instanceof Error ? error.message : String(error)})` });
     }
   }
 
@@ -375,6 +666,10 @@ export class TrainingSession<H extends RunHandle> {
       rec.injectedFailure = null;
       throw new Error(message);
     }
+    if (rec.injectedNaN) {
+      rec.injectedNaN = false;
+      handle.updateLiveSettings({ learningRate: Number.NaN });
+    }
     if (rec.paused && rec.stepsAllowed > 0) {
       rec.stepsAllowed--;
       rec.stepInFlight = true;
@@ -388,11 +683,25 @@ export class TrainingSession<H extends RunHandle> {
   ): Promise<void> {
     try {
       const weights = await this.deps.engine.readWeights(handle);
+      // Weights gone NaN in the epoch's last batch would make a checkpoint no resume recovers from.
+      if (!weights.every((w) => w.data.every(Number.isFinite))) return;
       rec.last = { epoch: pending.epoch, step: pending.step, weights };
       if (pending.best) rec.best = { ...rec.last, score: pending.score, scores: pending.scores };
+      // A copy for the page: if this worker dies, a new one resumes from it.
+      this.deps.emit({
+        type: 'checkpoint',
+        runId: rec.info.runId,
+        checkpoint: rec.last,
+        best: pending.best,
+        score: pending.score,
+        scores: pending.scores,
+      });
     } catch {
       // The device may be failing: keep the previous checkpoint, the failure surfaces elsewhere.
+      return;
     }
+    if (handle.model) rec.host = { tasks: handle.model.tasks, vocabularies: handle.model.vocabularies };
+    if (rec.host) this.deps.onCheckpoint?.(rec.info.runId, { last: rec.last, best: pending.best ? rec.best : null, model: rec.host });
   }
 
   private onTrainEvent(rec: RunRecord<H>, gen: number, event: TrainEvent): void {
@@ -407,7 +716,9 @@ export class TrainingSession<H extends RunHandle> {
       }
       case 'epoch':
         this.flushStep(rec);
-        rec.pendingCheckpoint = { epoch: event.epoch, step: event.step, best: event.best, score: event.devScore, scores: event.dev.scores };
+        if (Number.isFinite(event.train.total)) {
+          rec.pendingCheckpoint = { epoch: event.epoch, step: event.step, best: event.best, score: event.devScore, scores: event.dev.scores };
+        }
         this.deps.emit(event);
         return;
       case 'done':
@@ -469,6 +780,8 @@ export class TrainingSession<H extends RunHandle> {
     if (rec.status !== 'failed' && rec.status !== 'interrupted') {
       throw new SessionError(`${rec.info.label} is ${rec.status}; only a paused, failed or interrupted run can be resumed.`);
     }
+    // A run restored from storage first re-reads its dataset (the same seeded split).
+    await this.ensureData(rec);
     // Rebuild from the host checkpoint; a failed run moves to the next backend.
     const target = rec.status === 'failed' && rec.failedOn ? (this.deps.backends.next(rec.failedOn) ?? this.deps.backends.active()) : this.deps.backends.active();
     if (target !== this.deps.backends.active()) {
@@ -543,6 +856,73 @@ export class TrainingSession<H extends RunHandle> {
     const rec = this.record(runId);
     if (!ACTIVE.includes(rec.status)) throw new SessionError(`${rec.info.label} is ${rec.status}; only an active run can fail.`);
     rec.injectedFailure = message;
+  }
+
+  /** Test hook: the run's next batch trains with a NaN learning rate, as an exploding update would. */
+  simulateNaN(runId: string): void {
+    const rec = this.record(runId);
+    if (!ACTIVE.includes(rec.status)) throw new SessionError(`${rec.info.label} is ${rec.status}; only an active run can diverge.`);
+    rec.injectedNaN = true;
+  }
+
+  /**
+   * Takes over a run of a worker that died: same id, config, data split (from the current dataset,
+   * or its parent's for a sibling) and checkpoints; it waits, failed or interrupted, for `resume`.
+   */
+  adoptRun(restored: AdoptedRun): void {
+    const { info } = restored;
+    const known = this.runs.get(info.runId);
+    if (known && !known.alive && known.loadData !== null) {
+      // Already brought back from storage by this worker: the page's account of what happened
+      // wins, and so does its checkpoint when it is newer than the stored one.
+      if (restored.last && (known.last === null || restored.last.epoch > known.last.epoch)) {
+        known.last = restored.last;
+        if (restored.best && (known.best === null || restored.best.epoch >= known.best.epoch)) known.best = restored.best;
+      }
+      this.setStatus(known, restored.status, restored.message);
+      return;
+    }
+    if (known) throw new SessionError(`There is already a run ${info.runId}.`);
+    const config = structuredClone(restored.config);
+    validateConfig(config);
+    let data: TrainingData;
+    const parent = info.siblingOf !== undefined ? this.runs.get(info.siblingOf) : undefined;
+    // A run continued from an imported model trains in that model's terms (its vocabularies, which
+    // its data alone would not rebuild): they come from the imported run, kept in this session.
+    const source = info.continuedFrom !== undefined ? this.runs.get(info.continuedFrom) : undefined;
+    const host = source?.host ?? source?.handle?.model ?? null;
+    if (parent) data = parent.data;
+    else {
+      const dataset = this.deps.datasets.current;
+      if (!dataset || dataset.name !== info.datasetName) {
+        throw new SessionError(`${info.label} trained on ${info.datasetName}, which is not loaded; it cannot be resumed.`);
+      }
+      if (info.continuedFrom !== undefined && !host) {
+        throw new SessionError(`${info.label} continued ${info.continuedFrom}, which is gone; it cannot be resumed.`);
+      }
+      const own = host ? alignDatasetToModel(dataset, host, info.label) : dataset;
+      const split = splitTrainDev(own.sentences, { devFraction: config.train.devFraction, seed: config.train.seed });
+      data = { tasks: own.tasks, train: split.train, dev: split.dev };
+    }
+    const backend = this.deps.backends.active();
+    // failedOn stays null: the worker died, not the backend, so resume stays on the active one.
+    const rec = newRunRecord<H>({
+      info: { ...structuredClone(info), backend },
+      config,
+      data,
+      status: restored.status,
+      message: restored.message,
+      backend,
+      last: restored.last,
+      best: restored.best,
+      host,
+      loadData: null,
+    });
+    const number = Number(/^run-(\d+)$/.exec(info.runId)?.[1] ?? 0);
+    this.counter = Math.max(this.counter, number);
+    this.runs.set(info.runId, rec);
+    this.order.push(info.runId);
+    this.setStatus(rec, restored.status, restored.message);
   }
 
   // ------------------------------------------------------------------------------------------
@@ -640,6 +1020,7 @@ export class TrainingSession<H extends RunHandle> {
 
   inspect(runId: string, request: { devIndex: number } | { text: string }): SentenceInspection {
     const rec = this.record(runId);
+    this.materialise(rec);
     if (!rec.handle || !rec.alive) {
       throw new SessionError(`${rec.info.label} has no model in memory (${rec.status}); resume it to inspect sentences.`);
     }
@@ -656,10 +1037,21 @@ export class TrainingSession<H extends RunHandle> {
     return this.deps.engine.inspect(rec.handle, sentence);
   }
 
+  /** Tags typed or pasted text, one sentence per non-empty line (words split on whitespace). */
+  tagText(runId: string, text: string): SentenceInspection[] {
+    const lines = text
+      .split(/\r?\n/)
+      .map((line) => line.trim())
+      .filter((line) => line.length > 0);
+    if (lines.length === 0) throw new SessionError('Type or paste at least one sentence, one per line.');
+    if (lines.length > MAX_TAG_LINES) throw new SessionError(`${lines.length} sentences is over the limit of ${MAX_TAG_LINES} at a time.`);
+    return lines.map((line) => this.inspect(runId, { text: line }));
+  }
+
   /** The run's best weights as one zip: the host checkpoint, or the model when no epoch ended yet. */
   async exportModel(runId: string): Promise<ExportedModel> {
     const rec = this.record(runId);
-    if (!rec.handle) throw new SessionError(`${rec.info.label} has no model yet.`);
+    if (!rec.handle) return this.exportStored(rec);
     let weights: NamedWeight[];
     let epoch: number;
     if (rec.best) {
@@ -689,6 +1081,25 @@ export class TrainingSession<H extends RunHandle> {
         ? bytes.buffer
         : (bytes.slice().buffer as ArrayBuffer);
     return { fileName: archiveName(rec.info.label, runId), archive };
+  }
+
+  /** A run restored from storage (no trainer): its best (else last) checkpoint, encoded on the host. */
+  private exportStored(rec: RunRecord<H>): ExportedModel {
+    const checkpoint = rec.best ?? rec.last;
+    if (!checkpoint || !rec.host) throw new SessionError(`${rec.info.label} has no model yet.`);
+    const summary: Record<string, unknown> = {
+      runId: rec.info.runId,
+      label: rec.info.label,
+      dataset: rec.info.datasetName,
+      backend: rec.backend,
+      status: rec.status,
+      epoch: checkpoint.epoch,
+      ...(rec.best ? { bestEpoch: rec.best.epoch, devScore: rec.best.score, dev: rec.best.scores } : {}),
+    };
+    const bytes = zipModel(
+      encodeModelFiles({ config: rec.config, tasks: rec.host.tasks, vocabularies: rec.host.vocabularies, weights: checkpoint.weights, summary }),
+    );
+    return { fileName: archiveName(rec.info.label, rec.info.runId), archive: bytes.slice().buffer as ArrayBuffer };
   }
 
   /** The tasks a run was trained on (for callers that label things). */

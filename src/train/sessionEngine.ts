@@ -5,9 +5,10 @@
 import type { Sentence } from '../data/types.ts';
 import type { SentenceInspection } from '../protocol.ts';
 import { encodeModelFiles, matchWeights, zipModel, type NamedWeight } from './checkpoint.ts';
+import { evaluate } from './evaluate.ts';
 import { inspectSentences } from './inspect.ts';
 import type { CreateTrainerInit, SessionEngine } from './session.ts';
-import { assignWeights, createTaggerModel, disposeTaggerModel, readWeights, weightSpecs } from './taggerModel.ts';
+import { assignWeights, createTaggerModel, disposeTaggerModel, fromSavedModel, readWeights, weightSpecs } from './taggerModel.ts';
 import { Trainer } from './trainer.ts';
 
 function quietly(action: () => void): void {
@@ -18,9 +19,11 @@ function quietly(action: () => void): void {
   }
 }
 
-export function createTrainer({ runId, config, data, from }: CreateTrainerInit<Trainer>): Trainer {
-  if (!from) return new Trainer({ runId, config, data });
-  const { tasks, vocabularies } = from.previous.model;
+export function createTrainer({ runId, config, data, from, pretrained }: CreateTrainerInit<Trainer>): Trainer {
+  if (!from) return new Trainer({ runId, config, data, ...(pretrained ?? {}) });
+  const host = from.previous?.model ?? from.host;
+  if (!host) return adoptCheckpoint({ runId, config, data, from });
+  const { tasks, vocabularies } = host;
   const model = createTaggerModel(config, tasks, vocabularies);
   try {
     assignWeights(model, matchWeights(weightSpecs(model), from.checkpoint.weights, `${runId} checkpoint (epoch ${from.checkpoint.epoch})`));
@@ -30,6 +33,22 @@ export function createTrainer({ runId, config, data, from }: CreateTrainerInit<T
     return trainer;
   } catch (error) {
     disposeTaggerModel(model);
+    throw error;
+  }
+}
+
+/**
+ * A run taken over from a worker that died: the Trainer rebuilds its vocabularies from the same
+ * training split (deterministic, so the weights' shapes match) and takes the checkpoint's weights.
+ */
+function adoptCheckpoint({ runId, config, data, from }: CreateTrainerInit<Trainer> & { from: NonNullable<CreateTrainerInit<Trainer>['from']> }): Trainer {
+  const trainer = new Trainer({ runId, config, data, resume: from.resume });
+  try {
+    assignWeights(trainer.model, matchWeights(weightSpecs(trainer.model), from.checkpoint.weights, `${runId} checkpoint (epoch ${from.checkpoint.epoch})`));
+    return trainer;
+  } catch (error) {
+    quietly(() => trainer.dispose());
+    quietly(() => disposeTaggerModel(trainer.model));
     throw error;
   }
 }
@@ -54,4 +73,19 @@ export const tfjsSessionEngine: SessionEngine<Trainer> = {
     return zipModel(encodeModelFiles({ config, tasks, vocabularies, weights: [...weights], summary }));
   },
   inspect: inspectSentence,
+  // The evaluator used on dev each epoch: a task is scored only on sentences carrying its labels.
+  score: (trainer, sentences) =>
+    evaluate(trainer.model, sentences, { batchSize: trainer.config.train.batchSize, orthogonalityMode: trainer.config.train.orthogonalityMode }).report.scores,
+  loadModel({ runId, config, host, weights }) {
+    const model = fromSavedModel({ config, tasks: host.tasks, vocabularies: host.vocabularies, weights: [...weights] }, runId);
+    try {
+      // A Trainer around the model so inspection and export take the same path as a trained run;
+      // its one-sentence training set only satisfies the constructor and is never trained on.
+      const placeholder = { words: ['.'], tags: host.tasks.map(() => null) };
+      return new Trainer({ runId, config, data: { tasks: host.tasks, train: [placeholder], dev: [] }, model, vocabularies: host.vocabularies });
+    } catch (error) {
+      disposeTaggerModel(model);
+      throw error;
+    }
+  },
 };

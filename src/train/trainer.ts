@@ -12,6 +12,7 @@ import type { BatchTensors } from '../model/batchTensors.ts';
 import { forward } from '../model/tagger.ts';
 import type { DoneEvent, EpochEvent, LossParts, StepEvent, TaskScore, TrainEvent } from '../protocol.ts';
 import { evaluate, withBatchTensors } from './evaluate.ts';
+import { HostAdam } from './hostAdam.ts';
 import { adversarialWeightAt, learningRateAt } from './schedule.ts';
 import { createTaggerModel, restoreWeights, snapshotWeights, type TaggerModel } from './taggerModel.ts';
 
@@ -69,7 +70,8 @@ export class Trainer {
   readonly data: TrainingData;
   /** The run's settings; the live ones may change between batches (`updateLiveSettings`). */
   readonly config: RunConfig;
-  private readonly optimizer: tf.AdamOptimizer;
+  /** Adam on the host where tensors are host memory (wasm, cpu; see `HostAdam`), tf.train.adam elsewhere. */
+  private readonly optimizer: tf.AdamOptimizer | HostAdam;
   private readonly variables: tf.Variable[];
   step = 0;
   epoch = 0;
@@ -88,7 +90,9 @@ export class Trainer {
       });
     this.model = init.model ?? createTaggerModel(this.config, init.data.tasks, vocabularies, init.wordInit);
     this.variables = [...this.model.params.variables.values()];
-    this.optimizer = tf.train.adam(this.config.train.learningRate);
+    this.optimizer = HostAdam.suits()
+      ? new HostAdam(this.variables, this.config.train.learningRate)
+      : tf.train.adam(this.config.train.learningRate);
     if (init.resume) {
       const { epoch, step, best } = init.resume;
       this.epoch = epoch;
@@ -139,6 +143,7 @@ export class Trainer {
     const progress = this.totalSteps > 0 ? this.step / this.totalSteps : 1;
     const lambda1 = train.lambdaAdversarial;
     const rampedLambda = adversarialWeightAt(train, progress);
+    // tf.train.adam's learningRate is protected but read at every step; HostAdam's is public.
     (this.optimizer as unknown as { learningRate: number }).learningRate = learningRateAt(train, this.step / this.batchesPerEpoch);
     let parts: tf.Tensor1D | null = null;
     const { value, grads } = tf.variableGrads(() => {
@@ -156,7 +161,9 @@ export class Trainer {
       parts = tf.keep(tf.stack([total, ...out.taskLosses, out.adversarial, out.orthogonality]) as tf.Tensor1D);
       return total;
     }, this.variables);
-    tf.tidy(() => {
+    const optimizer = this.optimizer;
+    if (optimizer instanceof HostAdam) optimizer.applyGradients(grads, train.clipNorm);
+    else tf.tidy(() => {
       const list = Object.values(grads);
       const norm = tf.sqrt(tf.addN(list.map((g) => tf.sum(tf.square(g)))));
       // Global-norm clipping without a readback: scale = min(1, clip / norm).
@@ -168,22 +175,31 @@ export class Trainer {
         const g = grads[v.name];
         clipped[v.name] = g ? tf.mul(g, scale) : tf.zerosLike(v);
       }
-      this.optimizer.applyGradients(clipped as tf.NamedTensorMap as Parameters<tf.AdamOptimizer["applyGradients"]>[0]);
+      optimizer.applyGradients(clipped as tf.NamedTensorMap as Parameters<tf.AdamOptimizer["applyGradients"]>[0]);
     });
     tf.dispose([value, ...Object.values(grads)]);
     this.step++;
     return parts as unknown as tf.Tensor1D;
   }
 
-  private lossParts(values: ArrayLike<number>, scale = 1): LossParts {
-    const tasks = Object.fromEntries(this.data.tasks.map((task, t) => [task.name, (values[1 + t] ?? 0) * scale]));
+  /** Sums of loss parts (`[total, ...tasks, adversarial, orthogonality]`) over their weights (`partWeights`). */
+  private lossParts(sums: ArrayLike<number>, weights: ArrayLike<number>): LossParts {
+    const mean = (i: number) => ((weights[i] ?? 0) > 0 ? (sums[i] ?? 0) / weights[i]! : 0);
+    const tasks = Object.fromEntries(this.data.tasks.map((task, t) => [task.name, mean(1 + t)]));
     const n = this.data.tasks.length;
-    return {
-      total: (values[0] ?? 0) * scale,
-      tasks,
-      adversarial: (values[1 + n] ?? 0) * scale,
-      orthogonality: (values[2 + n] ?? 0) * scale,
-    };
+    return { total: mean(0), tasks, adversarial: mean(1 + n), orthogonality: mean(2 + n) };
+  }
+
+  /**
+   * How much each loss part of a batch counts in a window or epoch mean. A task's loss is a mean over
+   * the batch's sentences labelled for it (partial labels), so it weighs by their count: sentences
+   * without its labels must not dilute its curve. The total and the shared parts weigh by batch size.
+   */
+  private partWeights(batch: Batch): Float64Array {
+    const n = this.data.tasks.length;
+    const weights = new Float64Array(n + 3).fill(batch.size);
+    for (let t = 0; t < n; t++) weights[1 + t] = batch.tagMask[t]!.reduce((sum, flag) => sum + flag, 0);
+    return weights;
   }
 
   /** Trains until the configured epochs, patience or cancellation; the best-on-dev weights are kept. */
@@ -219,7 +235,9 @@ export class Trainer {
       let windowSum: tf.Tensor1D | null = null;
       let windowTokens = 0;
       let windowStart = performance.now();
-      let windowBatches = 0;
+      const partCount = this.data.tasks.length + 3;
+      const epochWeights = new Float64Array(partCount);
+      let windowWeights = new Float64Array(partCount);
       for (let i = 0; i < batches.length; i++) {
         await hooks.beforeBatch?.();
         if (hooks.signal?.aborted) {
@@ -229,7 +247,8 @@ export class Trainer {
         }
         const batch = batches[i]!;
         const parts = withBatchTensors(this.model, batch, (b) => this.trainStep(b));
-        const weighted = tf.tidy(() => tf.mul(parts, batch.size) as tf.Tensor1D);
+        const weights = this.partWeights(batch);
+        const weighted = tf.tidy(() => tf.mul(parts, tf.tensor1d(Float32Array.from(weights))) as tf.Tensor1D);
         parts.dispose();
         const accumulate = (sum: tf.Tensor1D | null) => {
           if (!sum) return tf.keep(weighted.clone());
@@ -241,13 +260,16 @@ export class Trainer {
         windowSum = accumulate(windowSum);
         weighted.dispose();
         for (const length of batch.lengths) windowTokens += length;
-        windowBatches += batch.size;
+        weights.forEach((w, k) => {
+          epochWeights[k]! += w;
+          windowWeights[k]! += w;
+        });
 
         if ((i + 1) % reportEvery === 0 || i === batches.length - 1) {
           const values = await windowSum.data();
           windowSum.dispose();
           windowSum = null;
-          const loss = this.lossParts(values, 1 / windowBatches);
+          const loss = this.lossParts(values, windowWeights);
           if (!Number.isFinite(loss.total)) {
             reason = 'diverged';
             message = `the loss became ${loss.total} at step ${this.step}; the run stopped and kept its best weights (epoch ${this.best?.epoch ?? 0})`;
@@ -274,7 +296,7 @@ export class Trainer {
           };
           emit(event);
           windowTokens = 0;
-          windowBatches = 0;
+          windowWeights = new Float64Array(partCount);
           windowStart = performance.now();
         }
       }
@@ -297,7 +319,7 @@ export class Trainer {
         seconds: (performance.now() - epochStart) / 1000,
         learningRate: learningRateAt(train, epoch - 1),
         lambdaAdversarial: this.lambdaAt(this.step / this.totalSteps),
-        train: this.lossParts(sums, 1 / this.data.train.length),
+        train: this.lossParts(sums, epochWeights),
         dev,
         devScore,
         best: improved,
@@ -314,6 +336,6 @@ export class Trainer {
   dispose(): void {
     if (this.best) tf.dispose(this.best.snapshot);
     this.best = null;
-    this.optimizer.dispose();
+    if (!(this.optimizer instanceof HostAdam)) this.optimizer.dispose();
   }
 }

@@ -5,6 +5,7 @@ import { DatasetPanel } from './panels/DatasetPanel.tsx';
 import { LoadErrorBanner } from './panels/LoadErrorBanner.tsx';
 import { TrainingPanel } from './panels/TrainingPanel.tsx';
 import { InspectorSection } from './panels/InspectorSection.tsx';
+import { LiveCharts } from './charts/LiveCharts.tsx';
 import { preferredBackend } from './urlOptions.ts';
 
 export function App() {
@@ -29,6 +30,7 @@ export function App() {
         <DropZone />
         <DatasetPanel />
         <TrainingPanel />
+        <LiveCharts />
         <InspectorSection />
       </main>
     </div>

@@ -8,7 +8,7 @@ import { attentionSeries, attentionTasks, changeMarkers, legendRuns, representat
  * (d) Mean fusion attention β of each task over its representations on dev, per epoch: one small
  * chart per task, a run's colour with one dash pattern per representation.
  */
-export function AttentionChart({ runs, order, onToggleRun, width }: LiveChartProps) {
+export function AttentionChart({ runs, order, onToggleRun, width, smoothing }: LiveChartProps) {
   const view = useMemo(() => ({ runs, order }), [runs, order]);
   const legend = useMemo(() => legendRuns(view), [view]);
   const markers = useMemo(() => changeMarkers(view, 'epoch'), [view]);
@@ -23,7 +23,7 @@ export function AttentionChart({ runs, order, onToggleRun, width }: LiveChartPro
       )}
       {charts.map(({ task, keys, series }) => (
         <ChartFrame key={task.task} title={`${task.task} — mean β`} testId="chart-attention-task" legend={legend} showLegend={false} styleKeys={keys} empty={series.length === 0 ? 'No visible run.' : null}>
-          <LineChartView series={series} markers={markers} xLabel="epoch" integerX xDomain={[0, 'dataMax']} left={{ label: 'β', domain: [0, 1] }} dots width={width} height={180} />
+          <LineChartView smoothing={smoothing} series={series} markers={markers} xLabel="epoch" integerX xDomain={[0, 'dataMax']} left={{ label: 'β', domain: [0, 1] }} dots width={width} height={180} />
         </ChartFrame>
       ))}
     </ChartGroup>

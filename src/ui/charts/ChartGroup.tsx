@@ -12,6 +12,8 @@ export interface LiveChartProps {
   onToggleRun?: (runId: string, visible: boolean) => void;
   /** A fixed chart width in pixels (tests); by default charts fill their container. */
   width?: number;
+  /** Curve smoothing weight (debiased EMA, `emaSmooth`); 0 or absent draws the raw values. */
+  smoothing?: number;
 }
 
 export interface ChartGroupProps {

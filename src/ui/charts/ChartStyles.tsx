@@ -12,6 +12,7 @@ const css = `
 .chart-card .chart-controls label { display: inline-flex; align-items: center; gap: 0.2rem; cursor: pointer; }
 .chart-card button.png { font-size: 0.75rem; padding: 0.05rem 0.5rem; background: white; color: var(--accent, #2f6fdf); }
 .chart-empty { color: var(--muted, #6b7280); font-size: 0.85rem; padding: 1.5rem 0; text-align: center; }
+.chart-tooltip { background: white; border: 1px solid #d9dde3; border-radius: 4px; padding: 0.3rem 0.5rem; font-size: 12px; line-height: 1.5; pointer-events: none; white-space: nowrap; z-index: 1; }
 .chart-error { color: var(--error, #b3261e); font-size: 0.8rem; }
 .chart-group { display: grid; grid-template-columns: repeat(auto-fill, minmax(300px, 1fr)); gap: 0.6rem; }
 .chart-group > h3 { grid-column: 1 / -1; margin: 0; font-size: 1rem; }

@@ -10,7 +10,7 @@ const CHANCE = [{ y: 0.5, label: 'chance' }];
  * (c) Dev accuracy of each pair's task discriminator per epoch. Near 0.5 (chance) the shared
  * encoder hides which task a sentence came from, which is what the adversarial loss aims for.
  */
-export function DiscriminatorChart({ runs, order, onToggleRun, width }: LiveChartProps) {
+export function DiscriminatorChart({ runs, order, onToggleRun, width, smoothing }: LiveChartProps) {
   const view = useMemo(() => ({ runs, order }), [runs, order]);
   const legend = useMemo(() => legendRuns(view), [view]);
   const markers = useMemo(() => changeMarkers(view, 'epoch'), [view]);
@@ -25,7 +25,7 @@ export function DiscriminatorChart({ runs, order, onToggleRun, width }: LiveChar
       )}
       {charts.map(({ pair, series }) => (
         <ChartFrame key={pair} title={`Discriminator ${pair}`} testId="chart-discriminator" legend={legend} showLegend={false} empty={series.length === 0 ? 'No visible run.' : null}>
-          <LineChartView series={series} markers={markers} referenceY={CHANCE} xLabel="epoch" integerX xDomain={[0, 'dataMax']} left={{ label: 'dev accuracy', domain: [0, 1] }} dots width={width} height={180} />
+          <LineChartView smoothing={smoothing} series={series} markers={markers} referenceY={CHANCE} xLabel="epoch" integerX xDomain={[0, 'dataMax']} left={{ label: 'dev accuracy', domain: [0, 1] }} dots width={width} height={180} />
         </ChartFrame>
       ))}
     </ChartGroup>

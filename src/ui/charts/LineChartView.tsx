@@ -1,140 +1,86 @@
-import { CartesianGrid, Line, LineChart, ReferenceLine, Tooltip, XAxis, YAxis } from 'recharts';
-import { formatNumber, valuesAt, type Marker, type Series } from './series.ts';
+import { useEffect, useLayoutEffect, useMemo, useRef, useState } from 'react';
+import { LineChartDraw, type LineChartDrawProps } from './LineChartDraw.tsx';
+import { chartDrawQueue, type DrawTicket } from './drawQueue.ts';
+import type { Series } from './series.ts';
+import { emaSmooth } from '../smoothing.ts';
 
-type Domain = [number | 'auto' | 'dataMin' | 'dataMax', number | 'auto' | 'dataMin' | 'dataMax'];
-
-export interface AxisOptions {
-  label?: string;
-  domain?: Domain;
-  scale?: 'linear' | 'log';
-  ticks?: number[];
-  format?: (value: number) => string;
+export type { AxisOptions } from './LineChartDraw.tsx';
+export interface LineChartViewProps extends LineChartDrawProps {
+  /** Debiased-EMA weight applied to every series before drawing (0: raw values). */
+  smoothing?: number;
 }
 
-export interface LineChartViewProps {
-  /** One `<Line>` per series, each with its own points (runs need not share x values). */
-  series: Series[];
-  /** Vertical reference lines with a label (live changes). */
-  markers?: Marker[];
-  /** Horizontal reference lines (e.g. chance level). */
-  referenceY?: { y: number; label: string }[];
-  xLabel: string;
-  /** Integer x ticks (epochs). */
-  integerX?: boolean;
-  xDomain?: Domain;
-  left?: AxisOptions;
-  /** Present when some series have `axis: 'right'`. */
-  right?: AxisOptions;
-  /** Dots on the points (epoch charts, up to 40 points a series; step charts have too many). */
-  dots?: boolean;
-  height?: number;
-  /** A fixed width in pixels; by default the chart fills its container's width. */
-  width?: number;
-}
-
-/** The tooltip: every series' value at the hovered x, read from the series themselves. */
-function SeriesTooltip({ active, label, series, xLabel }: { active?: boolean; label?: unknown; series: Series[]; xLabel: string }) {
-  const x = typeof label === 'number' ? label : Number(label);
-  if (!active || !Number.isFinite(x)) return null;
-  const values = valuesAt(series, x);
-  if (values.length === 0) return null;
-  return (
-    <div style={{ background: 'white', border: '1px solid #d9dde3', borderRadius: 4, padding: '0.3rem 0.5rem', fontSize: 12, lineHeight: 1.5 }}>
-      <div style={{ fontWeight: 600 }}>
-        {xLabel} {formatNumber(x)}
-      </div>
-      {values.map(({ series: s, point }) => (
-        <div key={s.key} style={{ display: 'flex', alignItems: 'center', gap: 6 }}>
-          <svg width="18" height="6" aria-hidden="true">
-            <line x1="0" y1="3" x2="18" y2="3" stroke={s.color} strokeWidth="2" strokeDasharray={s.dash || undefined} />
-          </svg>
-          <span>{s.name}</span>
-          <span style={{ marginLeft: 'auto', paddingLeft: 8, fontVariantNumeric: 'tabular-nums' }}>{formatNumber(point.y)}</span>
-        </div>
-      ))}
-    </div>
-  );
+/** The series smoothed with `emaSmooth` (TensorBoard's curve smoothing); the same array at 0. */
+export function smoothSeries(series: Series[], weight: number | undefined): Series[] {
+  if (!weight) return series;
+  return series.map((s) => {
+    const ys = emaSmooth(
+      s.points.map((p) => p.y),
+      weight,
+    );
+    return { ...s, points: s.points.map((p, i) => ({ x: p.x, y: ys[i]! })) };
+  });
 }
 
 /**
- * The one line chart every live chart draws with: numeric x axis, no animation (data arrives
- * live), per-series data, dashed run-coloured reference lines for live changes.
+ * What a drawing depends on, as a string: two renders with the same signature draw the same chart
+ * (the axis formatters are fixed per chart kind, so leaving functions out loses nothing).
  */
-export function LineChartView({ series, markers = [], referenceY = [], xLabel, integerX = false, xDomain, left = {}, right, dots = false, height = 220, width }: LineChartViewProps) {
-  // Dots help on short epoch curves and only clutter long ones.
-  const showDots = dots && series.every((s) => s.points.length <= 40);
-  const sizing = width !== undefined ? { width, height } : { responsive: true, style: { width: '100%', height } };
-  const tickFormat = (format?: (v: number) => string) => (value: unknown) => (typeof value === 'number' ? (format ?? formatNumber)(value) : String(value));
+export function drawSignature(props: LineChartDrawProps, width: number): string {
+  return JSON.stringify([width, props]);
+}
+
+/** The container's width in pixels, tracked with one ResizeObserver per chart container. */
+function useContainerWidth(fixed: number | undefined): [React.RefObject<HTMLDivElement | null>, number] {
+  const ref = useRef<HTMLDivElement>(null);
+  const [width, setWidth] = useState(fixed ?? 0);
+  useLayoutEffect(() => {
+    if (fixed !== undefined) return;
+    const element = ref.current;
+    if (!element) return;
+    const measure = () => setWidth(Math.floor(element.getBoundingClientRect().width));
+    measure();
+    const observer = new ResizeObserver(measure);
+    observer.observe(element);
+    return () => observer.disconnect();
+  }, [fixed]);
+  return [ref, fixed ?? width];
+}
+
+/**
+ * A live line chart that redraws only when what it shows changed, and then through the page's draw
+ * queue (one chart per main-thread task), so a stream of run events never makes a long task. Until
+ * its first draw it holds its place with an empty box of the chart's size.
+ */
+export function LineChartView({ smoothing, ...raw }: LineChartViewProps) {
+  const props = useMemo(() => ({ ...raw, series: smoothSeries(raw.series, smoothing) }), [raw, smoothing]);
+  const [ref, width] = useContainerWidth(props.width);
+  const height = props.height ?? 220;
+  const signature = useMemo(() => drawSignature(props, width), [props, width]);
+  const latest = useRef({ props, width });
+  useLayoutEffect(() => {
+    latest.current = { props, width };
+  });
+  const [drawn, setDrawn] = useState<{ signature: string; props: LineChartDrawProps; width: number } | null>(null);
+  const ticket = useRef<DrawTicket | null>(null);
+
+  useEffect(() => {
+    if (width <= 0 || drawn?.signature === signature) return;
+    ticket.current = chartDrawQueue.enqueue(ticket, () => setDrawn({ signature, ...latest.current }));
+  }, [signature, width, drawn?.signature]);
+
+  // The draw committed: the next chart may draw.
+  useEffect(() => {
+    if (drawn) ticket.current?.done();
+  }, [drawn]);
+
+  useEffect(() => () => ticket.current?.cancel(), []);
+
+  // The same element object across renders: React skips the chart's subtree until the next draw.
+  const chart = useMemo(() => (drawn ? <LineChartDraw {...drawn.props} width={drawn.width} /> : null), [drawn]);
   return (
-    <LineChart {...sizing} margin={{ top: 14, right: right ? 8 : 16, bottom: 18, left: 4 }}>
-      <CartesianGrid stroke="#eceff3" />
-      <XAxis
-        type="number"
-        dataKey="x"
-        domain={xDomain ?? ['dataMin', 'dataMax']}
-        allowDecimals={!integerX}
-        tickFormatter={tickFormat()}
-        label={{ value: xLabel, position: 'insideBottom', offset: -10, fontSize: 11 }}
-        fontSize={11}
-      />
-      <YAxis
-        yAxisId="left"
-        type="number"
-        scale={left.scale ?? 'linear'}
-        domain={left.domain ?? ['auto', 'auto']}
-        ticks={left.ticks}
-        allowDataOverflow={left.scale === 'log'}
-        tickFormatter={tickFormat(left.format)}
-        label={left.label ? { value: left.label, angle: -90, position: 'insideLeft', fontSize: 11, style: { textAnchor: 'middle' } } : undefined}
-        width={56}
-        fontSize={11}
-      />
-      {right && (
-        <YAxis
-          yAxisId="right"
-          orientation="right"
-          type="number"
-          scale={right.scale ?? 'linear'}
-          domain={right.domain ?? ['auto', 'auto']}
-          ticks={right.ticks}
-          tickFormatter={tickFormat(right.format)}
-          label={right.label ? { value: right.label, angle: 90, position: 'insideRight', fontSize: 11, style: { textAnchor: 'middle' } } : undefined}
-          width={48}
-          fontSize={11}
-        />
-      )}
-      <Tooltip isAnimationActive={false} content={(props) => <SeriesTooltip active={props.active} label={props.label} series={series} xLabel={xLabel} />} />
-      {series.map((s) => (
-        <Line
-          key={s.key}
-          data={s.points}
-          dataKey="y"
-          name={s.name}
-          yAxisId={s.axis}
-          type="linear"
-          stroke={s.color}
-          strokeWidth={1.6}
-          strokeDasharray={s.dash || undefined}
-          dot={showDots ? { r: 2.5, strokeWidth: 1 } : false}
-          activeDot={{ r: 3 }}
-          isAnimationActive={false}
-          connectNulls
-        />
-      ))}
-      {referenceY.map((r) => (
-        <ReferenceLine key={`y:${r.y}`} y={r.y} yAxisId="left" stroke="#9ca3af" strokeDasharray="4 4" label={{ value: r.label, position: 'insideBottomRight', fontSize: 10, fill: '#6b7280' }} />
-      ))}
-      {markers.map((m) => (
-        <ReferenceLine
-          key={m.key}
-          x={m.x}
-          yAxisId="left"
-          stroke={m.color}
-          strokeDasharray="3 3"
-          ifOverflow="extendDomain"
-          label={{ value: m.label, position: 'insideTopLeft', fontSize: 10, fill: m.color }}
-        />
-      ))}
-    </LineChart>
+    <div ref={ref} className="line-chart" data-drawn={drawn ? drawn.signature === signature : false} style={{ width: '100%', minHeight: height }}>
+      {chart}
+    </div>
   );
 }

@@ -42,5 +42,6 @@ function useSampledRuns(): Pick<RunsState, 'runs' | 'order'> {
 export function LiveCharts() {
   const { runs, order } = useSampledRuns();
   const setRunVisible = useWorkbench((s) => s.setRunVisible);
-  return <ChartsPanel runs={runs} order={order} onToggleRun={setRunVisible} />;
+  const smoothing = useWorkbench((s) => s.smoothing);
+  return <ChartsPanel runs={runs} order={order} onToggleRun={setRunVisible} smoothing={smoothing} />;
 }

@@ -13,7 +13,7 @@ export interface LossChartProps extends LiveChartProps {
  * (b) The loss parts per reporting interval: each task's CRF loss, the adversarial and the
  * orthogonality term (unweighted), optionally the total; a run's colour, one dash per part.
  */
-export function LossChart({ runs, order, onToggleRun, width, defaultLogScale = true }: LossChartProps) {
+export function LossChart({ runs, order, onToggleRun, width, smoothing, defaultLogScale = true }: LossChartProps) {
   const [log, setLog] = useState(defaultLogScale);
   const [picked, setPicked] = useState<LossPart[] | null>(null);
   const view = useMemo(() => ({ runs, order }), [runs, order]);
@@ -45,7 +45,7 @@ export function LossChart({ runs, order, onToggleRun, width, defaultLogScale = t
   const empty = parts.length === 0 ? 'Losses appear with the first report of a run.' : series.length === 0 ? 'Nothing to draw: no visible run or no part selected.' : null;
   return (
     <ChartFrame title="Training loss parts per reporting interval" testId="chart-loss" legend={legend} onToggleRun={onToggleRun} styleKeys={keys} controls={controls} empty={empty}>
-      <LineChartView
+      <LineChartView smoothing={smoothing}
         series={series}
         markers={markers}
         xLabel="step"

@@ -5,7 +5,7 @@ import { LineChartView } from './LineChartView.tsx';
 import { changeMarkers, legendRuns, scoreSeries, scoreTasks } from './series.ts';
 
 /** (a) Dev F1 (chunk tasks) or accuracy (plain tasks) per epoch: one small chart per task. */
-export function ScoreCharts({ runs, order, onToggleRun, width }: LiveChartProps) {
+export function ScoreCharts({ runs, order, onToggleRun, width, smoothing }: LiveChartProps) {
   const view = useMemo(() => ({ runs, order }), [runs, order]);
   const legend = useMemo(() => legendRuns(view), [view]);
   const markers = useMemo(() => changeMarkers(view, 'epoch'), [view]);
@@ -22,7 +22,7 @@ export function ScoreCharts({ runs, order, onToggleRun, width }: LiveChartProps)
         const title = `${task} — dev ${metric === 'f1' ? 'F1' : 'accuracy'}`;
         return (
           <ChartFrame key={task} title={title} testId="chart-score" legend={legend} showLegend={false} empty={series.length === 0 ? 'No visible run.' : null}>
-            <LineChartView series={series} markers={markers} xLabel="epoch" integerX xDomain={[0, 'dataMax']} left={{ label: metric === 'f1' ? 'F1 %' : 'accuracy %' }} dots width={width} height={180} />
+            <LineChartView smoothing={smoothing} series={series} markers={markers} xLabel="epoch" integerX xDomain={[0, 'dataMax']} left={{ label: metric === 'f1' ? 'F1 %' : 'accuracy %' }} dots width={width} height={180} />
           </ChartFrame>
         );
       })}

@@ -1,5 +1,5 @@
 /**
- * Chart → PNG, entirely on the main thread and offline: the recharts SVG is serialised (with a
+ * Chart → PNG, entirely on the main thread and offline: the chart SVG is serialised (with a
  * white background and an explicit font, since page CSS does not travel with it), loaded as an
  * image from a data: URL, drawn to a canvas under the chart's title and above its legend (the
  * legend is HTML on the page, so it is drawn here), and the canvas is saved as a PNG download.
@@ -156,7 +156,7 @@ export function downloadBlob(blob: Blob, fileName: string): void {
 
 /** Finds the chart's SVG inside `container` and downloads it as `fileName` (PNG). */
 export async function exportChartPng(container: HTMLElement, options: PngOptions & { fileName?: string }): Promise<void> {
-  const svg = container.querySelector<SVGSVGElement>('svg.recharts-surface') ?? container.querySelector<SVGSVGElement>('svg');
+  const svg = container.querySelector<SVGSVGElement>('.line-chart-draw > svg');
   if (!svg) throw new Error('the chart has not been drawn yet');
   const blob = await chartToPng(svg, options);
   downloadBlob(blob, options.fileName ?? pngFileName(options.title));

@@ -1,6 +1,6 @@
 /**
  * Chart data derivation: pure functions from the runs slice to what the charts draw. No React, no
- * DOM, no recharts, so every curve can be unit-tested in Node.
+ * DOM, no drawing, so every curve can be unit-tested in Node.
  *
  * Conventions shared by every chart:
  * - a run's colour is fixed by its position in `order` (hidden runs keep theirs), so a run looks

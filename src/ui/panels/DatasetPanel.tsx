@@ -1,4 +1,4 @@
-import { useState } from 'react';
+import { useRef, useState, type DragEvent } from 'react';
 import type { ColumnGuess, ColumnOverride, DatasetSummary } from '../../protocol.ts';
 import { useWorkbench } from '../store.ts';
 
@@ -30,10 +30,155 @@ export function DatasetPanel() {
         <dt>tasks</dt>
         <dd data-testid="dataset-task-names">{dataset.tasks.map((t) => t.name).join(' · ')}</dd>
       </dl>
+      <TrainingFiles dataset={dataset} />
+      <TestFile />
       {/* Keyed by dataset so a new file resets the draft choices. */}
       <ColumnEditor key={`${dataset.name}:${dataset.sentences}`} dataset={dataset} />
       <TaskInventories dataset={dataset} />
     </section>
+  );
+}
+
+/**
+ * The files the training data is made of, and the control to add one (partial labels): a NER-only
+ * file next to a POS-only one trains both tasks, each on the sentences that carry its labels.
+ */
+function TrainingFiles({ dataset }: { dataset: DatasetSummary }) {
+  const addFile = useWorkbench((s) => s.addFile);
+  const loading = useWorkbench((s) => s.loading);
+  const input = useRef<HTMLInputElement>(null);
+  const [over, setOver] = useState(false);
+  const onDrop = (event: DragEvent<HTMLDivElement>) => {
+    event.preventDefault();
+    setOver(false);
+    const file = event.dataTransfer.files[0];
+    if (file) void addFile(file);
+  };
+  return (
+    <div
+      className={`training-files${over ? ' over' : ''}`}
+      data-testid="training-files"
+      onDragOver={(event) => {
+        event.preventDefault();
+        setOver(true);
+      }}
+      onDragLeave={() => setOver(false)}
+      onDrop={onDrop}
+    >
+      {dataset.parts.length > 1 && (
+        <table data-testid="dataset-parts">
+          <thead>
+            <tr>
+              <th>file</th>
+              <th>sentences</th>
+              <th>labels for</th>
+            </tr>
+          </thead>
+          <tbody>
+            {dataset.parts.map((part, i) => (
+              <tr key={`${i}:${part.name}`} data-testid="dataset-part" data-name={part.name}>
+                <td>{part.name}</td>
+                <td>{numberFormat.format(part.sentences)}</td>
+                <td data-testid="dataset-part-tasks">{part.tasks.join(' · ')}</td>
+              </tr>
+            ))}
+          </tbody>
+        </table>
+      )}
+      <p className="muted">
+        <button type="button" className="secondary" data-testid="add-file" disabled={loading !== null} onClick={() => input.current?.click()}>
+          Add a file to the training data…
+        </button>{' '}
+        or drop it here: files need not carry every task (e.g. a NER-only and a POS-only file); tasks are matched by column name and each
+        is trained and scored only on the sentences that have its labels.
+      </p>
+      <input
+        ref={input}
+        type="file"
+        hidden
+        data-testid="add-file-input"
+        accept=".conll,.conllu,.txt,.tsv,.iob,.bio,.testa,.testb,.train,text/plain"
+        onChange={(event) => {
+          const file = event.target.files?.[0];
+          if (file) void addFile(file);
+          event.target.value = '';
+        }}
+      />
+    </div>
+  );
+}
+
+/**
+ * The test file: read aligned to the training tasks, kept apart from the training data (the main
+ * drop zone replaces that). Runs started while it is loaded are scored on it with their best epoch
+ * when they end; the study table shows those scores beside the dev ones.
+ */
+function TestFile() {
+  const test = useWorkbench((s) => s.testFile);
+  const notice = useWorkbench((s) => s.testFileNotice);
+  const loadTestFile = useWorkbench((s) => s.loadTestFile);
+  const clearTestFile = useWorkbench((s) => s.clearTestFile);
+  const loading = useWorkbench((s) => s.loading);
+  const input = useRef<HTMLInputElement>(null);
+  const [over, setOver] = useState(false);
+  return (
+    <div
+      className={`training-files${over ? ' over' : ''}`}
+      data-testid="test-file"
+      onDragOver={(event) => {
+        event.preventDefault();
+        // Not the page's drop zone: this drop must not replace the training data.
+        event.stopPropagation();
+        setOver(true);
+      }}
+      onDragLeave={() => setOver(false)}
+      onDrop={(event) => {
+        event.preventDefault();
+        event.stopPropagation();
+        setOver(false);
+        const file = event.dataTransfer.files[0];
+        if (file) void loadTestFile(file);
+      }}
+    >
+      {test ? (
+        <p data-testid="test-file-info" data-name={test.name} data-sentences={test.sentences}>
+          Test file <strong data-testid="test-file-name">{test.name}</strong>: <span data-testid="test-file-sentences">{numberFormat.format(test.sentences)}</span> sentences,
+          labels for <span data-testid="test-file-tasks">{test.tasks.filter((t) => t.labeledSentences > 0).map((t) => t.name).join(' · ')}</span>
+          {test.tasks.some((t) => t.labeledSentences === 0) && (
+            <span className="muted"> (not scored on test: {test.tasks.filter((t) => t.labeledSentences === 0).map((t) => t.name).join(' · ')})</span>
+          )}
+          . Runs started now are scored on it with their best epoch when they end.{' '}
+          <button type="button" className="secondary" data-testid="test-file-clear" onClick={() => void clearTestFile()}>
+            Remove
+          </button>
+        </p>
+      ) : (
+        notice && (
+          <p className="muted" role="status" data-testid="test-file-notice">
+            {notice}
+          </p>
+        )
+      )}
+      <p className="muted">
+        <button type="button" className="secondary" data-testid="test-file-pick" disabled={loading !== null} onClick={() => input.current?.click()}>
+          Test file…
+        </button>{' '}
+        or drop it here: held-out sentences, matched to the training tasks by column name (chunk schemes converted). Loading new training data
+        removes it.
+      </p>
+      <input
+        ref={input}
+        type="file"
+        hidden
+        data-testid="test-file-input"
+        accept=".conll,.conllu,.txt,.tsv,.iob,.bio,.testa,.testb,.train,text/plain"
+        onChange={(event) => {
+          const file = event.target.files?.[0];
+          if (file) void loadTestFile(file);
+          event.target.value = '';
+        }}
+      />
+    </div>
   );
 }
 
@@ -50,7 +195,7 @@ function ColumnEditor({ dataset }: { dataset: DatasetSummary }) {
 
   return (
     <details className="columns" open>
-      <summary>Detected columns</summary>
+      <summary>Detected columns{dataset.parts.length > 1 ? ` of ${dataset.parts[0]?.name ?? ''}` : ''}</summary>
       <table data-testid="columns-table">
         <thead>
           <tr>
@@ -111,13 +256,16 @@ function TaskInventories({ dataset }: { dataset: DatasetSummary }) {
   return (
     <div className="tasks">
       {dataset.tasks.map((task) => (
-        <article key={task.column} className="task" data-testid="task-card" data-task={task.name}>
+        <article key={task.name} className="task" data-testid="task-card" data-task={task.name}>
           <h3>
-            {task.name} <span className="muted">column {task.column + 1}</span>
+            {task.name} {dataset.parts.length === 1 && <span className="muted">column {task.column + 1}</span>}
           </h3>
           <p>
             <span data-testid="task-scheme">{task.scheme}</span> ·{' '}
-            <span data-testid="task-tag-count">{task.tags.length}</span> tags
+            <span data-testid="task-tag-count">{task.tags.length}</span> tags ·{' '}
+            <span data-testid="task-labelled" data-count={task.labeledSentences}>
+              labels in {numberFormat.format(task.labeledSentences)} of {numberFormat.format(dataset.sentences)} sentences
+            </span>
           </p>
           <ul className="tag-cloud">
             {task.tags.slice(0, 60).map((tag, i) => (

@@ -3,6 +3,7 @@ import { useShallow } from 'zustand/react/shallow';
 import type { TagScheme } from '../../protocol.ts';
 import { useWorkbench } from '../store.ts';
 import { InspectorPanel } from './InspectorPanel.tsx';
+import { TagTextPanel } from './TagTextPanel.tsx';
 
 /**
  * The attention inspector connected to the store: the runs to choose from (start order; the latest
@@ -16,5 +17,10 @@ export function InspectorSection() {
     () => (dataset ? Object.fromEntries(dataset.tasks.map((t) => [t.name, t.scheme])) : undefined),
     [dataset],
   );
-  return <InspectorPanel runs={infos} schemes={schemes} />;
+  return (
+    <>
+      <InspectorPanel runs={infos} schemes={schemes} />
+      <TagTextPanel runs={infos} {...(schemes ? { schemes } : {})} />
+    </>
+  );
 }

@@ -1,8 +1,9 @@
-import type { EpochEvent } from '../../protocol.ts';
+import type { EpochEvent, TestScoresEvent } from '../../protocol.ts';
 import { describeLiveChange } from '../configEdit.ts';
 import type { RunState } from '../runsSlice.ts';
 import { useWorkbench } from '../store.ts';
 import { ProgressBar } from './ProgressBar.tsx';
+import { RunStorageControls } from './RunStorageControls.tsx';
 
 /** Every run of this session, siblings beside the run they came from. */
 export function RunList() {
@@ -23,6 +24,10 @@ function RunCard({ runId }: { runId: string }) {
   const parentLabel = useWorkbench((s) => {
     const parent = run?.info.siblingOf;
     return parent ? (s.runs[parent]?.info.label ?? parent) : null;
+  });
+  const sourceLabel = useWorkbench((s) => {
+    const source = run?.info.continuedFrom;
+    return source ? (s.runs[source]?.info.label ?? source) : null;
   });
   const selectRun = useWorkbench((s) => s.selectRun);
   const setRunVisible = useWorkbench((s) => s.setRunVisible);
@@ -56,17 +61,28 @@ function RunCard({ runId }: { runId: string }) {
           {info.backend}
         </span>
         <span className="muted">{runId}</span>
+        {run.restored && <span className="muted" data-testid="run-restored" title="Kept in this browser's storage from an earlier visit">saved</span>}
         {parentLabel && <span className="muted">sibling of {parentLabel}</span>}
+        {sourceLabel && <span className="muted" data-testid="run-continued-from">continued from {sourceLabel}</span>}
       </header>
       {run.message && (
         <p className={status === 'failed' ? 'run-message error' : 'run-message muted'} data-testid="run-message" role={status === 'failed' ? 'alert' : undefined}>
           {run.message}
         </p>
       )}
+      {info.vectors && (
+        <p className="muted" data-testid="run-vectors" data-file={info.vectors.fileName} data-dim={info.vectors.dim}>
+          word table from {info.vectors.fileName} ({info.vectors.dim}-d; vectors for {info.vectors.coverage.percent.toFixed(1)}% of its{' '}
+          {info.vectors.coverage.words.toLocaleString('en-US')} training words)
+        </p>
+      )}
       <ProgressBar run={run} />
       <Markers run={run} />
       <EpochResults epochs={run.epochs} />
+      {run.test && <TestScores test={run.test} />}
+      {info.importedFrom && <ContinueTraining run={run} />}
       <ExportButtons run={run} />
+      <RunStorageControls run={run} />
     </article>
   );
 }
@@ -93,13 +109,50 @@ function EpochResults({ epochs }: { epochs: EpochEvent[] }) {
     <ol className="epoch-results" data-testid="epoch-results">
       {epochs.slice(-20).map((e) => (
         <li key={`${e.epoch}:${e.step}`} data-testid="epoch-result" data-epoch={e.epoch} data-dev-score={e.devScore.toFixed(4)} data-best={e.best}>
-          epoch {e.epoch}:{' '}
-          {e.dev.scores.map((s) => `${s.task} ${s.metric === 'f1' ? 'F1' : 'acc'} ${score.format(s.value)}`).join(' · ')} — mean{' '}
+          epoch {e.epoch}: <EpochScores epoch={e} /> — mean{' '}
           {score.format(e.devScore)}
           {e.best ? ' ★' : ''}
         </li>
       ))}
     </ol>
+  );
+}
+
+/**
+ * Every task of the run (the dev loss names them all) with its score, or "no dev labels" for a
+ * task whose labels no dev sentence carries (partial labels): not scored, rather than scored 0.
+ */
+function EpochScores({ epoch }: { epoch: EpochEvent }) {
+  // In task order (the loss lists every task); a score of a task the loss lacks (older events) last.
+  const names = [...new Set([...Object.keys(epoch.dev.loss.tasks), ...epoch.dev.scores.map((s) => s.task)])];
+  return (
+    <>
+      {names.map((task, i) => {
+        const s = epoch.dev.scores.find((x) => x.task === task);
+        return (
+          <span key={task} data-testid="epoch-score" data-task={task} data-value={s ? s.value.toFixed(4) : 'none'}>
+            {i > 0 ? ' · ' : ''}
+            {s ? `${task} ${s.metric === 'f1' ? 'F1' : 'acc'} ${score.format(s.value)}` : <span className="muted">{task} no dev labels</span>}
+          </span>
+        );
+      })}
+    </>
+  );
+}
+
+/** The best epoch's scores on the test file (tasks the file does not label are not listed). */
+function TestScores({ test }: { test: TestScoresEvent }) {
+  return (
+    <p className={test.message ? 'run-message error' : 'test-scores'} data-testid="run-test-scores" data-epoch={test.epoch} data-file={test.fileName}>
+      test ({test.fileName}, epoch {test.epoch}):{' '}
+      {test.message ??
+        test.scores.map((s, i) => (
+          <span key={s.task} data-testid="test-score" data-task={s.task} data-value={s.value.toFixed(4)}>
+            {i > 0 ? ' · ' : ''}
+            {`${s.task} ${s.metric === 'f1' ? 'F1' : 'acc'} ${score.format(s.value)}`}
+          </span>
+        ))}
+    </p>
   );
 }
 
@@ -118,6 +171,38 @@ function ExportButtons({ run }: { run: RunState }) {
       <button type="button" className="secondary" data-testid="export-json" onClick={() => exportMetrics(runId, 'json')}>
         Metrics JSON
       </button>
+    </div>
+  );
+}
+
+/**
+ * An imported model trains on as a new run (the import itself stays as it was): from its weights
+ * and vocabularies, with its own model settings (they fix the weights' shapes) and the training
+ * settings of the config panel, which the researcher set for this purpose or can set first.
+ */
+function ContinueTraining({ run }: { run: RunState }) {
+  const dataset = useWorkbench((s) => s.dataset);
+  const train = useWorkbench((s) => s.draft?.train ?? null);
+  const backend = useWorkbench((s) => s.backend);
+  const continueRun = useWorkbench((s) => s.continueRun);
+  const { runId } = run.info;
+  return (
+    <div className="actions continue" data-testid="run-continue">
+      <button
+        type="button"
+        className="secondary"
+        data-testid="continue-training"
+        disabled={!dataset || !backend}
+        title={!dataset ? 'Load a dataset first' : undefined}
+        onClick={() => void continueRun(runId)}
+      >
+        Continue training on {dataset?.name ?? '…'}
+      </button>
+      <span className="muted">
+        A new run from these weights and vocabularies, with this model&apos;s architecture and the training settings of the config panel
+        {train ? ` (${train.epochs} epochs, learning rate ${train.learningRate})` : ''}; the dataset&apos;s tasks and tags must be the model&apos;s,
+        and a task of the model the dataset lacks is trained on no labels. This imported run stays as it is.
+      </span>
     </div>
   );
 }

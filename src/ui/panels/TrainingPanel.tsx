@@ -1,8 +1,14 @@
 import { useWorkbench } from '../store.ts';
 import { BackendPicker } from './BackendPicker.tsx';
+import { ComparePanel } from './ComparePanel.tsx';
 import { ConfigPanel } from './ConfigPanel.tsx';
 import { RunControls } from './RunControls.tsx';
+import { ImportModelButton } from './ImportModelButton.tsx';
 import { RunList } from './RunList.tsx';
+import { SharePanel } from './SharePanel.tsx';
+import { StudyPanel } from './StudyPanel.tsx';
+import { StorageErrorBanner } from './RunStorageControls.tsx';
+import { VectorsPanel } from './VectorsPanel.tsx';
 import './training.css';
 
 /** The training page: backend, settings, controls and the runs with their progress. */
@@ -11,14 +17,20 @@ export function TrainingPanel() {
     <section className="panel training" data-testid="training-panel" aria-label="Training">
       <h2>Training</h2>
       <TrainingErrorBanner />
+      <StorageErrorBanner />
       <div className="training-grid">
         <div className="training-settings">
           <BackendPicker />
           <ConfigPanel />
+          <VectorsPanel />
+          <SharePanel />
+          <ImportModelButton />
           <RunControls />
         </div>
         <RunList />
       </div>
+      <ComparePanel />
+      <StudyPanel />
     </section>
   );
 }

@@ -1,0 +1,64 @@
+/**
+ * `npm run bench:browser`: `runBenchmark` in a headless-Chromium module worker, once per backend
+ * the browser offers, printing the same JSON as `mtaa bench --json` (also written to
+ * test-results/bench-browser.json). Not part of `npm test`: it measures, it does not check.
+ *
+ * Environment: BENCH_DATA (CoNLL file; default ../shared/data/conll2003/eng.train),
+ * BENCH_PRESETS (default `small`), BENCH_SENTENCES (default 1024), BENCH_BACKENDS (default
+ * `wasm,webgpu`). WebGPU in headless Chromium is a software adapter, ~10× slower than WASM, so it
+ * runs the `tiny` preset on BENCH_WEBGPU_SENTENCES (default 128) sentences only.
+ */
+import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
+import { test } from '@playwright/test';
+import type { BenchReply, BenchRequest, BenchWindow } from './protocol.ts';
+
+const env = (name: string, fallback: string) => process.env[name] ?? fallback;
+const dataPath = env('BENCH_DATA', fileURLToPath(new URL('../../shared/data/conll2003/eng.train', import.meta.url)));
+
+test('benchmark in a browser worker', async ({ page, browserName }) => {
+  test.setTimeout(60 * 60_000);
+  const text = readFileSync(dataPath, 'utf8');
+  await page.goto('/bench/index.html');
+  await page.waitForFunction(() => typeof (window as unknown as Partial<BenchWindow>).runBench === 'function');
+  const offersWebGpu = await page.evaluate(async () => {
+    const gpu = (navigator as Navigator & { gpu?: { requestAdapter(): Promise<unknown> } }).gpu;
+    return !!gpu && !!(await gpu.requestAdapter());
+  });
+  const results: unknown[] = [];
+  const skipped: string[] = [];
+  for (const backend of env('BENCH_BACKENDS', 'wasm,webgpu').split(',') as BenchRequest['backend'][]) {
+    if (backend === 'webgpu' && !offersWebGpu) {
+      skipped.push('webgpu: no adapter');
+      continue;
+    }
+    const gpu = backend === 'webgpu' || backend === 'webgl';
+    const presets = gpu ? ['tiny'] : env('BENCH_PRESETS', 'small').split(',');
+    for (const preset of presets as BenchRequest['preset'][]) {
+      const request: BenchRequest = {
+        backend,
+        preset,
+        text,
+        sentences: Number(gpu ? env('BENCH_WEBGPU_SENTENCES', '128') : env('BENCH_SENTENCES', '1024')),
+        batchSize: 64,
+      };
+      const reply: BenchReply = await page.evaluate((r) => (window as unknown as BenchWindow).runBench(r), request);
+      if (!reply.ok) {
+        // The software WebGPU adapter of headless Chromium is unreliable; a GPU failure is reported
+        // (under `skipped`) rather than losing the CPU figures of the same run.
+        if (gpu) {
+          skipped.push(`${backend}/${preset}: ${reply.error}`);
+          continue;
+        }
+        throw new Error(`${backend}/${preset}: ${reply.error}`);
+      }
+      results.push({ ...reply.result, adapter: reply.adapter });
+      process.stderr.write(`bench:browser ${backend}/${preset}: train ${reply.result.train.tokensPerSecond.toFixed(0)} tok/s, decode ${reply.result.decode.tokensPerSecond.toFixed(0)} tok/s\n`);
+    }
+  }
+  const userAgent = await page.evaluate(() => navigator.userAgent);
+  const report = { machine: { browser: browserName, userAgent, date: new Date().toISOString() }, data: dataPath, results, skipped };
+  mkdirSync('test-results', { recursive: true });
+  writeFileSync('test-results/bench-browser.json', `${JSON.stringify(report, null, 1)}\n`);
+  process.stdout.write(`${JSON.stringify(report)}\n`);
+});

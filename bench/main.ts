@@ -1,0 +1,19 @@
+/**
+ * The benchmark page: `window.runBench(request)` runs one benchmark in a fresh module worker (the
+ * same kind of worker as the trainer's) and resolves with its reply. Driven by `bench.spec.ts`.
+ */
+import type { BenchReply, BenchRequest, BenchWindow } from './protocol.ts';
+
+(window as unknown as BenchWindow).runBench = (request: BenchRequest) =>
+  new Promise<BenchReply>((resolve) => {
+    const worker = new Worker(new URL('../workers/bench.worker.ts', import.meta.url), { type: 'module' });
+    worker.onmessage = (event: MessageEvent<BenchReply>) => {
+      worker.terminate();
+      resolve(event.data);
+    };
+    worker.onerror = (event) => {
+      worker.terminate();
+      resolve({ ok: false, error: event.message || 'worker error' });
+    };
+    worker.postMessage(request);
+  });

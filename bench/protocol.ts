@@ -1,0 +1,20 @@
+/** Messages between the benchmark page and `workers/bench.worker.ts` (types only). */
+import type { Backend } from '../src/protocol.ts';
+import type { PresetName } from '../src/model/config.ts';
+import type { BenchResult } from '../src/train/benchmark.ts';
+
+export interface BenchRequest {
+  backend: Backend;
+  preset: PresetName;
+  /** CoNLL text; its first `sentences` sentences are used. */
+  text: string;
+  sentences: number;
+  batchSize: number;
+}
+
+export type BenchReply = { ok: true; result: BenchResult; adapter: string } | { ok: false; error: string };
+
+/** What `bench/main.ts` puts on the page's window. */
+export interface BenchWindow {
+  runBench(request: BenchRequest): Promise<BenchReply>;
+}

@@ -1,0 +1,165 @@
+/**
+ * What the workbench keeps between visits, and the interface of the place it keeps it: runs (info,
+ * effective config, status, notes), their events, their host checkpoints (weights with the tasks
+ * and vocabularies to rebuild the model), the dataset files they trained on, and small named values
+ * (the study queue). The browser implementation is IndexedDB (workers/idbRunStorage.ts); tests and
+ * browsers without IndexedDB use `MemoryRunStorage`. Pure TypeScript: records are structured-clone
+ * friendly (plain objects, typed arrays).
+ */
+import type { VocabulariesJSON } from '../data/index.ts';
+import type { TaskSpec } from '../data/types.ts';
+import type { ColumnOverride, LiveChange, RunConfig, RunInfo, RunStatus, TaskScore, TestScoresEvent, TrainEvent } from '../protocol.ts';
+import type { NamedWeight } from './safetensors.ts';
+
+export interface StoredRun {
+  runId: string;
+  info: RunInfo;
+  /** The effective config (the run's own plus its live changes): what a resume rebuilds. */
+  config: RunConfig;
+  status: RunStatus;
+  message?: string;
+  notes: string;
+  /** Key of the StoredDataset the run trained on, and the column choices applied to it. */
+  datasetHash: string | null;
+  overrides: ColumnOverride[];
+  /** Milliseconds since the epoch of the last change (ordering, display). */
+  updatedAt: number;
+}
+
+export type StoredEvent = TrainEvent | TestScoresEvent | { type: 'live-change'; change: LiveChange };
+
+export type CheckpointKind = 'last' | 'best';
+
+export interface StoredCheckpoint {
+  runId: string;
+  kind: CheckpointKind;
+  epoch: number;
+  step: number;
+  /** Best only: the mean dev score and the per-task scores of that epoch. */
+  score?: number;
+  scores?: TaskScore[];
+  tasks: TaskSpec[];
+  vocabularies: VocabulariesJSON;
+  weights: NamedWeight[];
+}
+
+export interface StoredDataset {
+  /** SHA-256 of the bytes, hex. */
+  hash: string;
+  name: string;
+  bytes: Uint8Array;
+  builtIn: boolean;
+  /**
+   * Files added to this one (partial labels), in order: the dataset is `bytes` merged with each.
+   * Then `hash` is that of the whole set (see the worker's `sourceHash`), not of `bytes` alone.
+   */
+  parts?: { name: string; bytes: Uint8Array }[];
+}
+
+export interface RunStorage {
+  /** Writes (or replaces) runs' records. */
+  putRuns(runs: StoredRun[]): Promise<void>;
+  /** Appends events, in order, each with its run id. */
+  appendEvents(events: { runId: string; event: StoredEvent }[]): Promise<void>;
+  putCheckpoints(checkpoints: StoredCheckpoint[]): Promise<void>;
+  putDataset(dataset: StoredDataset): Promise<void>;
+  hasDataset(hash: string): Promise<boolean>;
+  runs(): Promise<StoredRun[]>;
+  /** A run's events in the order they were appended. */
+  events(runId: string): Promise<StoredEvent[]>;
+  checkpoint(runId: string, kind: CheckpointKind): Promise<StoredCheckpoint | undefined>;
+  dataset(hash: string): Promise<StoredDataset | undefined>;
+  /** Deletes a run's record, events and checkpoints (its dataset stays: other runs may share it). */
+  deleteRun(runId: string): Promise<void>;
+  getValue(key: string): Promise<unknown>;
+  putValue(key: string, value: unknown): Promise<void>;
+}
+
+/** Runs, events and checkpoints in memory: for tests, and when the browser has no IndexedDB. */
+export class MemoryRunStorage implements RunStorage {
+  private readonly runRecords = new Map<string, StoredRun>();
+  private readonly eventLog: { runId: string; event: StoredEvent }[] = [];
+  private readonly checkpoints = new Map<string, StoredCheckpoint>();
+  private readonly datasets = new Map<string, StoredDataset>();
+  private readonly values = new Map<string, unknown>();
+  /** Tests: the next write throws this error (e.g. a QuotaExceededError). */
+  failNextWrite: Error | null = null;
+
+  private write(): void {
+    const error = this.failNextWrite;
+    if (!error) return;
+    this.failNextWrite = null;
+    throw error;
+  }
+
+  async putRuns(runs: StoredRun[]): Promise<void> {
+    this.write();
+    for (const run of runs) this.runRecords.set(run.runId, structuredClone(run));
+  }
+  async appendEvents(events: { runId: string; event: StoredEvent }[]): Promise<void> {
+    this.write();
+    this.eventLog.push(...structuredClone(events));
+  }
+  async putCheckpoints(checkpoints: StoredCheckpoint[]): Promise<void> {
+    this.write();
+    for (const c of checkpoints) this.checkpoints.set(`${c.runId}|${c.kind}`, structuredClone(c));
+  }
+  async putDataset(dataset: StoredDataset): Promise<void> {
+    this.write();
+    this.datasets.set(dataset.hash, structuredClone(dataset));
+  }
+  async hasDataset(hash: string): Promise<boolean> {
+    return this.datasets.has(hash);
+  }
+  async runs(): Promise<StoredRun[]> {
+    return structuredClone([...this.runRecords.values()]);
+  }
+  async events(runId: string): Promise<StoredEvent[]> {
+    return structuredClone(this.eventLog.filter((e) => e.runId === runId).map((e) => e.event));
+  }
+  async checkpoint(runId: string, kind: CheckpointKind): Promise<StoredCheckpoint | undefined> {
+    const found = this.checkpoints.get(`${runId}|${kind}`);
+    return found && structuredClone(found);
+  }
+  async dataset(hash: string): Promise<StoredDataset | undefined> {
+    const found = this.datasets.get(hash);
+    return found && structuredClone(found);
+  }
+  async deleteRun(runId: string): Promise<void> {
+    this.runRecords.delete(runId);
+    for (let i = this.eventLog.length - 1; i >= 0; i--) if (this.eventLog[i]!.runId === runId) this.eventLog.splice(i, 1);
+    this.checkpoints.delete(`${runId}|last`);
+    this.checkpoints.delete(`${runId}|best`);
+  }
+  async getValue(key: string): Promise<unknown> {
+    return structuredClone(this.values.get(key));
+  }
+  async putValue(key: string, value: unknown): Promise<void> {
+    this.write();
+    this.values.set(key, structuredClone(value));
+  }
+}
+
+/** A RunStorage whose backing store is still opening: every call waits for it. */
+export function deferredStorage(opening: Promise<RunStorage>): RunStorage {
+  const call =
+    <K extends keyof RunStorage>(key: K) =>
+    async (...args: Parameters<RunStorage[K]>): Promise<Awaited<ReturnType<RunStorage[K]>>> => {
+      const storage = await opening;
+      return (storage[key] as (...a: Parameters<RunStorage[K]>) => Promise<Awaited<ReturnType<RunStorage[K]>>>).apply(storage, args);
+    };
+  return {
+    putRuns: call('putRuns'),
+    appendEvents: call('appendEvents'),
+    putCheckpoints: call('putCheckpoints'),
+    putDataset: call('putDataset'),
+    hasDataset: call('hasDataset'),
+    runs: call('runs'),
+    events: call('events'),
+    checkpoint: call('checkpoint'),
+    dataset: call('dataset'),
+    deleteRun: call('deleteRun'),
+    getValue: call('getValue'),
+    putValue: call('putValue'),
+  };
+}

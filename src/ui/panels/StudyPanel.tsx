@@ -1,0 +1,185 @@
+import { useMemo, useState } from 'react';
+import { useWorkbench } from '../store.ts';
+import { DEFAULT_ABLATIONS, parseSeeds, studyTable, type MeanStd, type StudyItem } from '../study.ts';
+import { StudyCurves } from './StudyCurves.tsx';
+
+const fmt = (x: number) => (Number.isFinite(x) ? x.toFixed(2) : '–');
+
+/**
+ * The ablation study runner: choose configurations and seeds, run them one after another on the
+ * draft settings and the loaded data, reorder or cancel the queue, and read the result table
+ * (best epoch's dev score per task and, with a test file, its test score, mean ± std over seeds),
+ * exportable as CSV, and its curves per task (dev score by epoch per configuration), as PNG.
+ */
+export function StudyPanel() {
+  const patches = useWorkbench((s) => s.ablationPatches);
+  const study = useWorkbench((s) => s.study);
+  const dataset = useWorkbench((s) => s.dataset);
+  const startStudy = useWorkbench((s) => s.startStudy);
+  const cancelStudy = useWorkbench((s) => s.cancelStudy);
+  const clearStudy = useWorkbench((s) => s.clearStudy);
+  const exportCsv = useWorkbench((s) => s.exportStudyCsv);
+  const [chosen, setChosen] = useState<string[]>([...DEFAULT_ABLATIONS]);
+  const [seedText, setSeedText] = useState('1');
+  const [seedError, setSeedError] = useState<string | null>(null);
+  const names = patches ? [...DEFAULT_ABLATIONS.filter((n) => n in patches), ...Object.keys(patches).filter((n) => !DEFAULT_ABLATIONS.includes(n as never))] : [];
+  const busy = study?.items.some((i) => i.status === 'running' || (study.active && i.status === 'queued')) ?? false;
+
+  const start = () => {
+    let seeds: number[];
+    try {
+      seeds = parseSeeds(seedText);
+    } catch (error) {
+      setSeedError(error instanceof Error ? error.message : String(error));
+      return;
+    }
+    setSeedError(null);
+    void startStudy(
+      names.filter((n) => chosen.includes(n)),
+      seeds,
+    );
+  };
+
+  return (
+    <section className="study" data-testid="study-panel" aria-label="Ablation study">
+      <h3>Ablation study</h3>
+      <fieldset className="study-configs" disabled={busy}>
+        <legend>Configurations (on the settings above)</legend>
+        {names.map((name) => (
+          <label key={name}>
+            <input
+              type="checkbox"
+              data-testid={`study-config-${name}`}
+              checked={chosen.includes(name)}
+              onChange={(e) => setChosen((c) => (e.target.checked ? [...c, name] : c.filter((n) => n !== name)))}
+            />{' '}
+            {name}
+          </label>
+        ))}
+        <label>
+          seeds{' '}
+          <input data-testid="study-seeds" value={seedText} onChange={(e) => setSeedText(e.target.value)} size={10} aria-label="Seeds, separated by commas" />
+        </label>
+        <button type="button" data-testid="study-start" disabled={!dataset || busy || chosen.length === 0 || !patches} onClick={start}>
+          Run study ({chosen.length} × {seedCount(seedText)} runs)
+        </button>
+      </fieldset>
+      {seedError && (
+        <p className="run-message error" role="alert" data-testid="study-error">
+          {seedError}
+        </p>
+      )}
+      {study && (
+        <>
+          <StudyQueue items={study.items} active={study.active} />
+          <div className="actions">
+            <button type="button" className="secondary" data-testid="study-cancel-all" disabled={!busy} onClick={cancelStudy}>
+              Cancel the queue
+            </button>
+            <button type="button" className="secondary" data-testid="study-csv" onClick={exportCsv}>
+              Results CSV
+            </button>
+            <button type="button" className="secondary" data-testid="study-clear" disabled={busy} onClick={clearStudy}>
+              Clear study
+            </button>
+          </div>
+          <StudyResults />
+          <StudyCurves />
+        </>
+      )}
+    </section>
+  );
+}
+
+function seedCount(text: string): number {
+  try {
+    return parseSeeds(text).length;
+  } catch {
+    return 0;
+  }
+}
+
+function StudyQueue({ items, active }: { items: StudyItem[]; active: boolean }) {
+  const move = useWorkbench((s) => s.moveStudyItem);
+  const cancel = useWorkbench((s) => s.cancelStudyItem);
+  const selectRun = useWorkbench((s) => s.selectRun);
+  return (
+    <ol className="study-queue" data-testid="study-queue" data-active={active}>
+      {items.map((item) => (
+        <li key={item.id} data-testid="study-item" data-item-id={item.id} data-status={item.status} data-config={item.configName} data-run-id={item.runId ?? ''}>
+          <span>
+            {item.configName} · seed {item.seed}
+          </span>{' '}
+          <span className={`status status-${item.status}`}>{item.status}</span>{' '}
+          {item.runId && (
+            <button type="button" className="link" onClick={() => selectRun(item.runId!)}>
+              {item.runId}
+            </button>
+          )}
+          {item.status === 'queued' && (
+            <span className="actions">
+              <button type="button" className="secondary" data-testid="study-up" aria-label={`Move ${item.configName} seed ${item.seed} up`} onClick={() => move(item.id, -1)}>
+                ↑
+              </button>
+              <button type="button" className="secondary" data-testid="study-down" aria-label={`Move ${item.configName} seed ${item.seed} down`} onClick={() => move(item.id, 1)}>
+                ↓
+              </button>
+              <button type="button" className="secondary" data-testid="study-cancel" aria-label={`Cancel ${item.configName} seed ${item.seed}`} onClick={() => cancel(item.id)}>
+                ✕
+              </button>
+            </span>
+          )}
+        </li>
+      ))}
+    </ol>
+  );
+}
+
+function Cell({ value, task, testId = 'study-cell' }: { value: MeanStd | undefined; task: string; testId?: string }) {
+  if (!value || value.n === 0) return <td>–</td>;
+  return (
+    <td data-testid={testId} data-task={task} data-mean={value.mean} data-std={value.std} data-n={value.n}>
+      {fmt(value.mean)}
+      {value.n > 1 ? ` ± ${fmt(value.std)}` : ''}
+    </td>
+  );
+}
+
+/**
+ * Table VI/VII-like: configurations × tasks, the best epoch's dev score and (where runs were scored
+ * on a test file) its test score, mean ± std over seeds.
+ */
+function StudyResults() {
+  const study = useWorkbench((s) => s.study);
+  const runs = useWorkbench((s) => s.runs);
+  const table = useMemo(() => (study ? studyTable(study, runs) : null), [study, runs]);
+  if (!table || table.rows.length === 0) return <p className="muted">Results appear as the runs finish.</p>;
+  return (
+    <table className="study-table" data-testid="study-table">
+      <thead>
+        <tr>
+          <th>configuration</th>
+          {table.tasks.flatMap((t) => [
+            <th key={t}>{t} (dev)</th>,
+            ...(table.hasTest ? [<th key={`${t}:test`}>{t} (test)</th>] : []),
+          ])}
+          <th>mean</th>
+          <th>seeds</th>
+        </tr>
+      </thead>
+      <tbody>
+        {table.rows.map((row) => (
+          <tr key={row.configName} data-testid="study-row" data-config={row.configName} data-runs={row.runIds.join(' ')}>
+            <th scope="row">{row.configName}</th>
+            {table.tasks.flatMap((t) => [
+              <Cell key={t} task={t} value={row.tasks[t]?.dev} />,
+              ...(table.hasTest ? [<Cell key={`${t}:test`} task={t} testId="study-test-cell" value={row.tasks[t]?.test} />] : []),
+            ])}
+            <Cell task="mean" value={row.devScore} />
+            <td>{row.seeds.join(', ')}</td>
+          </tr>
+        ))}
+      </tbody>
+    </table>
+  );
+}

@@ -1,0 +1,123 @@
+import { useMemo, useState } from 'react';
+import type { SentenceInspection, TagScheme } from '../../protocol.ts';
+import { chunkTypeColor, textColorOn } from '../charts/colorScale.ts';
+import { segments, sentenceScheme } from '../charts/spans.ts';
+import { downloadBlob } from '../download.ts';
+import { taggedConll } from '../taggedText.ts';
+import { trainerWorker } from '../workerClient.ts';
+import { InspectionView, type InspectableRun } from './InspectorPanel.tsx';
+
+export interface TagTextPanelProps {
+  runs: InspectableRun[];
+  schemes?: Record<string, TagScheme>;
+}
+
+const messageOf = (error: unknown) => (error instanceof Error ? error.message : String(error));
+
+/**
+ * Tag text: type or paste sentences (one per line), see every task's predicted tags as spans, open
+ * a sentence in the attention view with one click, download the result as CoNLL.
+ */
+export function TagTextPanel({ runs, schemes }: TagTextPanelProps) {
+  const [chosen, setChosen] = useState<string | null>(null);
+  const runId = runs.some((r) => r.runId === chosen) ? chosen : (runs.at(-1)?.runId ?? null);
+  const [text, setText] = useState('');
+  const [result, setResult] = useState<{ runId: string; sentences: SentenceInspection[] } | null>(null);
+  const [error, setError] = useState<string | null>(null);
+  const [busy, setBusy] = useState(false);
+  const [open, setOpen] = useState<number | null>(null);
+
+  const tag = async () => {
+    if (!runId) return;
+    setBusy(true);
+    setError(null);
+    try {
+      const sentences = await trainerWorker().tagText(runId, text);
+      setResult({ runId, sentences });
+      setOpen(null);
+    } catch (e) {
+      setError(messageOf(e));
+    } finally {
+      setBusy(false);
+    }
+  };
+
+  return (
+    <section className="panel tag-text" data-testid="tag-text-panel" aria-label="Tag text">
+      <h2>Tag text</h2>
+      <div className="row">
+        <label>
+          Model{' '}
+          <select data-testid="tag-run" value={runId ?? ''} disabled={runs.length === 0} onChange={(e) => setChosen(e.target.value)} aria-label="Run whose model tags the text">
+            {runs.length === 0 && <option value="">no run yet</option>}
+            {runs.map((r) => (
+              <option key={r.runId} value={r.runId}>
+                {r.label}
+              </option>
+            ))}
+          </select>
+        </label>
+      </div>
+      <textarea
+        data-testid="tag-input"
+        rows={4}
+        value={text}
+        onChange={(e) => setText(e.target.value)}
+        placeholder={'One sentence per line, e.g.\nEU rejects German call to boycott British lamb .'}
+        aria-label="Sentences to tag, one per line"
+      />
+      <div className="actions">
+        <button type="button" data-testid="tag-submit" disabled={!runId || busy || text.trim() === ''} onClick={() => void tag()}>
+          {busy ? 'Tagging…' : 'Tag'}
+        </button>
+        <button
+          type="button"
+          className="secondary"
+          data-testid="tag-download"
+          disabled={!result}
+          onClick={() => result && downloadBlob(`tagged-${result.runId}.conll`, new Blob([taggedConll(result.sentences)], { type: 'text/plain' }))}
+        >
+          Download CoNLL
+        </button>
+      </div>
+      {error && (
+        <p className="chart-error" role="alert" data-testid="tag-error">
+          {error}
+        </p>
+      )}
+      {result &&
+        result.sentences.map((sentence, i) => (
+          <article key={i} className="tagged-sentence" data-testid="tagged-sentence" data-words={sentence.words.length}>
+            {sentence.tasks.map((task) => (
+              <TaggedLine key={task.task} words={sentence.words} task={task.task} tags={task.predicted} scheme={schemes?.[task.task]} />
+            ))}
+            <button type="button" className="link" data-testid="tag-inspect" onClick={() => setOpen(open === i ? null : i)}>
+              {open === i ? 'Hide attention' : 'Inspect attention'}
+            </button>
+            {open === i && <InspectionView inspection={sentence} {...(schemes ? { schemes } : {})} />}
+          </article>
+        ))}
+    </section>
+  );
+}
+
+function TaggedLine({ words, task, tags, scheme: known }: { words: string[]; task: string; tags: string[]; scheme: TagScheme | undefined }) {
+  const scheme = sentenceScheme(tags, null, known);
+  const parts = useMemo(() => segments(tags, null, scheme), [tags, scheme]);
+  return (
+    <div className="tag-line" data-testid="tagged-line" data-task={task} data-tags={tags.join(' ')}>
+      <span className="line-label">{task}</span>
+      {parts.map((segment) => {
+        const text = words.slice(segment.start, segment.end).join(' ');
+        const label = segment.type ?? (scheme === 'plain' ? segment.tags[0] : null);
+        if (label === null || label === undefined) return <span key={segment.start} className="token">{text} </span>;
+        const background = chunkTypeColor(label);
+        return (
+          <span key={segment.start} className="chunk" title={segment.tags.join(' ')} style={{ background, color: textColorOn(background) }}>
+            {text} <small>{label}</small>{' '}
+          </span>
+        );
+      })}
+    </div>
+  );
+}

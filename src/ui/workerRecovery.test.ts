@@ -1,0 +1,74 @@
+import { describe, expect, it } from 'vitest';
+import type { RunCheckpoint, WorkerEvent } from '../protocol.ts';
+import { tinyConfig } from './runConfig.fixture.ts';
+import type { RunState } from './runsSlice.ts';
+import { effectiveConfig, WorkerRecovery } from './workerRecovery.ts';
+
+const checkpoint = (epoch: number): RunCheckpoint => ({ epoch, step: epoch * 4, weights: [{ name: 'w', shape: [1], data: Float32Array.of(epoch) }] });
+const saved = (runId: string, epoch: number, best: boolean): WorkerEvent => ({ type: 'checkpoint', runId, checkpoint: checkpoint(epoch), best, score: epoch, scores: [] });
+
+function run(runId: string, status: RunState['status'], datasetName = 'a.conll'): RunState {
+  return {
+    info: { runId, label: runId, config: tinyConfig(), datasetName, backend: 'wasm' },
+    status,
+    steps: [],
+    epochs: [],
+    changes: [{ runId, step: 3, epoch: 1, settings: { learningRate: 0.5 } }],
+    visible: true,
+  };
+}
+
+describe('WorkerRecovery', () => {
+  it('a file added to the dataset (partial labels) is part of its source, under the merged name; a new load drops it', () => {
+    const recovery = new WorkerRecovery();
+    const primary = new File(['John B-PER\n'], 'ner.conll');
+    const added = new File(['the DT\n'], 'pos.conll');
+    recovery.datasetLoaded('ner.conll', { kind: 'file', file: primary, overrides: [] });
+    recovery.fileAdded('ner.conll + pos.conll', added);
+    recovery.observe({ type: 'run-started', run: run('run-1', 'running', 'ner.conll + pos.conll').info });
+    const needed = recovery.datasetFor([run('run-1', 'running', 'ner.conll + pos.conll')]);
+    expect(needed?.name).toBe('ner.conll + pos.conll');
+    expect(needed?.source).toMatchObject({ kind: 'file', file: primary, added: [added] });
+    recovery.datasetLoaded('other.conll', { kind: 'file', file: added, overrides: [] });
+    expect(recovery.currentSource()?.source.added).toBeUndefined();
+  });
+
+  it('keeps the latest and the best checkpoint of each run', () => {
+    const recovery = new WorkerRecovery();
+    recovery.datasetLoaded('a.conll', { kind: 'sample' });
+    recovery.observe({ type: 'run-started', run: run('run-1', 'running').info });
+    for (const event of [saved('run-1', 1, true), saved('run-1', 2, true), saved('run-1', 3, false)]) recovery.observe(event);
+    const [restored] = recovery.restoredRuns([run('run-1', 'running')], 'a.conll', (_r, epoch) => `from epoch ${epoch}`);
+    expect(restored!.last!.epoch).toBe(3);
+    expect(restored!.best).toMatchObject({ epoch: 2, score: 2 });
+    expect(restored!.status).toBe('failed');
+    expect(restored!.message).toBe('from epoch 3');
+    expect(restored!.config.train.learningRate).toBe(0.5);
+  });
+
+  it('hands over resumable runs of the dataset it can reload, and remembers each run’s dataset', () => {
+    const recovery = new WorkerRecovery();
+    const file = new File(['x'], 'a.conll');
+    recovery.datasetLoaded('a.conll', { kind: 'file', file, overrides: [] });
+    recovery.overridesApplied([{ column: 1, role: 'other' }]);
+    recovery.observe({ type: 'run-started', run: run('run-1', 'running').info });
+    recovery.datasetLoaded('b.conll', { kind: 'sample' });
+    const runs = [run('run-1', 'paused'), run('run-2', 'completed'), run('run-3', 'interrupted')];
+    const needed = recovery.datasetFor(runs);
+    expect(needed?.name).toBe('a.conll');
+    expect(needed?.source).toMatchObject({ kind: 'file', file, overrides: [{ column: 1 }] });
+    expect(recovery.currentSource()?.name).toBe('b.conll');
+    const restored = recovery.restoredRuns(runs, 'a.conll', () => 'died');
+    expect(restored.map((r) => [r.info.runId, r.status, r.last])).toEqual([
+      ['run-1', 'failed', null],
+      ['run-3', 'interrupted', null],
+    ]);
+  });
+
+  it('applies live changes in order to the effective config', () => {
+    const r = run('run-1', 'running');
+    r.changes.push({ runId: 'run-1', step: 5, epoch: 2, settings: { learningRate: 0.25, lambdaAdversarial: 0 } });
+    expect(effectiveConfig(r).train).toMatchObject({ learningRate: 0.25, lambdaAdversarial: 0 });
+    expect(r.info.config.train.learningRate).not.toBe(0.25);
+  });
+});

@@ -1,0 +1,96 @@
+/**
+ * What the page keeps so that a new trainer worker can take over when the old one dies: where the
+ * dataset came from (the built-in sample, or the dropped File and its column choices) and each
+ * run's latest and best epoch checkpoints (weights copied from the worker after every epoch).
+ * Plain data outside the zustand state: weights are not something React renders.
+ */
+import type { ColumnOverride, AdoptedRun, RunCheckpoint, RunStatus, TaskScore, WorkerEvent } from '../protocol.ts';
+import type { RunState } from './runsSlice.ts';
+
+/** Where the dataset came from; `added`: files added to it (partial labels), in order. */
+export type DatasetSource = ({ kind: 'sample' } | { kind: 'file'; file: File; overrides: ColumnOverride[] }) & { added?: File[] };
+
+interface Kept {
+  last: RunCheckpoint;
+  best: (RunCheckpoint & { score: number; scores: TaskScore[] }) | null;
+}
+
+/** Runs that a new worker takes over; completed and stopped runs keep their history only. */
+const RESUMABLE: readonly RunStatus[] = ['running', 'paused', 'queued', 'failed', 'interrupted'];
+
+export class WorkerRecovery {
+  /** The source of the dataset each run trained on, by dataset name. */
+  private readonly sources = new Map<string, DatasetSource>();
+  private current: DatasetSource | null = null;
+  private currentName: string | null = null;
+  private readonly checkpoints = new Map<string, Kept>();
+
+  /** The dataset now loaded in the worker. */
+  datasetLoaded(name: string, source: DatasetSource): void {
+    this.current = source;
+    this.currentName = name;
+  }
+
+  /** The dataset the page shows, to load into a new worker. */
+  currentSource(): { name: string; source: DatasetSource } | null {
+    return this.current && this.currentName !== null ? { name: this.currentName, source: this.current } : null;
+  }
+
+  /** A file was added to the loaded dataset, which is now called `name`. */
+  fileAdded(name: string, file: File): void {
+    if (!this.current) return;
+    this.current = { ...this.current, added: [...(this.current.added ?? []), file] };
+    this.currentName = name;
+  }
+
+  overridesApplied(overrides: ColumnOverride[]): void {
+    if (this.current?.kind === 'file') this.current = { ...this.current, overrides };
+  }
+
+  /** Keeps checkpoints, and remembers which dataset a new run trains on. */
+  observe(event: WorkerEvent): void {
+    if (event.type === 'run-started' && this.current && this.currentName === event.run.datasetName) {
+      this.sources.set(event.run.datasetName, this.current);
+    }
+    if (event.type !== 'checkpoint') return;
+    const previous = this.checkpoints.get(event.runId);
+    const best = event.best ? { ...event.checkpoint, score: event.score, scores: event.scores } : (previous?.best ?? null);
+    this.checkpoints.set(event.runId, { last: event.checkpoint, best });
+  }
+
+  /** The dataset the dead worker's resumable runs need (the latest such run's), if the page has it. */
+  datasetFor(runs: readonly RunState[]): { name: string; source: DatasetSource } | null {
+    const wanted = runs.filter((r) => RESUMABLE.includes(r.status)).map((r) => r.info.datasetName);
+    const name = wanted[wanted.length - 1] ?? this.currentName;
+    const source = name !== null ? (this.sources.get(name) ?? (name === this.currentName ? this.current : null)) : null;
+    return name !== null && source ? { name, source } : null;
+  }
+
+  /**
+   * The runs to hand to a new worker: every resumable run trained on `datasetName`, marked with
+   * what happened. Runs that were training are `failed`; interrupted ones stay interrupted.
+   */
+  restoredRuns(runs: readonly RunState[], datasetName: string, message: (run: RunState, epoch: number) => string): AdoptedRun[] {
+    return runs
+      .filter((run) => RESUMABLE.includes(run.status) && run.info.datasetName === datasetName)
+      .map((run) => {
+        const kept = this.checkpoints.get(run.info.runId);
+        const epoch = kept?.last.epoch ?? 0;
+        return {
+          info: run.info,
+          config: effectiveConfig(run),
+          status: run.status === 'interrupted' ? 'interrupted' : 'failed',
+          message: run.status === 'interrupted' || run.status === 'failed' ? (run.message ?? message(run, epoch)) : message(run, epoch),
+          last: kept?.last ?? null,
+          best: kept?.best ?? null,
+        };
+      });
+  }
+}
+
+/** The run's config with its live changes applied (what the dead worker trained with). */
+export function effectiveConfig(run: RunState): AdoptedRun['config'] {
+  const config = structuredClone(run.info.config);
+  for (const change of run.changes) Object.assign(config.train, change.settings);
+  return config;
+}

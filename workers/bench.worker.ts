@@ -1,0 +1,33 @@
+/**
+ * The speed benchmark in a browser worker (`npm run bench:browser`): the same `runBenchmark` as
+ * `mtaa bench` in Node, on the backend the page asks for, started the way the trainer worker starts
+ * it (`BackendManager`: WASM single-threaded from the app's origin, WebGPU after an adapter check).
+ * The page posts the CoNLL text; the worker answers with the result or the error.
+ */
+import { loadDataset } from '../src/data/index.ts';
+import { runBenchmark } from '../src/train/benchmark.ts';
+import type { BenchReply, BenchRequest } from '../bench/protocol.ts';
+import { BackendManager } from './backends.ts';
+
+const manager = new BackendManager({ onLost: () => {} });
+
+self.onmessage = async (event: MessageEvent<BenchRequest>) => {
+  const request = event.data;
+  let reply: BenchReply;
+  try {
+    const info = await manager.switchTo(request.backend);
+    // switchTo falls through to the next backend on failure: a benchmark must not.
+    if (info.name !== request.backend) throw new Error(`${request.backend} did not start (${info.message ?? 'fell back to ' + info.name})`);
+    const data = loadDataset('bench.conll', request.text);
+    const result = await runBenchmark({
+      preset: request.preset,
+      tasks: data.tasks,
+      sentences: data.sentences.slice(0, request.sentences),
+      batchSize: request.batchSize,
+    });
+    reply = { ok: true, result, adapter: info.adapter };
+  } catch (error) {
+    reply = { ok: false, error: error instanceof Error ? error.message : String(error) };
+  }
+  self.postMessage(reply);
+};
