@@ -121,6 +121,7 @@ test('a lost WebGPU device fails the run as device-lost; it resumes on the next 
   await expect(message).toContainText(/The webgpu device was lost \((simulated GPU reset|Device was destroyed\.)\)\. Resume continues from epoch \d+ on webgl/);
   // tfjs moved on by itself; WebGPU is marked failed in the picker.
   await expect(page.getByTestId('backend-active')).toHaveText('webgl', { timeout: 60_000 });
+  await expect(page.getByTestId('backend-message')).toContainText('webgpu was lost');
   await expectHistoryKept(page, before);
   await page.screenshot({ path: artifact('fault-device-lost'), fullPage: true });
   // Known gap (RELIABILITY.md): after the destroyed device's second report the resume can land one

@@ -31,7 +31,7 @@ interface StoreView {
       changes: unknown[];
     }
   >;
-  backend: { name: string; adapter: string } | null;
+  backend: { name: string; adapter: string; failed?: string[]; message?: string } | null;
 }
 
 /** A plain-data copy of the store's runs part, read through the test hook. */
@@ -257,8 +257,15 @@ test('WebGPU, picked by the user, trains a short run on the software adapter', a
   await expect(first).toHaveAttribute('data-status', 'completed', { timeout: 200_000 });
   await expect(first.getByTestId('epoch-result')).toHaveCount(1);
   const view = await storeView(page);
-  expect(view.backend?.name).toBe('webgpu');
+  // The run trained on WebGPU from its first batch to its last: a device loss mid-run fails it.
   expect(view.runs['run-1']!.info.backend).toBe('webgpu');
+  if (view.backend?.name !== 'webgpu') {
+    // The software adapter's GPU process can drop the device after the run (seen once on a loaded CI
+    // machine); the workbench must then have moved on because of that loss and said so.
+    console.warn(`WebGPU was dropped after the run completed: ${JSON.stringify(view.backend)}`);
+    expect(view.backend?.failed ?? []).toContain('webgpu');
+    expect(view.backend?.message ?? '').toContain('webgpu was lost');
+  }
   const losses = await page.evaluate(() => {
     const hooks = (window as unknown as { __mtaa: { store: { getState(): { runs: Record<string, { steps: { loss: { total: number } }[] }> } } } }).__mtaa;
     return hooks.store.getState().runs['run-1']!.steps.map((s) => s.loss.total);

@@ -78,6 +78,8 @@ export class BackendManager {
   private readonly failed = new Map<Backend, string>();
   private probed: Backend[] = [];
   private message: string | undefined;
+  /** The last loss of the backend that was active then ("webgpu was lost (…)"), until it runs again. */
+  private lost: string | undefined;
   private watched = new Set<unknown>();
 
   constructor(private readonly options: BackendManagerOptions) {}
@@ -126,6 +128,8 @@ export class BackendManager {
   /** Marks a backend as failed (it drops out of `available` and of `next`). */
   markFailed(backend: Backend, reason: string): void {
     this.failed.set(backend, reason);
+    // The automatic move that follows is not the user's choice: the picker keeps saying why.
+    if (backend === this.activeName) this.lost = `${backend} was lost (${reason})`;
   }
 
   /**
@@ -141,7 +145,9 @@ export class BackendManager {
       const reason = await this.tryStart(name);
       if (reason === null) {
         this.failed.delete(name);
-        this.message = reasons.length > 0 ? reasons.join('; ') : undefined;
+        if (this.lost?.startsWith(`${name} `)) this.lost = undefined;
+        const why = [...(this.lost ? [this.lost] : []), ...reasons];
+        this.message = why.length > 0 ? why.join('; ') : undefined;
         return this.info();
       }
       this.failed.set(name, reason);
