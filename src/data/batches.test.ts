@@ -1,6 +1,6 @@
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
-import { encodeBatch, makeBatches, paddingRatio, planBatches, planPaddingRatio } from './batches.ts';
+import { encodeBatch, makeBatches, paddingRatio, planBatches, planPaddingRatio, splitBatch } from './batches.ts';
 import { loadDataset } from './dataset.ts';
 import type { Sentence } from './types.ts';
 import { buildVocabularies, PAD_ID } from './vocab.ts';
@@ -90,5 +90,48 @@ describe('makeBatches on eng.train', () => {
     expect(paddingRatio(batches)).toBeLessThan(0.15);
     expect(batches.every((b) => b.tags.every((t) => t !== null))).toBe(true);
     expect(batches.reduce((n, b) => n + b.unknownTags, 0)).toBe(0);
+  });
+});
+
+describe('splitBatch', () => {
+  const sentences = train.sentences.slice(0, 48);
+  const vocab = buildVocabularies(sentences, train.tasks.length);
+  const encoders = { words: vocab.words, chars: vocab.chars, tags: vocab.tags };
+  const indices = Array.from({ length: 48 }, (_, i) => (i * 17) % 48);
+  const whole = encodeBatch(sentences, indices, encoders, { maxWordLen: 12, fixedWordLen: true });
+
+  it('cuts into consecutive slices within the slot budget, each what encodeBatch gives for its sentences', () => {
+    const budget = 120;
+    const slices = splitBatch(whole, budget);
+    expect(slices.length).toBeGreaterThan(2);
+    let from = 0;
+    for (const slice of slices) {
+      const own = indices.slice(from, from + slice.size);
+      const direct = encodeBatch(sentences, own, encoders, { maxWordLen: 12, fixedWordLen: true });
+      expect(slice.size * slice.maxLen <= budget || slice.size === 1).toBe(true);
+      expect({ ...slice, unknownTags: 0 }).toEqual({ ...direct, unknownTags: 0 });
+      from += slice.size;
+    }
+    expect(from).toBe(whole.size);
+  });
+
+  it('gives the batch itself when it fits, and one sentence per slice at the smallest budget', () => {
+    expect(splitBatch(whole, whole.size * whole.maxLen)).toEqual([whole]);
+    const single = splitBatch(whole, 1);
+    expect(single.map((s) => s.size)).toEqual(new Array(48).fill(1));
+    expect(single.map((s) => s.maxLen)).toEqual(indices.map((i) => sentences[i]!.words.length));
+  });
+
+  it('marks a task absent in a slice whose sentences lack its labels', () => {
+    const partial: Sentence[] = sentences.slice(0, 4).map((s, i) => ({ ...s, tags: i < 2 ? s.tags : [s.tags[0]!, null, null] }));
+    const batch = encodeBatch(partial, [0, 1, 2, 3], encoders, { maxWordLen: 12 });
+    const slices = splitBatch(batch, 1);
+    expect(slices.map((slice) => slice.tags.map((t) => t !== null))).toEqual([
+      [true, true, true],
+      [true, true, true],
+      [true, false, false],
+      [true, false, false],
+    ]);
+    expect(slices[3]!.tagMask.map((m) => Array.from(m))).toEqual([[1], [0], [0]]);
   });
 });

@@ -185,3 +185,56 @@ function codePointLength(word: string, cap: number): number {
   for (const _ of word) if (++n >= cap) break;
   return n;
 }
+
+/**
+ * Cuts a batch into consecutive slices of whole sentences whose padded size (rows × their own longest
+ * sentence) stays within `maxSlots` (a slice holds at least one sentence). Each slice is a batch of
+ * its own, padded to its own longest sentence; rows keep their order. One slice: the batch itself.
+ */
+export function splitBatch(batch: Batch, maxSlots: number): Batch[] {
+  const ranges: [number, number][] = [];
+  let start = 0;
+  let longest = 0;
+  for (let r = 0; r < batch.size; r++) {
+    const next = Math.max(longest, batch.lengths[r]!);
+    if (r > start && (r - start + 1) * next > maxSlots) {
+      ranges.push([start, r]);
+      start = r;
+      longest = batch.lengths[r]!;
+    } else longest = next;
+  }
+  ranges.push([start, batch.size]);
+  return ranges.length === 1 ? [batch] : ranges.map(([from, to]) => sliceBatch(batch, from, to));
+}
+
+/** Rows [from, to) of a batch, re-padded to their longest sentence. */
+function sliceBatch(batch: Batch, from: number, to: number): Batch {
+  const size = to - from;
+  const lengths = batch.lengths.slice(from, to);
+  const maxLen = lengths.reduce((m, n) => Math.max(m, n), 0);
+  const w = batch.maxWordLen;
+  const wordIds = new Int32Array(size * maxLen);
+  const charIds = new Int32Array(size * maxLen * w);
+  const taskCount = batch.tags.length;
+  const tagMask = batch.tagMask.map((mask) => mask.slice(from, to));
+  const tags = batch.tags.map((t, k) => (t && tagMask[k]!.some((flag) => flag === 1) ? new Int32Array(size * maxLen) : null));
+  for (let r = 0; r < size; r++) {
+    const src = (from + r) * batch.maxLen;
+    wordIds.set(batch.wordIds.subarray(src, src + maxLen), r * maxLen);
+    charIds.set(batch.charIds.subarray(src * w, (src + maxLen) * w), r * maxLen * w);
+    for (let k = 0; k < taskCount; k++) tags[k]?.set(batch.tags[k]!.subarray(src, src + maxLen), r * maxLen);
+  }
+  return {
+    size,
+    maxLen,
+    maxWordLen: w,
+    wordIds,
+    charIds,
+    lengths,
+    tags,
+    tagMask,
+    sentenceIndex: batch.sentenceIndex.slice(from, to),
+    // Counted once for the batch: the first slice carries it.
+    unknownTags: from === 0 ? batch.unknownTags : 0,
+  };
+}

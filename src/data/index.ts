@@ -45,6 +45,7 @@ export { splitTrainDev, type Split, type SplitOptions } from './split.ts';
 export {
   planBatches,
   encodeBatch,
+  splitBatch,
   makeBatches,
   paddingRatio,
   planPaddingRatio,

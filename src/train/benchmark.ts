@@ -79,7 +79,7 @@ export async function runBenchmark(opts: BenchOptions): Promise<BenchResult> {
       peakBytes = Math.max(peakBytes, tf.memory().numBytes);
     };
     const step = async (batch: Batch, sync: boolean) => {
-      const parts = withBatchTensors(trainer.model, batch, (b) => trainer.trainStep(b));
+      const parts = trainer.trainBatch(batch);
       notePeak();
       if (sync) await parts.data();
       parts.dispose();
@@ -103,7 +103,7 @@ export async function runBenchmark(opts: BenchOptions): Promise<BenchResult> {
 
     const byLength = [...trainBatches].sort((a, b) => a.maxLen - b.maxLen);
     const median = byLength[Math.floor(byLength.length / 2)]!;
-    const kernels = await countKernels(() => withBatchTensors(trainer.model, median, (b) => trainer.trainStep(b)));
+    const kernels = await countKernels(() => trainer.trainBatch(median));
     const parameters = [...trainer.model.params.variables.values()].reduce((n, v) => n + v.size, 0);
     return {
       preset: opts.preset,

@@ -7,11 +7,12 @@ import * as tf from '@tensorflow/tfjs';
 import '@tensorflow/tfjs-backend-wasm';
 import { readFileSync } from 'node:fs';
 import { afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { encodeBatch, loadDataset, type Batch, type Dataset } from '../data/index.ts';
+import { encodeBatch, loadDataset, splitBatch, type Batch, type Dataset } from '../data/index.ts';
 import type { Sentence } from '../data/types.ts';
 import { disposeBatchTensors, toBatchTensors } from '../model/batchTensors.ts';
 import { resolveConfig, type RunConfigPatch } from '../model/config.ts';
 import { forward, type ForwardOptions } from '../model/tagger.ts';
+import { activationBytesPerSlot } from '../model/trainingMemory.ts';
 import type { EpochEvent, StepEvent, TrainEvent } from '../protocol.ts';
 import { evaluate, withBatchTensors } from './evaluate.ts';
 import { disposeTaggerModel } from './taggerModel.ts';
@@ -90,6 +91,63 @@ describe.each(['cpu', 'wasm'] as const)('trainStep on %s', (backend) => {
     // and disposing the trainer and its model gives every tensor back
     disposeTrainer(trainer);
     expect(tf.memory().numTensors).toBe(tensorsBefore);
+  });
+});
+
+describe('trainBatch: a batch over the step memory budget trains in slices', () => {
+  beforeAll(async () => {
+    expect(await tf.setBackend('wasm')).toBe(true);
+  });
+
+  it('the slices add up to the whole batch: same gradients and loss parts, also with partial labels', () => {
+    const sentences = shortSentences(9, 3, 9).map((s, i) => ({ ...s, tags: s.tags.map((t, k) => (i % 3 === 1 && k > 0 ? null : t)) }));
+    const patch: RunConfigPatch = {
+      model: { architecture: 'mtaa', dropout: 0 },
+      train: { lambdaAdversarial: 0.5, lambdaOrthogonality: 0.01, adversarialSchedule: 'constant' },
+    };
+    const trainer = makeTrainer(patch, sentences);
+    const batch = batchOf(trainer, sentences, [0, 1, 2, 3, 4, 5, 6, 7, 8]);
+    const slices = splitBatch(batch, 2 * batch.maxLen);
+    expect(slices.length).toBeGreaterThanOrEqual(4);
+    const whole = trainer.batchGradients(batch, [batch]);
+    const sliced = trainer.batchGradients(batch, slices);
+    const close = (a: Float32Array, b: Float32Array, scale: number) => {
+      for (let i = 0; i < a.length; i++) expect(Math.abs(a[i]! - b[i]!)).toBeLessThanOrEqual(1e-4 * scale);
+    };
+    const wholeParts = whole.parts.dataSync();
+    close(sliced.parts.dataSync() as Float32Array, wholeParts as Float32Array, Math.max(...Array.from(wholeParts, Math.abs)));
+    expect(Object.keys(sliced.grads).sort()).toEqual(Object.keys(whole.grads).sort());
+    let checked = 0;
+    for (const [name, g] of Object.entries(whole.grads)) {
+      const expected = g.dataSync() as Float32Array;
+      const scale = Math.max(1e-3, ...Array.from(expected, Math.abs));
+      close(sliced.grads[name]!.dataSync() as Float32Array, expected, scale);
+      if (expected.some((v) => v !== 0)) checked++;
+    }
+    expect(checked).toBeGreaterThan(10);
+    tf.dispose([whole.parts, sliced.parts, ...Object.values(whole.grads), ...Object.values(sliced.grads)]);
+  });
+
+  it('a small step budget slices the batch; the step trains and leaks nothing', () => {
+    const sentences = shortSentences(6, 3, 9);
+    const config = resolveConfig('tiny', { model: { architecture: 'mtaa', dropout: 0.2 } });
+    const bytesPerSlot = activationBytesPerSlot(config, dataset.tasks.length);
+    const trainer = new Trainer({ runId: 'test', config, data: { tasks: dataset.tasks, train: sentences, dev: sentences }, stepMemoryBytes: 12 * bytesPerSlot });
+    trainers.push(trainer);
+    expect(trainer.slotBudget).toBe(12);
+    const batch = batchOf(trainer, sentences, [0, 1, 2, 3, 4, 5]);
+    expect(splitBatch(batch, trainer.slotBudget).length).toBeGreaterThan(1);
+    const first = [...trainer.model.params.variables.values()][0]!.dataSync().slice();
+    let afterStep2 = -1;
+    for (let step = 1; step <= 6; step++) {
+      const parts = trainer.trainBatch(batch);
+      expect(Number.isFinite(parts.dataSync()[0]!)).toBe(true);
+      parts.dispose();
+      if (step === 2) afterStep2 = tf.memory().numTensors;
+    }
+    expect(tf.memory().numTensors).toBe(afterStep2);
+    expect(trainer.step).toBe(6);
+    expect(Array.from([...trainer.model.params.variables.values()][0]!.dataSync())).not.toEqual(Array.from(first));
   });
 });
 

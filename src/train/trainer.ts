@@ -5,11 +5,12 @@
  * the same curve: batch order, initial weights and dropout masks all derive from the seed.
  */
 import * as tf from '@tensorflow/tfjs';
-import { buildVocabularies, encodeBatch, planBatches, type Batch, type Vocabularies } from '../data/index.ts';
+import { buildVocabularies, encodeBatch, planBatches, splitBatch, type Batch, type Vocabularies } from '../data/index.ts';
 import type { Sentence, TaskSpec } from '../data/types.ts';
 import type { RunConfig, TrainConfig } from '../model/config.ts';
 import type { BatchTensors } from '../model/batchTensors.ts';
 import { forward } from '../model/tagger.ts';
+import { stepSlotBudget } from '../model/trainingMemory.ts';
 import type { DoneEvent, EpochEvent, LossParts, StepEvent, TaskScore, TrainEvent } from '../protocol.ts';
 import { evaluate, withBatchTensors } from './evaluate.ts';
 import { HostAdam } from './hostAdam.ts';
@@ -49,6 +50,11 @@ export interface TrainerInit {
    * order) is the best-on-dev record to beat and to restore at the end.
    */
   resume?: ResumePoint;
+  /**
+   * What one step may keep for the backward pass (default `DEFAULT_STEP_MEMORY_BYTES`): a batch
+   * beyond it trains in slices whose gradients add up to the whole batch's.
+   */
+  stepMemoryBytes?: number;
 }
 
 export interface ResumePoint {
@@ -77,6 +83,8 @@ export class Trainer {
   epoch = 0;
   private best: { score: number; epoch: number; scores: TaskScore[]; snapshot: tf.Tensor[] } | null = null;
   private readonly started = performance.now();
+  /** Padded token slots one forward/backward pass may take (`stepSlotBudget`). */
+  readonly slotBudget: number;
 
   constructor(init: TrainerInit) {
     this.runId = init.runId;
@@ -90,6 +98,7 @@ export class Trainer {
       });
     this.model = init.model ?? createTaggerModel(this.config, init.data.tasks, vocabularies, init.wordInit);
     this.variables = [...this.model.params.variables.values()];
+    this.slotBudget = stepSlotBudget(this.config, init.data.tasks.length, init.stepMemoryBytes);
     this.optimizer = HostAdam.suits()
       ? new HostAdam(this.variables, this.config.train.learningRate)
       : tf.train.adam(this.config.train.learningRate);
@@ -135,32 +144,101 @@ export class Trainer {
   }
 
   /**
-   * One optimiser step. Returns the loss parts as a device vector `[total, task…, adv, orth]`
-   * (no readback here: the caller reads it once per reporting interval).
+   * One optimiser step on a host batch. A batch over the step's memory budget is cut into slices of
+   * whole sentences (`splitBatch`), each slice's losses weighted by its share of what the batch's
+   * loss averages over, so the summed gradients are the whole batch's (up to float rounding and the
+   * slices' own dropout masks). Returns `[total, task…, adv, orth]` on the device.
+   */
+  trainBatch(batch: Batch): tf.Tensor1D {
+    const slices = splitBatch(batch, this.slotBudget);
+    if (slices.length === 1) return withBatchTensors(this.model, batch, (b) => this.trainStep(b));
+    const { grads, parts } = this.batchGradients(batch, slices);
+    this.applyGradients(grads);
+    tf.dispose(Object.values(grads));
+    this.step++;
+    return parts;
+  }
+
+  /**
+   * Gradients of the batch's training loss and its parts, summed over `slices` (consecutive rows of
+   * `batch`, as `splitBatch` cuts them). Does not step the optimiser.
+   */
+  batchGradients(batch: Batch, slices: readonly Batch[] = splitBatch(batch, this.slotBudget)): { grads: tf.NamedTensorMap; parts: tf.Tensor1D } {
+    const taskCount = this.data.tasks.length;
+    const labelled = (b: Batch, t: number) => b.tagMask[t]!.reduce((sum, flag) => sum + flag, 0);
+    const totals = Array.from({ length: taskCount }, (_, t) => labelled(batch, t));
+    const grads: tf.NamedTensorMap = {};
+    let parts: tf.Tensor1D | null = null;
+    slices.forEach((slice, m) => {
+      const share = slice.size / batch.size;
+      const weights = slices.length === 1 ? null : [...totals.map((n, t) => (n > 0 ? labelled(slice, t) / n : 0)), share, share];
+      const out = withBatchTensors(this.model, slice, (b) => this.lossGradients(b, weights, m));
+      for (const [name, g] of Object.entries(out.grads)) {
+        const sum = grads[name];
+        grads[name] = sum ? tf.add(sum, g) : g;
+        if (sum) tf.dispose([sum, g]);
+      }
+      const next: tf.Tensor1D = parts ? tf.add(parts, out.parts) : out.parts;
+      if (parts) tf.dispose([parts, out.parts]);
+      parts = next;
+    });
+    return { grads, parts: parts as unknown as tf.Tensor1D };
+  }
+
+  /**
+   * One optimiser step on batch tensors that fit the step (see `trainBatch`). Returns the loss parts
+   * as a device vector `[total, task…, adv, orth]` (no readback here: the caller reads it once per
+   * reporting interval).
    */
   trainStep(batch: BatchTensors): tf.Tensor1D {
+    const { grads, parts } = this.lossGradients(batch, null, 0);
+    this.applyGradients(grads);
+    tf.dispose(Object.values(grads));
+    this.step++;
+    return parts;
+  }
+
+  /**
+   * Gradients of the training loss on one batch (or slice) and its parts `[total, task…, adv, orth]`.
+   * `weights` (`[task…, adv, orth]`) scale a slice's parts to its share of the whole batch's means;
+   * null for a whole batch. Slice `slice` > 0 draws its own dropout masks.
+   */
+  private lossGradients(batch: BatchTensors, weights: readonly number[] | null, slice: number): { grads: tf.NamedTensorMap; parts: tf.Tensor1D } {
     const train = this.config.train;
     const progress = this.totalSteps > 0 ? this.step / this.totalSteps : 1;
     const lambda1 = train.lambdaAdversarial;
     const rampedLambda = adversarialWeightAt(train, progress);
     // tf.train.adam's learningRate is protected but read at every step; HostAdam's is public.
     (this.optimizer as unknown as { learningRate: number }).learningRate = learningRateAt(train, this.step / this.batchesPerEpoch);
+    const seed = train.seed * 1_000_003 + this.step;
     let parts: tf.Tensor1D | null = null;
     const { value, grads } = tf.variableGrads(() => {
       const out = forward(this.model.params, batch, {
         training: true,
-        seed: train.seed * 1_000_003 + this.step,
+        seed: slice === 0 ? seed : (seed + slice * 0x9e3779b1) >>> 0,
         // The discriminators learn at full weight λ1; the encoders' reversed share follows the ramp.
         reversalScale: lambda1 > 0 ? rampedLambda / lambda1 : 0,
         reversalReach: train.reversalReach,
         orthogonalityMode: train.orthogonalityMode,
         lossesNeeded: true,
       });
-      const taskSum = out.taskLosses.length === 1 ? out.taskLosses[0]! : tf.addN(out.taskLosses);
-      const total = tf.addN([taskSum, tf.mul(out.adversarial, lambda1), tf.mul(out.orthogonality, train.lambdaOrthogonality)]) as tf.Scalar;
-      parts = tf.keep(tf.stack([total, ...out.taskLosses, out.adversarial, out.orthogonality]) as tf.Tensor1D);
+      const n = out.taskLosses.length;
+      const scaled = (x: tf.Scalar, k: number): tf.Scalar => (weights ? tf.mul(x, weights[k]!) : x);
+      const taskLosses = out.taskLosses.map((loss, t) => scaled(loss, t));
+      const adversarial = scaled(out.adversarial, n);
+      const orthogonality = scaled(out.orthogonality, n + 1);
+      const taskSum = taskLosses.length === 1 ? taskLosses[0]! : tf.addN(taskLosses);
+      const total = tf.addN([taskSum, tf.mul(adversarial, lambda1), tf.mul(orthogonality, train.lambdaOrthogonality)]) as tf.Scalar;
+      parts = tf.keep(tf.stack([total, ...taskLosses, adversarial, orthogonality]) as tf.Tensor1D);
       return total;
     }, this.variables);
+    value.dispose();
+    return { grads, parts: parts as unknown as tf.Tensor1D };
+  }
+
+  /** Clips by global norm and takes the Adam step (grads stay the caller's to dispose). */
+  private applyGradients(grads: tf.NamedTensorMap): void {
+    const train = this.config.train;
     const optimizer = this.optimizer;
     if (optimizer instanceof HostAdam) optimizer.applyGradients(grads, train.clipNorm);
     else tf.tidy(() => {
@@ -177,9 +255,6 @@ export class Trainer {
       }
       optimizer.applyGradients(clipped as tf.NamedTensorMap as Parameters<tf.AdamOptimizer["applyGradients"]>[0]);
     });
-    tf.dispose([value, ...Object.values(grads)]);
-    this.step++;
-    return parts as unknown as tf.Tensor1D;
   }
 
   /** Sums of loss parts (`[total, ...tasks, adversarial, orthogonality]`) over their weights (`partWeights`). */
@@ -246,7 +321,7 @@ export class Trainer {
           break epochs;
         }
         const batch = batches[i]!;
-        const parts = withBatchTensors(this.model, batch, (b) => this.trainStep(b));
+        const parts = this.trainBatch(batch);
         const weights = this.partWeights(batch);
         const weighted = tf.tidy(() => tf.mul(parts, tf.tensor1d(Float32Array.from(weights))) as tf.Tensor1D);
         parts.dispose();
