@@ -131,7 +131,9 @@ describe('trainBatch: a batch over the step memory budget trains in slices', () 
   it('a small step budget slices the batch; the step trains and leaks nothing', () => {
     const sentences = shortSentences(6, 3, 9);
     const config = resolveConfig('tiny', { model: { architecture: 'mtaa', dropout: 0.2 } });
-    const bytesPerSlot = activationBytesPerSlot(config, dataset.tasks.length);
+    const probe = makeTrainer({ model: { architecture: 'mtaa' } }, sentences);
+    const bytesPerSlot = activationBytesPerSlot(config, probe.model.vocabularies.tags.map((t) => t.size));
+    disposeTrainer(probe);
     const trainer = new Trainer({ runId: 'test', config, data: { tasks: dataset.tasks, train: sentences, dev: sentences }, stepMemoryBytes: 12 * bytesPerSlot });
     trainers.push(trainer);
     expect(trainer.slotBudget).toBe(12);

@@ -98,7 +98,11 @@ export class Trainer {
       });
     this.model = init.model ?? createTaggerModel(this.config, init.data.tasks, vocabularies, init.wordInit);
     this.variables = [...this.model.params.variables.values()];
-    this.slotBudget = stepSlotBudget(this.config, init.data.tasks.length, init.stepMemoryBytes);
+    this.slotBudget = stepSlotBudget(
+      this.config,
+      this.model.vocabularies.tags.map((t) => t.size),
+      init.stepMemoryBytes,
+    );
     this.optimizer = HostAdam.suits()
       ? new HostAdam(this.variables, this.config.train.learningRate)
       : tf.train.adam(this.config.train.learningRate);
