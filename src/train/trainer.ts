@@ -156,11 +156,7 @@ export class Trainer {
   trainBatch(batch: Batch): tf.Tensor1D {
     const slices = splitBatch(batch, this.slotBudget);
     if (slices.length === 1) return withBatchTensors(this.model, batch, (b) => this.trainStep(b));
-    const { grads, parts } = this.batchGradients(batch, slices);
-    this.applyGradients(grads);
-    tf.dispose(Object.values(grads));
-    this.step++;
-    return parts;
+    return this.optimizerStep(this.batchGradients(batch, slices));
   }
 
   /**
@@ -168,14 +164,13 @@ export class Trainer {
    * `batch`, as `splitBatch` cuts them). Does not step the optimiser.
    */
   batchGradients(batch: Batch, slices: readonly Batch[] = splitBatch(batch, this.slotBudget)): { grads: tf.NamedTensorMap; parts: tf.Tensor1D } {
-    const taskCount = this.data.tasks.length;
-    const labelled = (b: Batch, t: number) => b.tagMask[t]!.reduce((sum, flag) => sum + flag, 0);
-    const totals = Array.from({ length: taskCount }, (_, t) => labelled(batch, t));
+    // What each loss part averages over ([total, task…, adv, orth]): labelled sentences, sentences.
+    const whole = this.partWeights(batch);
     const grads: tf.NamedTensorMap = {};
     let parts: tf.Tensor1D | null = null;
     slices.forEach((slice, m) => {
-      const share = slice.size / batch.size;
-      const weights = slices.length === 1 ? null : [...totals.map((n, t) => (n > 0 ? labelled(slice, t) / n : 0)), share, share];
+      const own = this.partWeights(slice);
+      const weights = slices.length === 1 ? null : Array.from(whole.subarray(1), (n, k) => (n > 0 ? own[k + 1]! / n : 0));
       const out = withBatchTensors(this.model, slice, (b) => this.lossGradients(b, weights, m));
       for (const [name, g] of Object.entries(out.grads)) {
         const sum = grads[name];
@@ -195,7 +190,11 @@ export class Trainer {
    * reporting interval).
    */
   trainStep(batch: BatchTensors): tf.Tensor1D {
-    const { grads, parts } = this.lossGradients(batch, null, 0);
+    return this.optimizerStep(this.lossGradients(batch, null, 0));
+  }
+
+  /** Applies the gradients (then frees them), counts the step and hands back the loss parts. */
+  private optimizerStep({ grads, parts }: { grads: tf.NamedTensorMap; parts: tf.Tensor1D }): tf.Tensor1D {
     this.applyGradients(grads);
     tf.dispose(Object.values(grads));
     this.step++;
