@@ -30,6 +30,7 @@
  * with the vocabulary size (±0.017 for V = 20k), making word features negligible next to char features.
  */
 import * as tf from '@tensorflow/tfjs';
+import { isHostMemoryBackend } from './hostMemory.ts';
 import { affine } from './dense.ts';
 import { seedFor } from './initializers.ts';
 
@@ -174,65 +175,45 @@ export function embeddingLookup(table: tf.Tensor, ids: tf.Tensor): tf.Tensor {
  * loops in JS, for backends whose memory is host memory (default on wasm and cpu). WASM's broadcast
  * Equal `[n,W,F]` vs `[n,1,F]` alone took 50–90 ms a step for 704 words (the host loop: ~2 ms).
  */
-export function maxOverAxis1(x: tf.Tensor, gradient: 'kernel' | 'host' = hostMemoryBackend() ? 'host' : 'kernel'): tf.Tensor {
-  if (gradient === 'host') return maxOverAxis1Host(x);
+export function maxOverAxis1(x: tf.Tensor, gradient: 'kernel' | 'host' = isHostMemoryBackend() ? 'host' : 'kernel'): tf.Tensor {
   const op = tf.customGrad((...args: (tf.Tensor | tf.GradSaveFunc)[]) => {
     const input = args[0] as tf.Tensor;
     const save = args[1] as tf.GradSaveFunc;
     const value = tf.max(input, 1);
     save([input, value]);
-    return {
-      value,
-      gradFunc: (dy: tf.Tensor, saved: tf.Tensor[]) => {
-        const [xs, ys] = saved;
-        const [n, , f] = xs.shape as [number, number, number];
-        const ties = tf.cast(tf.equal(xs, tf.reshape(ys, [n, 1, f])), 'float32'); // [n,W,F]
-        const share = tf.div(tf.reshape(dy, [n, 1, f]), tf.sum(ties, 1, true)); // dy / #ties
-        return tf.mul(ties, share);
-      },
-    };
+    return { value, gradFunc: (dy: tf.Tensor, [xs, ys]: tf.Tensor[]) => (gradient === 'host' ? tieSplitHost : tieSplitKernel)(xs!, ys!, dy) };
   });
   return op(x);
 }
 
-function hostMemoryBackend(): boolean {
-  const backend = tf.getBackend();
-  return backend === 'wasm' || backend === 'cpu';
+/** dx of max over axis 1: x [n,W,F], max [n,F], dy [n,F] → dy / #ties at each tied position, from tfjs ops. */
+function tieSplitKernel(xs: tf.Tensor, ys: tf.Tensor, dy: tf.Tensor): tf.Tensor {
+  const [n, , f] = xs.shape as [number, number, number];
+  const ties = tf.cast(tf.equal(xs, tf.reshape(ys, [n, 1, f])), 'float32'); // [n,W,F]
+  const share = tf.div(tf.reshape(dy, [n, 1, f]), tf.sum(ties, 1, true)); // dy / #ties
+  return tf.mul(ties, share);
 }
 
-/** maxOverAxis1 with the tie-splitting gradient computed on the host (same values, same split). */
-function maxOverAxis1Host(x: tf.Tensor): tf.Tensor {
-  const op = tf.customGrad((...args: (tf.Tensor | tf.GradSaveFunc)[]) => {
-    const input = args[0] as tf.Tensor;
-    const save = args[1] as tf.GradSaveFunc;
-    const value = tf.max(input, 1);
-    save([input, value]);
-    return {
-      value,
-      gradFunc: (dy: tf.Tensor, saved: tf.Tensor[]) => {
-        const [xs, ys] = saved;
-        const [n, w, f] = xs.shape as [number, number, number];
-        const xv = xs.dataSync();
-        const yv = ys.dataSync();
-        const dyv = dy.dataSync();
-        const out = new Float32Array(n * w * f);
-        const ties = new Int32Array(f);
-        for (let r = 0; r < n; r++) {
-          ties.fill(0);
-          const base = r * w * f;
-          for (let k = 0; k < w; k++) for (let j = 0; j < f; j++) if (xv[base + k * f + j] === yv[r * f + j]) ties[j]++;
-          for (let k = 0; k < w; k++) {
-            for (let j = 0; j < f; j++) {
-              const at = base + k * f + j;
-              if (xv[at] === yv[r * f + j]) out[at] = dyv[r * f + j] / ties[j];
-            }
-          }
-        }
-        return tf.tensor(out, xs.shape, 'float32');
-      },
-    };
-  });
-  return op(x);
+/** The same split computed on the host (same values). */
+function tieSplitHost(xs: tf.Tensor, ys: tf.Tensor, dy: tf.Tensor): tf.Tensor {
+  const [n, w, f] = xs.shape as [number, number, number];
+  const xv = xs.dataSync();
+  const yv = ys.dataSync();
+  const dyv = dy.dataSync();
+  const out = new Float32Array(n * w * f);
+  const ties = new Int32Array(f);
+  for (let r = 0; r < n; r++) {
+    ties.fill(0);
+    const base = r * w * f;
+    for (let k = 0; k < w; k++) for (let j = 0; j < f; j++) if (xv[base + k * f + j] === yv[r * f + j]) ties[j]++;
+    for (let k = 0; k < w; k++) {
+      for (let j = 0; j < f; j++) {
+        const at = base + k * f + j;
+        if (xv[at] === yv[r * f + j]) out[at] = dyv[r * f + j] / ties[j];
+      }
+    }
+  }
+  return tf.tensor(out, xs.shape, 'float32');
 }
 
 /**

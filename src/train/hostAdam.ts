@@ -1,4 +1,5 @@
 import * as tf from '@tensorflow/tfjs';
+import { isHostMemoryBackend } from '../model/hostMemory.ts';
 
 /**
  * Adam with global-norm gradient clipping, run on the host in one pass over flat typed arrays, for
@@ -81,6 +82,6 @@ export class HostAdam {
 
   /** True where this optimiser can run: the backend's tensors are host memory. */
   static suits(backend: string = tf.getBackend()): boolean {
-    return backend === 'wasm' || backend === 'cpu';
+    return isHostMemoryBackend(backend);
   }
 }

@@ -274,6 +274,19 @@ export const useWorkbench = create<WorkbenchState>()((set, get) => {
     flushTimer ??= setTimeout(flush, EVENT_BATCH_MS);
   };
 
+  /** Says a file is over the size limit (and returns true) before any of it is read. */
+  const refuseTooLarge = (file: File): boolean => {
+    if (file.size <= MAX_FILE_BYTES) return false;
+    set({
+      loadError: {
+        file: file.name,
+        kind: 'too-large',
+        message: `${file.name}: the file is ${(file.size / 1e6).toFixed(1)} MB; the limit is ${MAX_FILE_BYTES / 1e6} MB`,
+      },
+    });
+    return true;
+  };
+
   let preferredBackend: Backend | undefined;
   /**
    * The worker died (crash, out of memory, terminated): start a new one, give it the dataset the
@@ -400,16 +413,7 @@ export const useWorkbench = create<WorkbenchState>()((set, get) => {
     },
 
     async loadFile(file) {
-      if (file.size > MAX_FILE_BYTES) {
-        set({
-          loadError: {
-            file: file.name,
-            kind: 'too-large',
-            message: `${file.name}: the file is ${(file.size / 1e6).toFixed(1)} MB; the limit is ${MAX_FILE_BYTES / 1e6} MB`,
-          },
-        });
-        return;
-      }
+      if (refuseTooLarge(file)) return;
       set({ loading: file.name });
       try {
         const bytes = await file.arrayBuffer();
@@ -427,16 +431,7 @@ export const useWorkbench = create<WorkbenchState>()((set, get) => {
         set({ loadError: { file: file.name, kind: 'none', message: `${file.name}: load a dataset first; this file is added to it.` } });
         return;
       }
-      if (file.size > MAX_FILE_BYTES) {
-        set({
-          loadError: {
-            file: file.name,
-            kind: 'too-large',
-            message: `${file.name}: the file is ${(file.size / 1e6).toFixed(1)} MB; the limit is ${MAX_FILE_BYTES / 1e6} MB`,
-          },
-        });
-        return;
-      }
+      if (refuseTooLarge(file)) return;
       set({ loading: file.name });
       try {
         const bytes = await file.arrayBuffer();
