@@ -5,7 +5,9 @@
 import type { ColumnGuess, FileFormat, TagScheme } from './data/types.ts';
 import type { DatasetSummary as DataSummary, TaskSummary } from './data/dataset.ts';
 import type { ColumnOverride } from './data/columnPlan.ts';
-import type { Backend, ModelConfig, PresetName, RunConfig, TrainConfig } from './model/config.ts';
+import type { Batch } from './data/batches.ts';
+import type { Backend, ModelConfig, OrthogonalityMode, PresetName, ReversalReach, RunConfig, TrainConfig } from './model/config.ts';
+import type { ModelDims } from './model/taggerParams.ts';
 
 export type { ColumnGuess, ColumnOverride, FileFormat, TagScheme, TaskSummary };
 
@@ -448,4 +450,53 @@ export interface SentenceInspection {
     /** `[token][representation]`, rows sum to 1; null for fusions without attention. */
     beta: number[][] | null;
   }[];
+}
+
+/**
+ * Gradient peers: threads (worker_threads in Node, nested Web Workers in the browser) that each hold
+ * a replica of a Trainer's weights and compute the gradients of part of a batch while the trainer
+ * computes the rest, so one step uses more than one core on the single-threaded WASM backend.
+ */
+export interface GradientStep {
+  /** Optimiser steps done: with `seed`, names this step's dropout masks. */
+  step: number;
+  /** The run's seed. */
+  seed: number;
+  /** λ1 the discriminators learn at (0: no adversarial term). */
+  lambdaAdversarial: number;
+  /** λ1's ramped value at this point of training: the encoders' reversed share. */
+  rampedLambda: number;
+  lambdaOrthogonality: number;
+  reversalReach: ReversalReach;
+  orthogonalityMode: OrthogonalityMode;
+}
+
+/** What a peer builds its replica from (shapes only: the weights come with the first request). */
+export interface GradientPeerInit {
+  config: RunConfig;
+  dims: Omit<ModelDims, 'wordInit'>;
+}
+
+/** Part of a batch for a peer: whole-sentence slices, each with its loss weights and dropout index. */
+export interface GradientRequest {
+  step: GradientStep;
+  slices: { batch: Batch; weights: number[] | null; index: number }[];
+  /** The replica's new weights, in the model's variable order. */
+  weights: Float32Array[];
+}
+
+export interface GradientReply {
+  /** Per variable, in the model's variable order; null where the loss did not reach it. */
+  grads: (Float32Array | null)[];
+  /** Summed loss parts `[total, task…, adv, orth]` of the slices. */
+  parts: Float32Array;
+}
+
+/** A peer's API (comlink). */
+export interface GradientPeerApi {
+  /** Starts tfjs on `backend` (once); resolves to the backend that runs. */
+  start(backend: string): Promise<string>;
+  /** Builds a new replica (dropping the previous one). */
+  init(init: GradientPeerInit): Promise<void>;
+  compute(request: GradientRequest): Promise<GradientReply>;
 }

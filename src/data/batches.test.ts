@@ -1,6 +1,6 @@
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
-import { encodeBatch, makeBatches, paddingRatio, planBatches, planPaddingRatio, splitBatch } from './batches.ts';
+import { encodeBatch, makeBatches, paddingRatio, planBatches, partitionBatch, planPaddingRatio, splitBatch } from './batches.ts';
 import { loadDataset } from './dataset.ts';
 import type { Sentence } from './types.ts';
 import { buildVocabularies, PAD_ID } from './vocab.ts';
@@ -133,5 +133,37 @@ describe('splitBatch', () => {
       [true, false, false],
     ]);
     expect(slices[3]!.tagMask.map((m) => Array.from(m))).toEqual([[1], [0], [0]]);
+  });
+});
+
+describe('partitionBatch', () => {
+  const sentences = train.sentences.slice(0, 64);
+  const vocab = buildVocabularies(sentences, train.tasks.length);
+  const encoders = { words: vocab.words, chars: vocab.chars, tags: vocab.tags };
+  const indices = Array.from({ length: 64 }, (_, i) => (i * 29) % 64);
+  const whole = encodeBatch(sentences, indices, encoders, { maxWordLen: 12, fixedWordLen: true });
+  const tokens = (b: { lengths: Int32Array }) => b.lengths.reduce((sum, n) => sum + n, 0);
+
+  it.each([2, 3, 4, 7])('cuts into %i consecutive slices of about equal real tokens, each what encodeBatch gives', (parts) => {
+    const slices = partitionBatch(whole, parts);
+    expect(slices.length).toBe(parts);
+    let from = 0;
+    for (const slice of slices) {
+      const direct = encodeBatch(sentences, indices.slice(from, from + slice.size), encoders, { maxWordLen: 12, fixedWordLen: true });
+      expect({ ...slice, unknownTags: 0 }).toEqual({ ...direct, unknownTags: 0 });
+      // within one sentence of an equal share
+      expect(Math.abs(tokens(slice) - tokens(whole) / parts)).toBeLessThanOrEqual(Math.max(...Array.from(whole.lengths)));
+      from += slice.size;
+    }
+    expect(from).toBe(whole.size);
+  });
+
+  it('gives the batch itself for one part, never an empty slice, one sentence each at most', () => {
+    expect(partitionBatch(whole, 1)).toEqual([whole]);
+    const three = encodeBatch(sentences, [0, 1, 2], encoders, { maxWordLen: 12 });
+    expect(partitionBatch(three, 8).map((s) => s.size)).toEqual([1, 1, 1]);
+    // a long sentence first must not leave later slices empty
+    const skewed = encodeBatch(sentences, [...indices.slice(0, 4)].sort((a, b) => sentences[b]!.words.length - sentences[a]!.words.length), encoders, { maxWordLen: 12 });
+    expect(partitionBatch(skewed, 4).map((s) => s.size)).toEqual([1, 1, 1, 1]);
   });
 });

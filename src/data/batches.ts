@@ -207,6 +207,33 @@ export function splitBatch(batch: Batch, maxSlots: number): Batch[] {
   return ranges.length === 1 ? [batch] : ranges.map(([from, to]) => sliceBatch(batch, from, to));
 }
 
+/**
+ * Cuts a batch into at most `parts` consecutive slices of whole sentences with about equal real
+ * tokens each (work for as many threads), each padded to its own longest sentence. Never an empty
+ * slice; one slice: the batch itself.
+ */
+export function partitionBatch(batch: Batch, parts: number): Batch[] {
+  const count = Math.max(1, Math.min(Math.floor(parts), batch.size));
+  if (count === 1) return [batch];
+  let total = 0;
+  for (let r = 0; r < batch.size; r++) total += batch.lengths[r]!;
+  const ranges: [number, number][] = [];
+  let start = 0;
+  let seen = 0;
+  for (let r = 0; r < batch.size && ranges.length < count - 1; r++) {
+    seen += batch.lengths[r]!;
+    // Close a slice once it reaches its share, leaving at least one row for each slice still to come.
+    const rowsLeft = batch.size - (r + 1);
+    const slicesLeft = count - ranges.length - 1;
+    if ((seen >= (total * (ranges.length + 1)) / count && rowsLeft >= slicesLeft) || rowsLeft === slicesLeft) {
+      ranges.push([start, r + 1]);
+      start = r + 1;
+    }
+  }
+  ranges.push([start, batch.size]);
+  return ranges.map(([from, to]) => sliceBatch(batch, from, to));
+}
+
 /** Rows [from, to) of a batch, re-padded to their longest sentence. */
 function sliceBatch(batch: Batch, from: number, to: number): Batch {
   const size = to - from;

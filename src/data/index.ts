@@ -46,6 +46,7 @@ export {
   planBatches,
   encodeBatch,
   splitBatch,
+  partitionBatch,
   makeBatches,
   paddingRatio,
   planPaddingRatio,

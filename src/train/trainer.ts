@@ -5,15 +5,16 @@
  * the same curve: batch order, initial weights and dropout masks all derive from the seed.
  */
 import * as tf from '@tensorflow/tfjs';
-import { buildVocabularies, encodeBatch, planBatches, splitBatch, type Batch, type Vocabularies } from '../data/index.ts';
+import { buildVocabularies, encodeBatch, partitionBatch, planBatches, splitBatch, type Batch, type Vocabularies } from '../data/index.ts';
 import type { Sentence, TaskSpec } from '../data/types.ts';
 import type { RunConfig, TrainConfig } from '../model/config.ts';
 import type { BatchTensors } from '../model/batchTensors.ts';
-import { forward } from '../model/tagger.ts';
 import { stepSlotBudget } from '../model/trainingMemory.ts';
-import type { DoneEvent, EpochEvent, LossParts, StepEvent, TaskScore, TrainEvent } from '../protocol.ts';
+import type { DoneEvent, EpochEvent, GradientPeerInit, GradientReply, GradientRequest, GradientStep, LossParts, StepEvent, TaskScore, TrainEvent } from '../protocol.ts';
 import { evaluate, withBatchTensors } from './evaluate.ts';
+import type { GradientPool } from './gradientPool.ts';
 import { HostAdam } from './hostAdam.ts';
+import { addLossGradients, lossGradients, type LossGradients } from './lossGradients.ts';
 import { adversarialWeightAt, learningRateAt } from './schedule.ts';
 import { createTaggerModel, restoreWeights, snapshotWeights, type TaggerModel } from './taggerModel.ts';
 
@@ -55,6 +56,8 @@ export interface TrainerInit {
    * beyond it trains in slices whose gradients add up to the whole batch's.
    */
   stepMemoryBytes?: number;
+  /** Threads that compute part of each large enough batch (`GradientPool`); none: this thread alone. */
+  pool?: GradientPool;
 }
 
 export interface ResumePoint {
@@ -85,6 +88,7 @@ export class Trainer {
   private readonly started = performance.now();
   /** Padded token slots one forward/backward pass may take (`stepSlotBudget`). */
   readonly slotBudget: number;
+  private readonly pool: GradientPool | null;
 
   constructor(init: TrainerInit) {
     this.runId = init.runId;
@@ -103,6 +107,7 @@ export class Trainer {
       this.model.vocabularies.tags.map((t) => t.size),
       init.stepMemoryBytes,
     );
+    this.pool = init.pool ?? null;
     this.optimizer = HostAdam.suits()
       ? new HostAdam(this.variables, this.config.train.learningRate)
       : tf.train.adam(this.config.train.learningRate);
@@ -160,28 +165,100 @@ export class Trainer {
   }
 
   /**
+   * One optimiser step on a host batch, its gradients computed in parts on the trainer's thread and
+   * its pool's peers when it has a pool and the batch is large enough (else as `trainBatch`). The
+   * parts are cut as `partitionBatch` cuts, then each as `splitBatch` cuts for memory, and numbered
+   * for their dropout masks in that order. A peer that fails hands its part back to this thread and
+   * the pool is not used again. Returns `[total, task…, adv, orth]` on the device.
+   */
+  async trainBatchAsync(batch: Batch): Promise<tf.Tensor1D> {
+    const gradients = await this.poolGradients(batch);
+    return gradients ? this.optimizerStep(gradients) : this.trainBatch(batch);
+  }
+
+  /**
+   * The batch's gradients and loss parts computed with the pool's peers (see `trainBatchAsync`);
+   * null where the pool is not used for it. Does not step the optimiser.
+   */
+  async poolGradients(batch: Batch): Promise<LossGradients | null> {
+    const pool = this.pool;
+    if (!pool?.usable || pool.backend !== tf.getBackend() || batch.size < 2 || batch.size * batch.maxLen < pool.minSlots) return null;
+    try {
+      await pool.bind(this, () => this.peerInit());
+    } catch (error) {
+      pool.fail(`the gradient peers could not start: ${error instanceof Error ? error.message : String(error)}`);
+      return null;
+    }
+    const whole = this.partWeights(batch);
+    let index = 0;
+    const parts = partitionBatch(batch, pool.peers.length + 1).map((part) =>
+      splitBatch(part, this.slotBudget).map((slice) => ({ batch: slice, weights: this.sliceWeights(whole, slice, batch), index: index++ })),
+    );
+    const step = this.gradientStep();
+    const weights = this.variables.map((v) => v.dataSync() as Float32Array);
+    const [own, ...theirs] = parts;
+    // Posted before this thread starts on its own part, so the peers work meanwhile.
+    const replies = theirs.map((slices, j) => pool.peers[j]!.compute({ step, slices, weights }).then(
+      (reply) => ({ reply }),
+      (error: unknown) => ({ error, slices }),
+    ));
+    let sum = this.sliceGradients(own!, step);
+    for (const outcome of await Promise.all(replies)) {
+      if ('reply' in outcome) sum = this.addReply(sum, outcome.reply);
+      else {
+        pool.fail(`a gradient peer failed: ${outcome.error instanceof Error ? outcome.error.message : String(outcome.error)}`);
+        sum = addLossGradients(sum, this.sliceGradients(outcome.slices, step));
+      }
+    }
+    return sum;
+  }
+
+  /**
    * Gradients of the batch's training loss and its parts, summed over `slices` (consecutive rows of
    * `batch`, as `splitBatch` cuts them). Does not step the optimiser.
    */
-  batchGradients(batch: Batch, slices: readonly Batch[] = splitBatch(batch, this.slotBudget)): { grads: tf.NamedTensorMap; parts: tf.Tensor1D } {
-    // What each loss part averages over ([total, task…, adv, orth]): labelled sentences, sentences.
+  batchGradients(batch: Batch, slices: readonly Batch[] = splitBatch(batch, this.slotBudget)): LossGradients {
     const whole = this.partWeights(batch);
-    const grads: tf.NamedTensorMap = {};
-    let parts: tf.Tensor1D | null = null;
-    slices.forEach((slice, m) => {
-      const own = this.partWeights(slice);
-      const weights = slices.length === 1 ? null : Array.from(whole.subarray(1), (n, k) => (n > 0 ? own[k + 1]! / n : 0));
-      const out = withBatchTensors(this.model, slice, (b) => this.lossGradients(b, weights, m));
-      for (const [name, g] of Object.entries(out.grads)) {
-        const sum = grads[name];
-        grads[name] = sum ? tf.add(sum, g) : g;
-        if (sum) tf.dispose([sum, g]);
-      }
-      const next: tf.Tensor1D = parts ? tf.add(parts, out.parts) : out.parts;
-      if (parts) tf.dispose([parts, out.parts]);
-      parts = next;
+    return this.sliceGradients(
+      slices.map((slice, index) => ({ batch: slice, weights: this.sliceWeights(whole, slice, batch), index })),
+      this.gradientStep(),
+    );
+  }
+
+  private sliceGradients(slices: GradientRequest['slices'], step: GradientStep): LossGradients {
+    let sum: LossGradients | null = null;
+    for (const slice of slices) {
+      const out = withBatchTensors(this.model, slice.batch, (b) => lossGradients(this.model.params, this.variables, b, step, slice.weights, slice.index));
+      sum = addLossGradients(sum, out);
+    }
+    if (!sum) throw new Error('no slices to train on');
+    return sum;
+  }
+
+  /**
+   * The weights (`[task…, adv, orth]`) that scale a slice's loss parts to its share of what the whole
+   * batch's parts average over (`whole`, the batch's `partWeights`); null for the batch itself.
+   */
+  private sliceWeights(whole: Float64Array, slice: Batch, batch: Batch): number[] | null {
+    if (slice === batch) return null;
+    const own = this.partWeights(slice);
+    return Array.from(whole.subarray(1), (n, k) => (n > 0 ? own[k + 1]! / n : 0));
+  }
+
+  /** Adds a peer's host gradients (variable order) into this thread's. */
+  private addReply(sum: LossGradients, reply: GradientReply): LossGradients {
+    const more: LossGradients = { grads: {}, parts: tf.tensor1d(reply.parts) };
+    reply.grads.forEach((g, i) => {
+      const v = this.variables[i]!;
+      if (g) more.grads[v.name] = tf.tensor(g, v.shape, 'float32');
     });
-    return { grads, parts: parts as unknown as tf.Tensor1D };
+    return addLossGradients(sum, more);
+  }
+
+  /** What a pool's peers build their replicas from. */
+  private peerInit(): GradientPeerInit {
+    const { wordInit: _unused, ...dims } = this.model.params.dims;
+    return { config: this.config, dims };
   }
 
   /**
@@ -190,53 +267,32 @@ export class Trainer {
    * reporting interval).
    */
   trainStep(batch: BatchTensors): tf.Tensor1D {
-    return this.optimizerStep(this.lossGradients(batch, null, 0));
+    return this.optimizerStep(lossGradients(this.model.params, this.variables, batch, this.gradientStep(), null, 0));
   }
 
   /** Applies the gradients (then frees them), counts the step and hands back the loss parts. */
-  private optimizerStep({ grads, parts }: { grads: tf.NamedTensorMap; parts: tf.Tensor1D }): tf.Tensor1D {
+  private optimizerStep({ grads, parts }: LossGradients): tf.Tensor1D {
+    // tf.train.adam's learningRate is protected but read at every step; HostAdam's is public.
+    (this.optimizer as unknown as { learningRate: number }).learningRate = learningRateAt(this.config.train, this.step / this.batchesPerEpoch);
     this.applyGradients(grads);
     tf.dispose(Object.values(grads));
     this.step++;
     return parts;
   }
 
-  /**
-   * Gradients of the training loss on one batch (or slice) and its parts `[total, task…, adv, orth]`.
-   * `weights` (`[task…, adv, orth]`) scale a slice's parts to its share of the whole batch's means;
-   * null for a whole batch. Slice `slice` > 0 draws its own dropout masks.
-   */
-  private lossGradients(batch: BatchTensors, weights: readonly number[] | null, slice: number): { grads: tf.NamedTensorMap; parts: tf.Tensor1D } {
+  /** This step's loss settings, as every thread computing part of it must use them. */
+  private gradientStep(): GradientStep {
     const train = this.config.train;
     const progress = this.totalSteps > 0 ? this.step / this.totalSteps : 1;
-    const lambda1 = train.lambdaAdversarial;
-    const rampedLambda = adversarialWeightAt(train, progress);
-    // tf.train.adam's learningRate is protected but read at every step; HostAdam's is public.
-    (this.optimizer as unknown as { learningRate: number }).learningRate = learningRateAt(train, this.step / this.batchesPerEpoch);
-    const seed = train.seed * 1_000_003 + this.step;
-    let parts: tf.Tensor1D | null = null;
-    const { value, grads } = tf.variableGrads(() => {
-      const out = forward(this.model.params, batch, {
-        training: true,
-        seed: slice === 0 ? seed : (seed + slice * 0x9e3779b1) >>> 0,
-        // The discriminators learn at full weight λ1; the encoders' reversed share follows the ramp.
-        reversalScale: lambda1 > 0 ? rampedLambda / lambda1 : 0,
-        reversalReach: train.reversalReach,
-        orthogonalityMode: train.orthogonalityMode,
-        lossesNeeded: true,
-      });
-      const n = out.taskLosses.length;
-      const scaled = (x: tf.Scalar, k: number): tf.Scalar => (weights ? tf.mul(x, weights[k]!) : x);
-      const taskLosses = out.taskLosses.map((loss, t) => scaled(loss, t));
-      const adversarial = scaled(out.adversarial, n);
-      const orthogonality = scaled(out.orthogonality, n + 1);
-      const taskSum = taskLosses.length === 1 ? taskLosses[0]! : tf.addN(taskLosses);
-      const total = tf.addN([taskSum, tf.mul(adversarial, lambda1), tf.mul(orthogonality, train.lambdaOrthogonality)]) as tf.Scalar;
-      parts = tf.keep(tf.stack([total, ...taskLosses, adversarial, orthogonality]) as tf.Tensor1D);
-      return total;
-    }, this.variables);
-    value.dispose();
-    return { grads, parts: parts as unknown as tf.Tensor1D };
+    return {
+      step: this.step,
+      seed: train.seed,
+      lambdaAdversarial: train.lambdaAdversarial,
+      rampedLambda: adversarialWeightAt(train, progress),
+      lambdaOrthogonality: train.lambdaOrthogonality,
+      reversalReach: train.reversalReach,
+      orthogonalityMode: train.orthogonalityMode,
+    };
   }
 
   /** Clips by global norm and takes the Adam step (grads stay the caller's to dispose). */
@@ -324,7 +380,7 @@ export class Trainer {
           break epochs;
         }
         const batch = batches[i]!;
-        const parts = this.trainBatch(batch);
+        const parts = await this.trainBatchAsync(batch);
         const weights = this.partWeights(batch);
         const weighted = tf.tidy(() => tf.mul(parts, tf.tensor1d(Float32Array.from(weights))) as tf.Tensor1D);
         parts.dispose();

@@ -1,0 +1,78 @@
+/**
+ * The work of a gradient peer (one thread of a `GradientPool`): a replica of a Trainer's parameters
+ * that takes the trainer's weights with each request and returns the gradients of its part of the
+ * batch as host arrays. Transport-free: `workers/gradientPeer.worker.ts` (browser) and
+ * `src/cli/gradientPeerThread.ts` (Node) expose it over comlink.
+ */
+import * as tf from '@tensorflow/tfjs';
+import { disposeBatchTensors, toBatchTensors } from '../model/batchTensors.ts';
+import { createTaggerParams, disposeTaggerParams, type TaggerParams } from '../model/taggerParams.ts';
+import type { GradientPeerInit, GradientReply, GradientRequest } from '../protocol.ts';
+import { addLossGradients, lossGradients, type LossGradients } from './lossGradients.ts';
+
+export class GradientReplica {
+  private readonly params: TaggerParams;
+  private readonly variables: tf.Variable[];
+
+  constructor(init: GradientPeerInit) {
+    this.params = createTaggerParams(init.config.model, init.dims, init.config.train.seed);
+    this.variables = [...this.params.variables.values()];
+  }
+
+  compute(request: GradientRequest): GradientReply {
+    const { variables } = this;
+    if (request.weights.length !== variables.length) throw new Error(`gradient peer: ${request.weights.length} weights for ${variables.length} variables`);
+    tf.tidy(() => {
+      request.weights.forEach((w, i) => {
+        const v = variables[i]!;
+        if (w.length !== v.size) throw new Error(`gradient peer: weight ${i} has ${w.length} values, the variable ${v.size}`);
+        v.assign(tf.tensor(w, v.shape, 'float32'));
+      });
+    });
+    const withChars = this.params.config.embedding.charFilters > 0;
+    let sum: LossGradients | null = null;
+    for (const slice of request.slices) {
+      const tensors = toBatchTensors(slice.batch, withChars);
+      try {
+        sum = addLossGradients(sum, lossGradients(this.params, variables, tensors, request.step, slice.weights, slice.index));
+      } finally {
+        disposeBatchTensors(tensors);
+      }
+    }
+    if (!sum) throw new Error('gradient peer: a request without slices');
+    const { grads, parts } = sum;
+    try {
+      return {
+        // Copies (dataSync may hand back the backend's own array on cpu, which is freed below).
+        grads: variables.map((v) => {
+          const g = grads[v.name];
+          return g ? new Float32Array(g.dataSync() as Float32Array) : null;
+        }),
+        parts: new Float32Array(parts.dataSync() as Float32Array),
+      };
+    } finally {
+      tf.dispose([parts, ...Object.values(grads)]);
+    }
+  }
+
+  dispose(): void {
+    disposeTaggerParams(this.params);
+  }
+}
+
+/** The peer API over one replica at a time (what a peer thread exposes). */
+export function createGradientPeer(startBackend: (name: string) => Promise<string>) {
+  let replica: GradientReplica | null = null;
+  return {
+    start: startBackend,
+    async init(init: GradientPeerInit): Promise<void> {
+      replica?.dispose();
+      replica = null;
+      replica = new GradientReplica(init);
+    },
+    async compute(request: GradientRequest): Promise<GradientReply> {
+      if (!replica) throw new Error('gradient peer: compute before init');
+      return replica.compute(request);
+    },
+  };
+}

@@ -1,0 +1,52 @@
+/**
+ * Gradient peers on other threads, as a Trainer sees them. tfjs's WASM backend computes on one
+ * thread (its threaded build does not run in Node or in a Vite module worker), so a step uses one
+ * core however many the machine has. With a pool, a step cuts its batch into as many parts as there
+ * are threads (`partitionBatch`); the peers compute theirs on replicas of the weights while the
+ * trainer computes its own, and the trainer adds the gradients up and takes the optimiser step
+ * (data parallelism, the weights sent with each request). The parts' losses are weighted by their
+ * share of the batch, as the memory slices' are, so the sum is the whole batch's gradient.
+ *
+ * Transport-free: the Node CLI makes its peers from worker_threads (`src/cli/gradientThreads.ts`),
+ * the browser's trainer worker from nested Web Workers (`workers/gradientPeers.ts`).
+ */
+import type { GradientPeerInit, GradientReply, GradientRequest } from '../protocol.ts';
+
+export interface GradientPeerHandle {
+  init(init: GradientPeerInit): Promise<void>;
+  compute(request: GradientRequest): Promise<GradientReply>;
+}
+
+/** Padded token slots below which a batch trains on the trainer's thread alone (messaging costs more). */
+export const MIN_PARALLEL_SLOTS = 128;
+
+export class GradientPool {
+  private owner: object | null = null;
+  /** Why the pool stopped being used (a peer failed); null while it works. */
+  failure: string | null = null;
+
+  constructor(
+    readonly peers: readonly GradientPeerHandle[],
+    readonly backend: string,
+    readonly minSlots = MIN_PARALLEL_SLOTS,
+  ) {}
+
+  get usable(): boolean {
+    return this.failure === null && this.peers.length > 0;
+  }
+
+  /** Gives the peers `owner`'s replica, unless they hold it already (one trainer uses them at a time). */
+  async bind(owner: object, init: () => GradientPeerInit): Promise<void> {
+    if (this.owner === owner) return;
+    this.owner = null;
+    const message = init();
+    await Promise.all(this.peers.map((peer) => peer.init(message)));
+    this.owner = owner;
+  }
+
+  /** Stops using the peers for good (e.g. one died); training goes on on the trainer's thread. */
+  fail(reason: string): void {
+    this.failure = reason;
+    this.owner = null;
+  }
+}
