@@ -8,8 +8,11 @@ import { loadDataset } from '../src/data/index.ts';
 import { runBenchmark } from '../src/train/benchmark.ts';
 import type { BenchReply, BenchRequest } from '../bench/protocol.ts';
 import { BackendManager } from './backends.ts';
+import { BrowserGradientPools } from './gradientPeers.ts';
 
 const manager = new BackendManager({ onLost: () => {} });
+// As the trainer worker does: on WASM/CPU, steps also use the other cores.
+const pools = new BrowserGradientPools();
 
 self.onmessage = async (event: MessageEvent<BenchRequest>) => {
   const request = event.data;
@@ -19,11 +22,13 @@ self.onmessage = async (event: MessageEvent<BenchRequest>) => {
     // switchTo falls through to the next backend on failure: a benchmark must not.
     if (info.name !== request.backend) throw new Error(`${request.backend} did not start (${info.message ?? 'fell back to ' + info.name})`);
     const data = loadDataset('bench.conll', request.text);
+    const pool = pools.poolFor(info.name);
     const result = await runBenchmark({
       preset: request.preset,
       tasks: data.tasks,
       sentences: data.sentences.slice(0, request.sentences),
       batchSize: request.batchSize,
+      ...(pool ? { pool } : {}),
     });
     reply = { ok: true, result, adapter: info.adapter };
   } catch (error) {

@@ -15,10 +15,11 @@ import { readModelArchive } from '../src/train/importArchive.ts';
 import { RunRecorder, type LoadedRun } from '../src/train/runRecorder.ts';
 import { deferredStorage, MemoryRunStorage, type RunStorage } from '../src/train/runStorage.ts';
 import { splitForRun, TrainingSession } from '../src/train/session.ts';
-import { tfjsSessionEngine } from '../src/train/sessionEngine.ts';
+import { tfjsSessionEngine, withGradientPool } from '../src/train/sessionEngine.ts';
 import { datasetCoverage, pretrainedStart } from '../src/train/wordVectors.ts';
 import type { SavedRun } from '../src/protocol.ts';
 import { BackendManager } from './backends.ts';
+import { BrowserGradientPools } from './gradientPeers.ts';
 import { IdbRunStorage } from './idbRunStorage.ts';
 import { withQuotaFaults } from '../src/train/storageFaults.ts';
 
@@ -119,8 +120,10 @@ const backends: BackendManager = new BackendManager({
   },
 });
 
+// Training steps on WASM/CPU also use the machine's other cores (data-parallel gradient peers).
+const gradientPools = new BrowserGradientPools();
 const session = new TrainingSession({
-  engine: tfjsSessionEngine,
+  engine: withGradientPool(tfjsSessionEngine, () => gradientPools.poolFor(backends.info().name)),
   backends,
   datasets: {
     get current() {

@@ -8,33 +8,39 @@ import type { PresetName } from '../model/config.ts';
 import { runBenchmark } from '../train/benchmark.ts';
 import { intOption, parseArgs, UsageError } from './args.ts';
 import { useBackend, type NodeBackend } from './backend.ts';
+import { defaultThreads, startGradientThreads } from './gradientThreads.ts';
 import type { Command } from './io.ts';
 import { readData } from './train.ts';
 
 const defaultData = fileURLToPath(new URL('../../../shared/data/conll2003/eng.train', import.meta.url));
 const usage = `usage: mtaa bench [--data FILE] [--sentences 1024] [--presets paper,small] [--batch 64]
-                  [--backend wasm|cpu|webgpu] [--json]
+                  [--backend wasm|cpu|webgpu] [--threads N] [--json]
+  --threads   training threads on wasm/cpu (data-parallel steps; default: the cores, at most 4)
 `;
 
 export const benchCommand: Command = async (argv, io) => {
   try {
-    const args = parseArgs(argv, { values: ['data', 'sentences', 'presets', 'batch', 'backend', 'warmup'], flags: ['json'] });
+    const args = parseArgs(argv, { values: ['data', 'sentences', 'presets', 'batch', 'backend', 'warmup', 'threads'], flags: ['json'] });
     const backend = await useBackend((args.values.get('backend') ?? 'wasm') as NodeBackend);
     const data = readData(args.values.get('data') ?? defaultData);
     const count = intOption(args, 'sentences') ?? 1024;
     const sentences = data.sentences.slice(0, count);
     const names = (args.values.get('presets') ?? 'paper,small').split(',') as PresetName[];
+    const threads = intOption(args, 'threads') ?? defaultThreads();
     const results = [];
     for (const preset of names) {
       if (!['paper', 'small', 'tiny'].includes(preset)) throw new UsageError(`unknown preset ${preset}`);
-      io.err(`mtaa bench: ${preset} on ${sentences.length} sentences (${backend})…\n`);
+      io.err(`mtaa bench: ${preset} on ${sentences.length} sentences (${backend}, ${threads} thread${threads === 1 ? '' : 's'})…\n`);
+      // A fresh pool per preset: each thread's WASM heap only grows, and `paper` needs all of it.
+      const threadPool = await startGradientThreads(threads, backend, (message) => io.err(`mtaa: ${message}\n`));
       const result = await runBenchmark({
         preset,
         tasks: data.tasks,
         sentences,
         batchSize: intOption(args, 'batch') ?? 64,
         warmupBatches: args.values.has('warmup') ? Number(args.values.get('warmup')) : 2,
-      });
+        ...(threadPool ? { pool: threadPool.pool } : {}),
+      }).finally(() => threadPool?.close());
       results.push(result);
       if (!args.flags.has('json')) {
         io.err(

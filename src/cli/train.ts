@@ -13,6 +13,7 @@ import { toSavedModel } from '../train/taggerModel.ts';
 import { Trainer } from '../train/trainer.ts';
 import { intOption, parseArgs, UsageError } from './args.ts';
 import { useBackend, type NodeBackend } from './backend.ts';
+import { defaultThreads, startGradientThreads } from './gradientThreads.ts';
 import type { Command } from './io.ts';
 import { writeModelDir } from './modelFiles.ts';
 import { formatDuration, progressLine } from './progressBar.ts';
@@ -20,6 +21,7 @@ import { formatDuration, progressLine } from './progressBar.ts';
 const usage = `usage: mtaa train --train FILE [--dev FILE] [--test FILE] [--preset small|paper|tiny]
                   [--ablation NAME] [--config JSON|@file.json] [--epochs N] [--seed N]
                   [--max-sentences N] [--vectors GLOVE.txt] [--out DIR] [--backend wasm|cpu]
+                  [--threads N]   (wasm/cpu: data-parallel steps; default the cores, at most 4)
 ablations: ${Object.keys(ablations).join(', ')}
 `;
 
@@ -41,7 +43,7 @@ function readPatch(raw: string | undefined): unknown {
 export const trainCommand: Command = async (argv, io) => {
   try {
     const args = parseArgs(argv, {
-      values: ['train', 'dev', 'test', 'preset', 'ablation', 'config', 'epochs', 'seed', 'max-sentences', 'out', 'backend', 'vectors'],
+      values: ['train', 'dev', 'test', 'preset', 'ablation', 'config', 'epochs', 'seed', 'max-sentences', 'out', 'backend', 'vectors', 'threads'],
     });
     const trainPath = args.values.get('train');
     if (!trainPath) throw new UsageError('--train FILE is required');
@@ -83,10 +85,18 @@ export const trainCommand: Command = async (argv, io) => {
       pretrained = { vocabularies, wordInit: table };
       io.err(`mtaa train: ${vectorsPath}: ${vectors.dim}-d vectors cover ${(100 * coverage.coverage).toFixed(1)}% of the vocabulary\n`);
     }
-    const trainer = new Trainer({ runId: 'cli', config, data: { tasks: trainSet.tasks, train, dev }, ...(pretrained ?? {}) });
+    const threads = intOption(args, 'threads') ?? defaultThreads();
+    const threadPool = await startGradientThreads(threads, backend, (message) => io.err(`mtaa: ${message}\n`));
+    const trainer = new Trainer({
+      runId: 'cli',
+      config,
+      data: { tasks: trainSet.tasks, train, dev },
+      ...(pretrained ?? {}),
+      ...(threadPool ? { pool: threadPool.pool } : {}),
+    });
     io.err(
       `mtaa train: ${train.length} train / ${dev.length} dev sentences, tasks ${trainSet.tasks.map((t) => t.name).join(', ')}, ` +
-        `preset ${preset}${ablation ? `, ablation ${ablation}` : ''}, backend ${backend}\n`,
+        `preset ${preset}${ablation ? `, ablation ${ablation}` : ''}, backend ${backend}, ${threadPool ? threads : 1} thread(s)\n`,
     );
     const done = await trainer.run({
       onEvent: (event) => {
@@ -100,7 +110,8 @@ export const trainCommand: Command = async (argv, io) => {
         if (io.isTTY) io.err('\r\x1b[K');
         io.out(`${JSON.stringify(event)}\n`);
       },
-    });
+    }).finally(() => threadPool?.close());
+    if (threadPool?.pool.failure) io.err(`mtaa train: ${threadPool.pool.failure}; the rest trained on one thread\n`);
 
     const testScores: TaskScore[] | null = test ? evaluate(trainer.model, test.sentences, { batchSize: config.train.batchSize }).report.scores : null;
     let written: string[] = [];

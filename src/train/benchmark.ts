@@ -10,6 +10,7 @@ import { mergeConfig, presets, type PresetName } from '../model/config.ts';
 import { countKernels } from '../model/kernelCount.ts';
 import { decode } from '../model/tagger.ts';
 import { withBatchTensors } from './evaluate.ts';
+import type { GradientPool } from './gradientPool.ts';
 import { disposeTaggerModel } from './taggerModel.ts';
 import { Trainer } from './trainer.ts';
 
@@ -21,6 +22,8 @@ export interface BenchOptions {
   /** Untimed batches first (kernel compilation, allocator warm-up). */
   warmupBatches?: number;
   seed?: number;
+  /** Gradient peers on other threads (data-parallel training steps); none: one thread. */
+  pool?: GradientPool;
 }
 
 export interface Throughput {
@@ -33,6 +36,10 @@ export interface Throughput {
 export interface BenchResult {
   preset: PresetName;
   backend: string;
+  /** Threads that computed training steps (the trainer's and its pool's peers). */
+  threads: number;
+  /** Why the pool's peers stopped being used, if they did. */
+  threadFailure?: string;
   sentences: number;
   tokens: number;
   batchSize: number;
@@ -40,7 +47,7 @@ export interface BenchResult {
   parameters: number;
   train: Throughput;
   decode: Throughput;
-  /** tfjs kernels (and estimated GPU dispatches) in one training step of a median-length batch. */
+  /** tfjs kernels (and estimated GPU dispatches) in one training step of a median-length batch, on one thread. */
   kernelsPerStep: number;
   dispatchesPerStep: number;
   /** Largest `tf.memory().numBytes` seen (tfjs-managed tensors). */
@@ -66,7 +73,7 @@ function throughput(seconds: number, batches: readonly Batch[]): Throughput {
 export async function runBenchmark(opts: BenchOptions): Promise<BenchResult> {
   const batchSize = opts.batchSize ?? 64;
   const config = mergeConfig(presets[opts.preset], { train: { batchSize, seed: opts.seed ?? 1, epochs: 1 } });
-  const trainer = new Trainer({ runId: `bench-${opts.preset}`, config, data: { tasks: opts.tasks, train: opts.sentences, dev: [] } });
+  const trainer = new Trainer({ runId: `bench-${opts.preset}`, config, data: { tasks: opts.tasks, train: opts.sentences, dev: [] }, ...(opts.pool ? { pool: opts.pool } : {}) });
   try {
     const { words, chars, tags } = trainer.model.vocabularies;
     const encode = (plan: Int32Array[]) =>
@@ -79,7 +86,7 @@ export async function runBenchmark(opts: BenchOptions): Promise<BenchResult> {
       peakBytes = Math.max(peakBytes, tf.memory().numBytes);
     };
     const step = async (batch: Batch, sync: boolean) => {
-      const parts = trainer.trainBatch(batch);
+      const parts = await trainer.trainBatchAsync(batch);
       notePeak();
       if (sync) await parts.data();
       parts.dispose();
@@ -108,6 +115,8 @@ export async function runBenchmark(opts: BenchOptions): Promise<BenchResult> {
     return {
       preset: opts.preset,
       backend: tf.getBackend(),
+      threads: opts.pool?.usable && opts.pool.backend === tf.getBackend() ? opts.pool.peers.length + 1 : 1,
+      ...(opts.pool?.failure ? { threadFailure: opts.pool.failure } : {}),
       sentences: opts.sentences.length,
       tokens: tokensOf(trainBatches),
       batchSize,

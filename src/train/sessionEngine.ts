@@ -6,6 +6,7 @@ import type { Sentence } from '../data/types.ts';
 import type { SentenceInspection } from '../protocol.ts';
 import { encodeModelFiles, matchWeights, zipModel, type NamedWeight } from './checkpoint.ts';
 import { evaluate } from './evaluate.ts';
+import type { GradientPool } from './gradientPool.ts';
 import { inspectSentences } from './inspect.ts';
 import type { CreateTrainerInit, SessionEngine } from './session.ts';
 import { assignWeights, createTaggerModel, disposeTaggerModel, fromSavedModel, readWeights, weightSpecs } from './taggerModel.ts';
@@ -19,15 +20,16 @@ function quietly(action: () => void): void {
   }
 }
 
-export function createTrainer({ runId, config, data, from, pretrained }: CreateTrainerInit<Trainer>): Trainer {
-  if (!from) return new Trainer({ runId, config, data, ...(pretrained ?? {}) });
+export function createTrainer({ runId, config, data, from, pretrained }: CreateTrainerInit<Trainer>, pool?: GradientPool): Trainer {
+  const threads = pool ? { pool } : {};
+  if (!from) return new Trainer({ runId, config, data, ...(pretrained ?? {}), ...threads });
   const host = from.previous?.model ?? from.host;
-  if (!host) return adoptCheckpoint({ runId, config, data, from });
+  if (!host) return adoptCheckpoint({ runId, config, data, from }, threads);
   const { tasks, vocabularies } = host;
   const model = createTaggerModel(config, tasks, vocabularies);
   try {
     assignWeights(model, matchWeights(weightSpecs(model), from.checkpoint.weights, `${runId} checkpoint (epoch ${from.checkpoint.epoch})`));
-    const trainer = new Trainer({ runId, config, data, model, vocabularies, resume: from.resume });
+    const trainer = new Trainer({ runId, config, data, model, vocabularies, resume: from.resume, ...threads });
     // One config object for the trainer and its model, as for a fresh Trainer: live changes reach both.
     trainer.model.config = trainer.config;
     return trainer;
@@ -41,8 +43,11 @@ export function createTrainer({ runId, config, data, from, pretrained }: CreateT
  * A run taken over from a worker that died: the Trainer rebuilds its vocabularies from the same
  * training split (deterministic, so the weights' shapes match) and takes the checkpoint's weights.
  */
-function adoptCheckpoint({ runId, config, data, from }: CreateTrainerInit<Trainer> & { from: NonNullable<CreateTrainerInit<Trainer>['from']> }): Trainer {
-  const trainer = new Trainer({ runId, config, data, resume: from.resume });
+function adoptCheckpoint(
+  { runId, config, data, from }: CreateTrainerInit<Trainer> & { from: NonNullable<CreateTrainerInit<Trainer>['from']> },
+  threads: { pool?: GradientPool },
+): Trainer {
+  const trainer = new Trainer({ runId, config, data, resume: from.resume, ...threads });
   try {
     assignWeights(trainer.model, matchWeights(weightSpecs(trainer.model), from.checkpoint.weights, `${runId} checkpoint (epoch ${from.checkpoint.epoch})`));
     return trainer;
@@ -89,3 +94,11 @@ export const tfjsSessionEngine: SessionEngine<Trainer> = {
     }
   },
 };
+
+/**
+ * The engine whose trainers compute their steps with gradient peers: `poolFor` gives the pool for the
+ * backend running now (or none), asked each time a trainer is made.
+ */
+export function withGradientPool(engine: SessionEngine<Trainer>, poolFor: () => GradientPool | undefined): SessionEngine<Trainer> {
+  return { ...engine, createTrainer: (init) => createTrainer(init, poolFor()) };
+}

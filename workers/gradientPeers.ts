@@ -1,0 +1,52 @@
+/**
+ * Gradient peers for the trainer worker: nested workers (src/train/gradientPool.ts explains the
+ * data-parallel step), on WASM or CPU only (on a GPU backend the work is not on this CPU's cores).
+ */
+import { wrap } from 'comlink';
+import type { GradientPeerApi } from '../src/protocol.ts';
+import { GradientPool, type GradientPeerHandle } from '../src/train/gradientPool.ts';
+
+/** Peers besides the trainer worker itself: one per further core, at most 3 (each holds a replica). */
+export function peerCount(): number {
+  const cores = typeof navigator === 'object' && navigator.hardwareConcurrency > 0 ? navigator.hardwareConcurrency : 1;
+  return Math.max(0, Math.min(3, cores - 1));
+}
+
+/**
+ * Keeps one pool for the backend running now: asked on a CPU backend, it starts the peers (they
+ * load while the trainer builds its model; the first step waits for them); asked on another
+ * backend, or after the backend changed, it ends the old peers.
+ */
+export class BrowserGradientPools {
+  private current: { pool: GradientPool; workers: Worker[] } | null = null;
+
+  constructor(private readonly count = peerCount()) {}
+
+  poolFor(backend: string): GradientPool | undefined {
+    if (this.current && (this.current.pool.backend !== backend || !this.current.pool.usable)) this.close();
+    if ((backend !== 'wasm' && backend !== 'cpu') || this.count === 0) return undefined;
+    if (!this.current) {
+      const workers = Array.from({ length: this.count }, () => new Worker(new URL('./gradientPeer.worker.ts', import.meta.url), { type: 'module' }));
+      const peers = workers.map((worker): GradientPeerHandle => {
+        const remote = wrap<GradientPeerApi>(worker);
+        const started = remote.start(backend).then((name) => {
+          if (name !== backend) throw new Error(`a gradient peer started ${name}, not ${backend}`);
+        });
+        return {
+          init: async (init) => {
+            await started;
+            await remote.init(init);
+          },
+          compute: (request) => remote.compute(request),
+        };
+      });
+      this.current = { pool: new GradientPool(peers, backend), workers };
+    }
+    return this.current.pool;
+  }
+
+  close(): void {
+    for (const worker of this.current?.workers ?? []) worker.terminate();
+    this.current = null;
+  }
+}
