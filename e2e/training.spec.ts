@@ -97,6 +97,17 @@ test('trains the sample: two epochs of dev scores, then pause, step, resume and 
   expect(pngBytes.length).toBeGreaterThan(2000);
   await expect(first.getByTestId('progress-speed')).toContainText('tokens/s');
   await expect(first.getByTestId('progress-eta')).toContainText('ETA');
+  // On WASM the steps use every core (up to 4): the worker and its gradient peers, each step's
+  // threads reported with it. One core: one thread, and nothing said.
+  const cores = await page.evaluate(() => navigator.hardwareConcurrency);
+  const threads = Math.min(4, cores);
+  const steps = (await storeView(page)).runs['run-1']!.steps as { threads?: number }[];
+  expect(steps.length).toBeGreaterThan(0);
+  expect(steps.every((s) => s.threads === threads)).toBe(true);
+  if (threads > 1) {
+    await expect(page.getByTestId('backend-threads')).toHaveText(`${threads} threads`);
+    await expect(first.getByTestId('progress-speed')).toContainText(`${threads} threads`);
+  } else await expect(page.getByTestId('backend-threads')).toHaveCount(0);
 
   await page.getByTestId('run-pause').click();
   await expect(first).toHaveAttribute('data-status', 'paused');

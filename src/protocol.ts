@@ -80,6 +80,8 @@ export interface BackendInfo {
   failed?: Backend[];
   /** Why the active backend is not the one asked for, when it is not (e.g. "webgpu: no adapter"). */
   message?: string;
+  /** Threads a training step uses on the active backend (the worker and its gradient peers), when more than one. */
+  threads?: number;
 }
 
 export type RunStatus = 'queued' | 'running' | 'paused' | 'completed' | 'stopped' | 'failed' | 'interrupted';
@@ -399,6 +401,8 @@ export interface StepEvent {
   learningRate: number;
   lambdaAdversarial: number;
   tokensPerSecond: number;
+  /** Threads that computed the window's last step (the trainer's and its gradient peers'); absent in runs saved before it was reported. */
+  threads?: number;
   elapsedSeconds: number;
   etaSeconds: number;
 }

@@ -70,6 +70,8 @@ let webgpuLoaded: Promise<unknown> | null = null;
 export interface BackendManagerOptions {
   /** Called once when the device under a backend is lost (WebGPU device.lost, WebGL context loss). */
   onLost(backend: Backend, reason: string): void;
+  /** Threads a training step uses on a backend (gradient peers); default 1. */
+  threads?(backend: Backend): number;
 }
 
 export class BackendManager {
@@ -96,6 +98,7 @@ export class BackendManager {
       available: this.probed.filter((b) => !this.failed.has(b)),
       ...(failed.length > 0 ? { failed } : {}),
       ...(this.message ? { message: this.message } : {}),
+      ...((this.options.threads?.(this.active()) ?? 1) > 1 ? { threads: this.options.threads!(this.active()) } : {}),
     };
   }
 

@@ -45,6 +45,13 @@ export class BrowserGradientPools {
     return this.current.pool;
   }
 
+  /** Threads a step on `backend` uses: this worker and the peers, unless they failed there. */
+  threadsFor(backend: string): number {
+    if ((backend !== 'wasm' && backend !== 'cpu') || this.count === 0) return 1;
+    const failed = this.current !== null && this.current.pool.backend === backend && !this.current.pool.usable;
+    return failed ? 1 : this.count + 1;
+  }
+
   close(): void {
     for (const worker of this.current?.workers ?? []) worker.terminate();
     this.current = null;

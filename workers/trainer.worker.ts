@@ -114,14 +114,15 @@ function deviceLost(backend: Backend, reason: string): Promise<void> {
     .catch(() => emit({ type: 'backend', backend: backends.info() }));
 }
 
+// Training steps on WASM/CPU also use the machine's other cores (data-parallel gradient peers).
+const gradientPools = new BrowserGradientPools();
 const backends: BackendManager = new BackendManager({
   onLost(backend, reason) {
     void deviceLost(backend, reason);
   },
+  threads: (backend) => gradientPools.threadsFor(backend),
 });
 
-// Training steps on WASM/CPU also use the machine's other cores (data-parallel gradient peers).
-const gradientPools = new BrowserGradientPools();
 const session = new TrainingSession({
   engine: withGradientPool(tfjsSessionEngine, () => gradientPools.poolFor(backends.info().name)),
   backends,

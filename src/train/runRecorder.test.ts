@@ -17,7 +17,7 @@ const vocabularies = buildVocabularies([{ words: ['a', 'b'], tags: [['X', 'Y']] 
 const loss = { total: 1, tasks: { POS: 1 }, adversarial: 0, orthogonality: 0 };
 
 function step(n: number): StepEvent {
-  return { type: 'step', runId: 'run-1', epoch: 1, batch: n, batches: 2, step: n, loss, learningRate: 0.01, lambdaAdversarial: 0, tokensPerSecond: 1, elapsedSeconds: 1, etaSeconds: 1 };
+  return { type: 'step', runId: 'run-1', epoch: 1, batch: n, batches: 2, step: n, loss, learningRate: 0.01, lambdaAdversarial: 0, tokensPerSecond: 1, threads: 1, elapsedSeconds: 1, etaSeconds: 1 };
 }
 function epoch(n: number, score: number): EpochEvent {
   return {

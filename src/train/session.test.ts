@@ -78,6 +78,7 @@ class FakeTrainer implements RunHandle {
           learningRate: 0.01,
           lambdaAdversarial: 1,
           tokensPerSecond: 100,
+          threads: 1,
           elapsedSeconds: 1,
           etaSeconds: 1,
         };

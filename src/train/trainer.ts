@@ -89,6 +89,8 @@ export class Trainer {
   /** Padded token slots one forward/backward pass may take (`stepSlotBudget`). */
   readonly slotBudget: number;
   private readonly pool: GradientPool | null;
+  /** Threads that computed the last step (1, or 1 + the peers that answered). */
+  lastStepThreads = 1;
 
   constructor(init: TrainerInit) {
     this.runId = init.runId;
@@ -173,7 +175,9 @@ export class Trainer {
    */
   async trainBatchAsync(batch: Batch): Promise<tf.Tensor1D> {
     const gradients = await this.poolGradients(batch);
-    return gradients ? this.optimizerStep(gradients) : this.trainBatch(batch);
+    if (gradients) return this.optimizerStep(gradients);
+    this.lastStepThreads = 1;
+    return this.trainBatch(batch);
   }
 
   /**
@@ -203,9 +207,12 @@ export class Trainer {
       (error: unknown) => ({ error, slices }),
     ));
     let sum = this.sliceGradients(own!, step);
+    this.lastStepThreads = 1;
     for (const outcome of await Promise.all(replies)) {
-      if ('reply' in outcome) sum = this.addReply(sum, outcome.reply);
-      else {
+      if ('reply' in outcome) {
+        sum = this.addReply(sum, outcome.reply);
+        this.lastStepThreads++;
+      } else {
         pool.fail(`a gradient peer failed: ${outcome.error instanceof Error ? outcome.error.message : String(outcome.error)}`);
         sum = addLossGradients(sum, this.sliceGradients(outcome.slices, step));
       }
@@ -425,6 +432,7 @@ export class Trainer {
             learningRate: learningRateAt(train, (this.step - 1) / batchesPerEpoch),
             lambdaAdversarial: this.lambdaAt((this.step - 1) / this.totalSteps),
             tokensPerSecond: seconds > 0 ? windowTokens / seconds : 0,
+            threads: this.lastStepThreads,
             elapsedSeconds: elapsed,
             etaSeconds: done > 0 ? ((now - epochStart) / 1000 / (i + 1)) * (this.totalSteps - done) : 0,
           };

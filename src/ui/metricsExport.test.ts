@@ -16,6 +16,7 @@ const step = (s: number, batch: number): StepEvent => ({
   learningRate: 0.01,
   lambdaAdversarial: 1,
   tokensPerSecond: 1234.5,
+  threads: 2,
   elapsedSeconds: s,
   etaSeconds: 8 - s,
 });

@@ -26,6 +26,7 @@ export function stepEvent(runId: string, step: number, options: { batches?: numb
     learningRate: 0.002 / (1 + 0.05 * step),
     lambdaAdversarial: Math.min(5, step / 10),
     tokensPerSecond: 1000,
+    threads: 1,
     elapsedSeconds: step,
     etaSeconds: 100 - step,
   };

@@ -40,6 +40,14 @@ export function BackendPicker() {
             <span data-testid="backend-adapter">{backend.adapter}</span>
           </>
         ) : null}
+        {backend?.threads ? (
+          <>
+            {' · '}
+            <span data-testid="backend-threads" title="training steps are split over this many threads (one per core)">
+              {backend.threads} threads
+            </span>
+          </>
+        ) : null}
       </p>
       {backend?.message && (
         <p className="muted" data-testid="backend-message">

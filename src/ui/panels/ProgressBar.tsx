@@ -25,7 +25,7 @@ export function ProgressBar({ run }: { run: RunState }) {
           epoch {last?.epoch ?? lastEpoch?.epoch ?? 0}/{epochs}
         </span>
         <span data-testid="progress-batch">{last ? `batch ${last.batch}/${last.batches}` : active ? 'starting…' : ''}</span>
-        <span data-testid="progress-speed">{last ? `${integer.format(last.tokensPerSecond)} tokens/s` : ''}</span>
+        <span data-testid="progress-speed">{last ? `${integer.format(last.tokensPerSecond)} tokens/s${(last.threads ?? 1) > 1 ? ` · ${last.threads} threads` : ''}` : ''}</span>
         <span data-testid="progress-eta">{active && last ? `ETA ${formatDuration(last.etaSeconds)}` : finished ? 'done' : ''}</span>
       </div>
     </div>
