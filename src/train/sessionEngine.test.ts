@@ -165,6 +165,10 @@ describe('tfjs session engine', () => {
     const host = { tasks: dataset.tasks, vocabularies: source.model.vocabularies };
     const imported = session.importModel({ config, host, weights }, 'model.zip');
     tfjsSessionEngine.dispose(source);
+    // What the imported run says before anything continues from it (tags and β, and its weights).
+    const probe = 'The cat sat on the mat .\nWhere is it ?';
+    const importedTags = session.tagText(imported.runId, probe);
+    const importedWeights = weights.map((w) => Float32Array.from(w.data));
     const one = resolveConfig('tiny', { train: { epochs: 1, batchSize: 8, devFraction: 0.25 } });
     const continued = session.continueRun(imported.runId, one);
     // Paused before its first batch, its weights are the imported ones, value for value.
@@ -190,5 +194,9 @@ describe('tfjs session engine', () => {
     const tagged = session.tagText(continued.runId, 'The cat sat');
     expect(tagged[0]!.tasks.map((t) => t.task)).toEqual(['UPOS', 'XPOS', 'DEPREL']);
     expect(session.status(imported.runId)).toBe('completed');
+    // Continuing never changes the run it continued from: same weights, same tags as before.
+    expect(session.checkpoints(imported.runId).best!.weights.map((w) => w.data)).toEqual(importedWeights);
+    expect(session.tagText(imported.runId, probe)).toEqual(importedTags);
+    expect(session.tagText(continued.runId, probe).map((s) => s.tasks.map((t) => t.predicted))).not.toEqual(importedTags.map((s) => s.tasks.map((t) => t.predicted)));
   });
 });

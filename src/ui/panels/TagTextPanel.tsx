@@ -1,9 +1,10 @@
-import { useMemo, useState } from 'react';
+import { useMemo, useReducer, useRef, useState } from 'react';
 import type { SentenceInspection, TagScheme } from '../../protocol.ts';
 import { chunkTypeColor, textColorOn } from '../charts/colorScale.ts';
 import { segments, sentenceScheme } from '../charts/spans.ts';
 import { downloadBlob } from '../download.ts';
 import { taggedConll } from '../taggedText.ts';
+import { initialTagText, shownTagResult, tagTextReducer } from '../tagTextState.ts';
 import { trainerWorker } from '../workerClient.ts';
 import { InspectionView, type InspectableRun } from './InspectorPanel.tsx';
 
@@ -22,23 +23,24 @@ export function TagTextPanel({ runs, schemes }: TagTextPanelProps) {
   const [chosen, setChosen] = useState<string | null>(null);
   const runId = runs.some((r) => r.runId === chosen) ? chosen : (runs.at(-1)?.runId ?? null);
   const [text, setText] = useState('');
-  const [result, setResult] = useState<{ runId: string; sentences: SentenceInspection[] } | null>(null);
-  const [error, setError] = useState<string | null>(null);
-  const [busy, setBusy] = useState(false);
+  // Which model's answer is on the page, and which request is out (see tagTextState.ts).
+  const [state, dispatch] = useReducer(tagTextReducer, initialTagText);
+  const requests = useRef(0);
   const [open, setOpen] = useState<number | null>(null);
+  const busy = state.pending !== null;
+  const { error } = state;
+  const result = shownTagResult(state, runId);
 
   const tag = async () => {
     if (!runId) return;
-    setBusy(true);
-    setError(null);
+    const request = ++requests.current;
+    dispatch({ type: 'submit', request, runId });
+    setOpen(null);
     try {
-      const sentences = await trainerWorker().tagText(runId, text);
-      setResult({ runId, sentences });
-      setOpen(null);
+      const sentences: SentenceInspection[] = await trainerWorker().tagText(runId, text);
+      dispatch({ type: 'answer', request, sentences });
     } catch (e) {
-      setError(messageOf(e));
-    } finally {
-      setBusy(false);
+      dispatch({ type: 'fail', request, message: messageOf(e) });
     }
   };
 
@@ -87,7 +89,7 @@ export function TagTextPanel({ runs, schemes }: TagTextPanelProps) {
       )}
       {result &&
         result.sentences.map((sentence, i) => (
-          <article key={i} className="tagged-sentence" data-testid="tagged-sentence" data-words={sentence.words.length}>
+          <article key={i} className="tagged-sentence" data-testid="tagged-sentence" data-run-id={result.runId} data-words={sentence.words.length}>
             {sentence.tasks.map((task) => (
               <TaggedLine key={task.task} words={sentence.words} task={task.task} tags={task.predicted} scheme={schemes?.[task.task]} />
             ))}
