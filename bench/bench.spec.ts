@@ -53,7 +53,7 @@ test('benchmark in a browser worker', async ({ page, browserName }) => {
         throw new Error(`${backend}/${preset}: ${reply.error}`);
       }
       results.push({ ...reply.result, adapter: reply.adapter });
-      process.stderr.write(`bench:browser ${backend}/${preset}: train ${reply.result.train.tokensPerSecond.toFixed(0)} tok/s, decode ${reply.result.decode.tokensPerSecond.toFixed(0)} tok/s\n`);
+      process.stderr.write(`bench:browser ${backend}/${preset}: train ${reply.result.train.tokensPerSecond.toFixed(0)} tok/s, decode ${reply.result.decode.tokensPerSecond.toFixed(0)} tok/s, ${reply.result.threads} thread(s)\n`);
     }
   }
   const userAgent = await page.evaluate(() => navigator.userAgent);

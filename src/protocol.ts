@@ -483,6 +483,8 @@ export interface GradientPeerInit {
 
 /** Part of a batch for a peer: whole-sentence slices, each with its loss weights and dropout index. */
 export interface GradientRequest {
+  /** Which replica (one per trainer: interleaved runs share the peers). */
+  replica: string;
   step: GradientStep;
   slices: { batch: Batch; weights: number[] | null; index: number }[];
   /** The replica's new weights, in the model's variable order. */
@@ -490,6 +492,8 @@ export interface GradientRequest {
 }
 
 export interface GradientReply {
+  /** True when the peer holds no such replica (never built, or dropped for a newer one): init, then ask again. */
+  missing?: boolean;
   /** Per variable, in the model's variable order; null where the loss did not reach it. */
   grads: (Float32Array | null)[];
   /** Summed loss parts `[total, task…, adv, orth]` of the slices. */
@@ -500,7 +504,7 @@ export interface GradientReply {
 export interface GradientPeerApi {
   /** Starts tfjs on `backend` (once); resolves to the backend that runs. */
   start(backend: string): Promise<string>;
-  /** Builds a new replica (dropping the previous one). */
-  init(init: GradientPeerInit): Promise<void>;
+  /** Builds replica `replica` (keeping the few most recently used others). */
+  init(replica: string, init: GradientPeerInit): Promise<void>;
   compute(request: GradientRequest): Promise<GradientReply>;
 }

@@ -33,9 +33,9 @@ export class BrowserGradientPools {
           if (name !== backend) throw new Error(`a gradient peer started ${name}, not ${backend}`);
         });
         return {
-          init: async (init) => {
+          init: async (replica, init) => {
             await started;
-            await remote.init(init);
+            await remote.init(replica, init);
           },
           compute: (request) => remote.compute(request),
         };

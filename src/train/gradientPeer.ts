@@ -60,19 +60,36 @@ export class GradientReplica {
   }
 }
 
-/** The peer API over one replica at a time (what a peer thread exposes). */
+/** Replicas a peer keeps: enough for a run and its interleaved siblings without rebuilding each step. */
+export const REPLICAS_KEPT = 3;
+
+/** The peer API over a few replicas, most recently used kept (what a peer thread exposes). */
 export function createGradientPeer(startBackend: (name: string) => Promise<string>) {
-  let replica: GradientReplica | null = null;
+  const replicas = new Map<string, GradientReplica>();
   return {
     start: startBackend,
-    async init(init: GradientPeerInit): Promise<void> {
-      replica?.dispose();
-      replica = null;
-      replica = new GradientReplica(init);
+    async init(key: string, init: GradientPeerInit): Promise<void> {
+      replicas.get(key)?.dispose();
+      replicas.delete(key);
+      while (replicas.size >= REPLICAS_KEPT) {
+        const [oldest, replica] = replicas.entries().next().value!;
+        replica.dispose();
+        replicas.delete(oldest);
+      }
+      replicas.set(key, new GradientReplica(init));
     },
     async compute(request: GradientRequest): Promise<GradientReply> {
-      if (!replica) throw new Error('gradient peer: compute before init');
+      const replica = replicas.get(request.replica);
+      if (!replica) return { missing: true, grads: [], parts: new Float32Array(0) };
+      // Map order is insertion order: moving it to the end keeps the most recently used last.
+      replicas.delete(request.replica);
+      replicas.set(request.replica, replica);
       return replica.compute(request);
+    },
+    /** Frees every replica (a thread that ends frees them anyway). */
+    dispose(): void {
+      for (const replica of replicas.values()) replica.dispose();
+      replicas.clear();
     },
   };
 }

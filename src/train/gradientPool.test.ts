@@ -13,7 +13,7 @@ import type { Sentence } from '../data/types.ts';
 import { activationBytesPerSlot } from '../model/trainingMemory.ts';
 import { resolveConfig, type RunConfigPatch } from '../model/config.ts';
 import type { GradientPeerInit, GradientReply, GradientRequest } from '../protocol.ts';
-import { GradientReplica } from './gradientPeer.ts';
+import { createGradientPeer, REPLICAS_KEPT } from './gradientPeer.ts';
 import { GradientPool, type GradientPeerHandle } from './gradientPool.ts';
 import type { LossGradients } from './lossGradients.ts';
 import { disposeTaggerModel } from './taggerModel.ts';
@@ -26,22 +26,23 @@ const sentences: Sentence[] = dataset.sentences
   // partial labels: every third sentence lacks the second and third tasks
   .map((s, i) => ({ ...s, tags: s.tags.map((t, k) => (i % 3 === 1 && k > 0 ? null : t)) }));
 
-/** A peer in this process, behind the same structured-clone boundary a thread has. */
+/** A peer in this process (the threads' own code), behind the same structured-clone boundary a thread has. */
 class LocalPeer implements GradientPeerHandle {
-  replica: GradientReplica | null = null;
+  private readonly peer = createGradientPeer(async (name) => name);
   requests = 0;
+  inits = 0;
   constructor(private readonly failing = false) {}
-  async init(init: GradientPeerInit): Promise<void> {
-    this.replica?.dispose();
-    this.replica = new GradientReplica(structuredClone(init));
+  async init(replica: string, init: GradientPeerInit): Promise<void> {
+    this.inits++;
+    await this.peer.init(replica, structuredClone(init));
   }
   async compute(request: GradientRequest): Promise<GradientReply> {
     this.requests++;
     if (this.failing) throw new Error('peer thread died');
-    return structuredClone(this.replica!.compute(structuredClone(request)));
+    return structuredClone(await this.peer.compute(structuredClone(request)));
   }
   dispose(): void {
-    this.replica?.dispose();
+    this.peer.dispose();
   }
 }
 
@@ -109,7 +110,8 @@ describe('gradient peers on wasm', () => {
     const whole = trainer.batchGradients(batch, [batch]);
     const pooled = await trainer.poolGradients(batch);
     expect(pooled).not.toBeNull();
-    for (const peer of peers) expect(peer.requests).toBe(1);
+    // each peer: asked, found it had no replica, built it, asked again
+    for (const peer of peers) expect([peer.requests, peer.inits]).toEqual([2, 1]);
     expectSameGradients(pooled!, whole);
     tf.dispose([whole.parts, pooled!.parts, ...Object.values(whole.grads), ...Object.values(pooled!.grads)]);
   });
@@ -151,6 +153,35 @@ describe('gradient peers on wasm', () => {
     expect(done.reason).toBe('completed');
     expect(pool.failure).toMatch(/a gradient peer failed: peer thread died/);
     expect(counts[2]).toBe(counts[1]);
+  });
+
+  it('interleaved trainers share the peers: each keeps its replica, the least recently used beyond REPLICAS_KEPT is rebuilt', async () => {
+    const peer = new LocalPeer();
+    const pool = new GradientPool([peer], tf.getBackend(), 1);
+    const config = resolveConfig('tiny', noDropout);
+    const trainers = Array.from({ length: REPLICAS_KEPT + 1 }, (_, i) => {
+      const trainer = new Trainer({ runId: `run-${i}`, config, data: { tasks: dataset.tasks, train: sentences, dev: [] }, pool });
+      made.push({ trainer, peers: i === 0 ? [peer] : [] });
+      return trainer;
+    });
+    const batch = batchOf(trainers[0]!, Array.from({ length: 8 }, (_, i) => i));
+    const stepAll = async (which: Trainer[]) => {
+      for (const t of which) (await t.trainBatchAsync(batch)).dispose();
+    };
+    // Two trainers taking turns: one replica each, built once.
+    await stepAll([trainers[0]!, trainers[1]!, trainers[0]!, trainers[1]!, trainers[0]!]);
+    expect(peer.inits).toBe(2);
+    // More trainers than replicas kept, round robin: every turn finds its replica dropped.
+    await stepAll(trainers);
+    await stepAll(trainers);
+    expect(peer.inits).toBe(2 + 2 + trainers.length);
+    // and the gradients are still the batch's own, for the trainer whose replica was rebuilt last
+    const last = trainers[trainers.length - 1]!;
+    const whole = last.batchGradients(batch, [batch]);
+    const pooled = (await last.poolGradients(batch))!;
+    expectSameGradients(pooled, whole);
+    tf.dispose([whole.parts, pooled.parts, ...Object.values(whole.grads), ...Object.values(pooled.grads)]);
+    expect(pool.failure).toBeNull();
   });
 
   it('a batch under the pool\'s slot minimum trains on the trainer\'s thread alone', async () => {

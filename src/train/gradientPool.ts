@@ -13,7 +13,7 @@
 import type { GradientPeerInit, GradientReply, GradientRequest } from '../protocol.ts';
 
 export interface GradientPeerHandle {
-  init(init: GradientPeerInit): Promise<void>;
+  init(replica: string, init: GradientPeerInit): Promise<void>;
   compute(request: GradientRequest): Promise<GradientReply>;
 }
 
@@ -21,7 +21,6 @@ export interface GradientPeerHandle {
 export const MIN_PARALLEL_SLOTS = 128;
 
 export class GradientPool {
-  private owner: object | null = null;
   /** Why the pool stopped being used (a peer failed); null while it works. */
   failure: string | null = null;
 
@@ -35,18 +34,22 @@ export class GradientPool {
     return this.failure === null && this.peers.length > 0;
   }
 
-  /** Gives the peers `owner`'s replica, unless they hold it already (one trainer uses them at a time). */
-  async bind(owner: object, init: () => GradientPeerInit): Promise<void> {
-    if (this.owner === owner) return;
-    this.owner = null;
-    const message = init();
-    await Promise.all(this.peers.map((peer) => peer.init(message)));
-    this.owner = owner;
+  /**
+   * Peer `index`'s gradients for `request`; a peer without the request's replica builds it from
+   * `init` first (the first step of a trainer, or after the peer dropped it for others).
+   */
+  async compute(index: number, request: GradientRequest, init: () => GradientPeerInit): Promise<GradientReply> {
+    const peer = this.peers[index]!;
+    const reply = await peer.compute(request);
+    if (!reply.missing) return reply;
+    await peer.init(request.replica, init());
+    const again = await peer.compute(request);
+    if (again.missing) throw new Error(`gradient peer ${index} lost replica ${request.replica} right after building it`);
+    return again;
   }
 
   /** Stops using the peers for good (e.g. one died); training goes on on the trainer's thread. */
   fail(reason: string): void {
     this.failure = reason;
-    this.owner = null;
   }
 }

@@ -73,6 +73,8 @@ export function devScoreOf(scores: readonly TaskScore[]): number {
   return scores.length === 0 ? 0 : scores.reduce((sum, s) => sum + s.value, 0) / scores.length;
 }
 
+let nextReplica = 1;
+
 export class Trainer {
   readonly runId: string;
   readonly model: TaggerModel;
@@ -89,6 +91,8 @@ export class Trainer {
   /** Padded token slots one forward/backward pass may take (`stepSlotBudget`). */
   readonly slotBudget: number;
   private readonly pool: GradientPool | null;
+  /** Names this trainer's replica on the pool's peers (unique in this thread). */
+  private readonly replicaKey: string;
   /** Threads that computed the last step (1, or 1 + the peers that answered). */
   lastStepThreads = 1;
 
@@ -110,6 +114,7 @@ export class Trainer {
       init.stepMemoryBytes,
     );
     this.pool = init.pool ?? null;
+    this.replicaKey = `${this.runId}#${nextReplica++}`;
     this.optimizer = HostAdam.suits()
       ? new HostAdam(this.variables, this.config.train.learningRate)
       : tf.train.adam(this.config.train.learningRate);
@@ -187,12 +192,6 @@ export class Trainer {
   async poolGradients(batch: Batch): Promise<LossGradients | null> {
     const pool = this.pool;
     if (!pool?.usable || pool.backend !== tf.getBackend() || batch.size < 2 || batch.size * batch.maxLen < pool.minSlots) return null;
-    try {
-      await pool.bind(this, () => this.peerInit());
-    } catch (error) {
-      pool.fail(`the gradient peers could not start: ${error instanceof Error ? error.message : String(error)}`);
-      return null;
-    }
     const whole = this.partWeights(batch);
     let index = 0;
     const parts = partitionBatch(batch, pool.peers.length + 1).map((part) =>
@@ -202,7 +201,7 @@ export class Trainer {
     const weights = this.variables.map((v) => v.dataSync() as Float32Array);
     const [own, ...theirs] = parts;
     // Posted before this thread starts on its own part, so the peers work meanwhile.
-    const replies = theirs.map((slices, j) => pool.peers[j]!.compute({ step, slices, weights }).then(
+    const replies = theirs.map((slices, j) => pool.compute(j, { replica: this.replicaKey, step, slices, weights }, () => this.peerInit()).then(
       (reply) => ({ reply }),
       (error: unknown) => ({ error, slices }),
     ));
