@@ -7,7 +7,7 @@
 import * as tf from '@tensorflow/tfjs';
 import { disposeBatchTensors, toBatchTensors } from '../model/batchTensors.ts';
 import { createTaggerParams, disposeTaggerParams, type TaggerParams } from '../model/taggerParams.ts';
-import type { GradientPeerInit, GradientReply, GradientRequest } from '../protocol.ts';
+import type { GradientPeerApi, GradientPeerInit, GradientReply, GradientRequest } from '../protocol.ts';
 import { addLossGradients, lossGradients, type LossGradients } from './lossGradients.ts';
 
 export class GradientReplica {
@@ -90,6 +90,25 @@ export function createGradientPeer(startBackend: (name: string) => Promise<strin
     dispose(): void {
       for (const replica of replicas.values()) replica.dispose();
       replicas.clear();
+    },
+  };
+}
+
+/**
+ * The API a peer thread exposes: `move` marks buffers to be transferred rather than copied (comlink's
+ * `transfer`): the reply's arrays are the peer's own copies.
+ */
+export function gradientPeerApi(
+  startBackend: (name: string) => Promise<string>,
+  move: (reply: GradientReply, buffers: ArrayBuffer[]) => GradientReply,
+): GradientPeerApi {
+  const peer = createGradientPeer(startBackend);
+  return {
+    start: peer.start,
+    init: peer.init,
+    async compute(request: GradientRequest) {
+      const reply = await peer.compute(request);
+      return move(reply, [reply.parts.buffer as ArrayBuffer, ...reply.grads.flatMap((g) => (g ? [g.buffer as ArrayBuffer] : []))]);
     },
   };
 }
