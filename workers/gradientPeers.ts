@@ -32,6 +32,8 @@ export class BrowserGradientPools {
         const started = remote.start(backend).then((name) => {
           if (name !== backend) throw new Error(`a gradient peer started ${name}, not ${backend}`);
         });
+        // Seen by the first step's init (which then trains on this thread alone), not unhandled before it.
+        started.catch(() => {});
         return {
           init: async (replica, init) => {
             await started;
