@@ -46,7 +46,8 @@ export const benchCommand: Command = async (argv, io) => {
         io.err(
           `  train ${result.train.tokensPerSecond.toFixed(0)} tok/s (${result.train.sentencesPerSecond.toFixed(1)} sent/s), ` +
             `decode ${result.decode.tokensPerSecond.toFixed(0)} tok/s, ${result.kernelsPerStep} kernels/step, ` +
-            `peak ${(result.peakBytes / 1e6).toFixed(0)} MB, tensor delta ${result.tensorDelta}\n`,
+            `peak ${(result.peakBytes / 1e6).toFixed(0)} MB, tensor delta ${result.tensorDelta}, ${result.threads} training thread(s)` +
+            `${result.threadFailure ? ` (${result.threadFailure})` : ''}\n`,
         );
       }
     }
