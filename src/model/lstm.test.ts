@@ -5,6 +5,7 @@ import { countKernels } from './kernelCount.ts';
 import {
   biLstm,
   biLstmLayer,
+  biLstmTwin,
   biLstmVariables,
   defaultKernelPlan,
   disposeBiLstmWeights,
@@ -17,6 +18,7 @@ import {
   type KernelPlan,
 } from './lstm.ts';
 import { gatherRows, lastAxisBlocks, permuteRows, unstackAlong } from './kernelPlan.ts';
+import { stopGradient } from './gradientReversal.ts';
 import { biLstmLayerReference } from './lstmReference.ts';
 import { prepareStreamOperand, streamAffine, streamProduct } from './streamMatMul.ts';
 
@@ -174,6 +176,60 @@ for (const backend of ['cpu', 'wasm'] as const) {
       expect(new Set(counts).size).toBe(1);
       tf.dispose([x, lengthTensor]);
       disposeBiLstmWeights(vars);
+    });
+  });
+}
+
+/**
+ * The twin (one forward, two gradient channels) against what it replaces: the stack run on the batch
+ * and a gradient-stopped copy of it side by side ([x; stop(x)], 2B rows). Same outputs, and the same
+ * gradients of any loss reading both channels: into x only from the first, into the weights from both.
+ */
+for (const backend of ['cpu', 'wasm'] as const) {
+  describe(`biLstmTwin on ${backend}`, () => {
+    beforeAll(async () => {
+      await tf.setBackend(backend);
+      await tf.ready();
+    });
+
+    for (const plan of PLANS) {
+      it(`equals the stack on [x; stop(x)], values and gradients (${planName(plan)})`, () => {
+        const lengths = [5, 3, 1];
+        const [S, B, T, IN, H] = [2, 3, 5, 4, 3];
+        const x = rand([S, B, T, IN], 11) as tf.Tensor4D;
+        const layers = [randomWeights(S, IN, H, 21), randomWeights(S, 2 * H, H, 31)];
+        const [projTask, projTwin] = [rand([S, B, T, 2 * H], 41), rand([S, B, T, 2 * H], 42)];
+        const flat = (ws: BiLstmWeights[]) => ws.flatMap((w) => [w.wIh, w.wHh, w.bias]);
+        const rebuild = (p: tf.Tensor[]): BiLstmWeights[] =>
+          layers.map((_, l) => ({ wIh: p[3 * l] as tf.Tensor4D, wHh: p[3 * l + 1] as tf.Tensor4D, bias: p[3 * l + 2] as tf.Tensor3D }));
+        const lossOf = (channels: (xx: tf.Tensor4D, ws: BiLstmWeights[]) => tf.Tensor4D[]) =>
+          tf.grads((xx: tf.Tensor, ...p: tf.Tensor[]) => {
+            const [task, twin] = channels(xx as tf.Tensor4D, rebuild(p));
+            return tf.add(tf.sum(tf.mul(task!, projTask)), tf.sum(tf.mul(twin!, projTwin)));
+          });
+        const twinOuts = biLstmTwin(x, layers, lengths, { plan });
+        const copies = (xx: tf.Tensor4D, ws: BiLstmWeights[]) =>
+          tf.split(biLstm(tf.concat([xx, stopGradient(xx)], 1) as tf.Tensor4D, ws, [...lengths, ...lengths], { plan }), 2, 1) as tf.Tensor4D[];
+        const copyOuts = copies(x, layers);
+        expectClose(twinOuts[0], copyOuts[0]!, 1e-5, 1e-6, 'task channel');
+        expectClose(twinOuts[1], twinOuts[0], 0, 0, 'the twin equals the task channel');
+        const expected = lossOf(copies)([x, ...flat(layers)]);
+        const actual = lossOf((xx, ws) => biLstmTwin(xx, ws, lengths, { plan }))([x, ...flat(layers)]);
+        const names = ['x', ...layers.flatMap((_, l) => [`wIh${l}`, `wHh${l}`, `bias${l}`])];
+        actual.forEach((g, k) => expectClose(g, expected[k]!, 1e-4, 1e-6, names[k]));
+        // the twin channel adds to the weights' gradients (not only the task channel's)
+        const taskOnly = tf.grads((...p: tf.Tensor[]) => tf.sum(tf.mul(biLstm(x, rebuild(p), lengths, { plan }), projTask)))(flat(layers));
+        expect(Math.abs(actual[1]!.sub(taskOnly[0]!).abs().max().dataSync()[0]!)).toBeGreaterThan(1e-3);
+        tf.dispose([x, projTask, projTwin, ...flat(layers), ...twinOuts, ...copyOuts, ...expected, ...actual, ...taskOnly]);
+      });
+    }
+
+    it('keeps one dropout mask for both channels', () => {
+      const x = rand([1, 2, 4, 3], 5) as tf.Tensor4D;
+      const layers = [randomWeights(1, 3, 2, 6), randomWeights(1, 4, 2, 7)];
+      const [task, twin] = biLstmTwin(x, layers, [4, 3], { dropout: { rate: 0.5, seed: 9 } });
+      expectClose(twin, task, 0, 0, 'twin under dropout');
+      tf.dispose([x, task, twin, ...layers.flatMap((w) => [w.wIh, w.wHh, w.bias])]);
     });
   });
 }

@@ -11,10 +11,11 @@
  */
 import * as tf from '@tensorflow/tfjs';
 import { permuteRows, resolveKernelPlan, type KernelPlan } from './kernelPlan.ts';
-import { lstmRecurrence } from './lstmRecurrence.ts';
+import { stopGradient } from './gradientReversal.ts';
+import { lstmRecurrence, lstmRecurrenceTwin } from './lstmRecurrence.ts';
 import { biLstmSizes, concatBiLstmWeights, type BiLstmWeightsArg } from './lstmWeights.ts';
 import { isSequenceLayout, sequenceLayout, type SequenceLayout, type SequenceLengths } from './sequenceLayout.ts';
-import { streamAffine } from './streamMatMul.ts';
+import { streamAffine, streamAffineTwin } from './streamMatMul.ts';
 
 export {
   biLstmSizes,
@@ -61,32 +62,66 @@ export function biLstmLayer(
   lengths: SequenceLengths | SequenceLayout,
   opts: BiLstmLayerOptions = {},
 ): tf.Tensor4D {
-  return tf.tidy(() => {
-    const w = concatBiLstmWeights(weights);
-    const { stacks, inputSize, units } = biLstmSizes(w);
-    const [s, b, t, features] = x.shape;
-    if (s !== stacks || features !== inputSize) {
-      throw new Error(`biLstmLayer: x is [${x.shape}] but the weights expect [${stacks}, B, T, ${inputSize}]`);
-    }
-    const layout = isSequenceLayout(lengths) ? lengths : sequenceLayout(lengths, t);
-    if (layout.batch !== b || layout.time !== t) {
-      throw new Error(`biLstmLayer: x is [${x.shape}] but the layout is for B=${layout.batch}, T=${layout.time}`);
-    }
-    const plan = resolveKernelPlan(opts.plan);
-    const streams = 2 * s; // stream 2·s + d: stack s, direction d
-    const gates = 4 * units;
+  return tf.tidy(() => layerChannels(x, null, weights, lengths, opts)[0]);
+}
 
-    const tokens = x.reshape([s, b * t, inputSize]) as tf.Tensor3D;
-    const xStreams = permuteRows(tokens, layout.toStreams, layout.toStreamsBack, plan.copies); // [S, 2·T·B, in]
-    const gx = streamAffine(
-      xStreams.reshape([streams, t * b, inputSize]) as tf.Tensor3D,
-      w.wIh.reshape([streams, inputSize, gates]) as tf.Tensor3D,
-      w.bias.reshape([streams, gates]) as tf.Tensor2D,
-      plan,
-    ).reshape([streams, t, b, gates]) as tf.Tensor4D;
+/**
+ * `biLstmLayer` over `x` with a gradient-cut twin `xTwin` (equal in value to `x`, reached by another
+ * path): one forward; the twin's output has the same values and back-propagates into the weights and
+ * into `xTwin`, never into `x` (see `lstmRecurrenceTwin`).
+ *
+ * @returns `[out, outTwin]`, each `[S, B, T, 2h]`
+ */
+export function biLstmLayerTwin(
+  x: tf.Tensor4D,
+  xTwin: tf.Tensor4D,
+  weights: BiLstmWeightsArg,
+  lengths: SequenceLengths | SequenceLayout,
+  opts: BiLstmLayerOptions = {},
+): [tf.Tensor4D, tf.Tensor4D] {
+  return tf.tidy(() => layerChannels(x, xTwin, weights, lengths, opts) as [tf.Tensor4D, tf.Tensor4D]);
+}
 
-    const hs = lstmRecurrence(gx, w.wHh.reshape([streams, units, gates]) as tf.Tensor3D, plan); // [2S, T, B, h]
-    const rows = permuteRows(hs.reshape([s, 2 * t * b, units]) as tf.Tensor3D, layout.toTokens, [layout.toTokensBack], plan.copies);
+function layerChannels(
+  x: tf.Tensor4D,
+  xTwin: tf.Tensor4D | null,
+  weights: BiLstmWeightsArg,
+  lengths: SequenceLengths | SequenceLayout,
+  opts: BiLstmLayerOptions,
+): tf.Tensor4D[] {
+  const w = concatBiLstmWeights(weights);
+  const { stacks, inputSize, units } = biLstmSizes(w);
+  const [s, b, t, features] = x.shape;
+  if (s !== stacks || features !== inputSize) {
+    throw new Error(`biLstmLayer: x is [${x.shape}] but the weights expect [${stacks}, B, T, ${inputSize}]`);
+  }
+  if (xTwin && xTwin.shape.join() !== x.shape.join()) throw new Error(`biLstmLayer: the twin is [${xTwin.shape}], x [${x.shape}]`);
+  const layout = isSequenceLayout(lengths) ? lengths : sequenceLayout(lengths, t);
+  if (layout.batch !== b || layout.time !== t) {
+    throw new Error(`biLstmLayer: x is [${x.shape}] but the layout is for B=${layout.batch}, T=${layout.time}`);
+  }
+  const plan = resolveKernelPlan(opts.plan);
+  const streams = 2 * s; // stream 2·s + d: stack s, direction d
+  const gates = 4 * units;
+  const wIh = w.wIh.reshape([streams, inputSize, gates]) as tf.Tensor3D;
+  const bias = w.bias.reshape([streams, gates]) as tf.Tensor2D;
+  const wHh = w.wHh.reshape([streams, units, gates]) as tf.Tensor3D;
+
+  const toStreams = (input: tf.Tensor4D): tf.Tensor3D =>
+    permuteRows(input.reshape([s, b * t, inputSize]) as tf.Tensor3D, layout.toStreams, layout.toStreamsBack, plan.copies).reshape([
+      streams,
+      t * b,
+      inputSize,
+    ]) as tf.Tensor3D; // [2S, T·B, in]
+  const xStreams = toStreams(x);
+  const gx = streamAffine(xStreams, wIh, bias, plan);
+  let hs: tf.Tensor4D[];
+  if (xTwin) {
+    const gxTwin = streamAffineTwin(toStreams(xTwin), wIh, bias, gx, plan);
+    hs = lstmRecurrenceTwin(gx.reshape([streams, t, b, gates]) as tf.Tensor4D, gxTwin.reshape([streams, t, b, gates]) as tf.Tensor4D, wHh, plan);
+  } else hs = [lstmRecurrence(gx.reshape([streams, t, b, gates]) as tf.Tensor4D, wHh, plan)]; // [2S, T, B, h]
+  return hs.map((h) => {
+    const rows = permuteRows(h.reshape([s, 2 * t * b, units]) as tf.Tensor3D, layout.toTokens, [layout.toTokensBack], plan.copies);
     // Padded steps ran on garbage; zeroing them also zeroes their gradient into the loop.
     return tf.mul(rows.reshape([s, b, t, 2 * units]), layout.mask) as tf.Tensor4D;
   });
@@ -128,5 +163,36 @@ export function biLstm(
       h = biLstmLayer(h, weights, layout, opts);
     });
     return h;
+  });
+}
+
+/**
+ * `biLstm` with a gradient-cut twin of its output: `[out, outTwin]`, equal in value (the same
+ * dropout masks between layers), from one forward pass. `outTwin`'s gradient reaches every layer's
+ * weights but stops at `x`; `out`'s flows into `x` as usual. The shared encoders use it for the
+ * discriminators under `reversalReach: 'sharedEncoder'`.
+ */
+export function biLstmTwin(
+  x: tf.Tensor4D,
+  layers: readonly BiLstmWeightsArg[],
+  lengths: SequenceLengths | SequenceLayout,
+  opts: BiLstmOptions = {},
+): [tf.Tensor4D, tf.Tensor4D] {
+  if (layers.length === 0) throw new Error('biLstm: no layers');
+  const rate = opts.dropout?.rate ?? 0;
+  if (!(rate >= 0 && rate < 1)) throw new Error(`biLstm: dropout rate must be in [0, 1), got ${rate}`);
+  return tf.tidy(() => {
+    const layout = isSequenceLayout(lengths) ? lengths : sequenceLayout(lengths, x.shape[2]);
+    let h = x;
+    let twin = stopGradient(x);
+    layers.forEach((weights, l) => {
+      if (l > 0 && rate > 0 && opts.dropout !== undefined) {
+        // One mask for both channels (same seed and shape), so the twin stays equal in value.
+        h = tf.dropout(h, rate, undefined, opts.dropout.seed + l) as tf.Tensor4D;
+        twin = tf.dropout(twin, rate, undefined, opts.dropout.seed + l) as tf.Tensor4D;
+      }
+      [h, twin] = biLstmLayerTwin(h, twin, weights, layout, opts);
+    });
+    return [h, twin] as [tf.Tensor4D, tf.Tensor4D];
   });
 }

@@ -48,6 +48,51 @@ export function lstmRecurrence(gx: tf.Tensor4D, wHh: tf.Tensor3D, plan: KernelPl
   return run(gx, wHh) as tf.Tensor4D;
 }
 
+/**
+ * `lstmRecurrence` with a gradient-cut twin: one forward over `gx`; the second output is the same
+ * hidden states, whose gradient goes back through its own input `gxTwin` (equal in value to `gx`).
+ * The backward pass runs BPTT once over both channels side by side (`[N, T, 2B, …]`): the weight
+ * gradient is the sum of both, the input gradients stay apart. The shared encoders need this: the
+ * discriminators' gradient must reach the shared weights but not the encoders' inputs
+ * (`reversalReach: 'sharedEncoder'`), which a second forward on a gradient-stopped copy did before,
+ * at twice the forward cost.
+ *
+ * @param gx `[N, T, B, 4h]`; `gxTwin` the same values by another path
+ * @returns `[hs, hsTwin]`, each `[N, T, B, h]`, equal in value
+ */
+export function lstmRecurrenceTwin(gx: tf.Tensor4D, gxTwin: tf.Tensor4D, wHh: tf.Tensor3D, plan: KernelPlan): [tf.Tensor4D, tf.Tensor4D] {
+  const [n, , , gates] = gx.shape;
+  const units = gates / 4;
+  if (!Number.isInteger(units) || wHh.shape[0] !== n || wHh.shape[1] !== units || wHh.shape[2] !== gates) {
+    throw new Error(`lstmRecurrenceTwin: gx [${gx.shape}] does not match wHh [${wHh.shape}]`);
+  }
+  if (gxTwin.shape.join() !== gx.shape.join()) throw new Error(`lstmRecurrenceTwin: gxTwin [${gxTwin.shape}] is not gx's shape [${gx.shape}]`);
+  const recording = tf.engine().isTapeOn();
+  const run = tf.customGrad((...args: Array<tf.Tensor | tf.GradSaveFunc>) => {
+    const [gxIn, , wIn, save] = args;
+    if (!(gxIn instanceof tf.Tensor) || !(wIn instanceof tf.Tensor) || typeof save !== 'function') {
+      throw new Error('lstmRecurrenceTwin: bad customGrad call');
+    }
+    const { hs, saved } = forward(gxIn as tf.Tensor4D, wIn as tf.Tensor3D, plan, recording);
+    save([wIn, ...saved]);
+    return {
+      value: tf.stack([hs, hs]) as tf.Tensor<tf.Rank.R5>,
+      gradFunc: (dy: tf.Tensor, kept: tf.Tensor[]) =>
+        tf.tidy(() => {
+          const [w, ...activations] = kept;
+          // Both channels as one batch of 2B rows: the saved activations are the same for both.
+          const [dyTask, dyTwin] = tf.unstack(dy) as tf.Tensor4D[];
+          const both = [w!, ...activations.map((a) => tf.concat([a, a], 2))];
+          const [dGx, dW] = backward(tf.concat([dyTask!, dyTwin!], 2) as tf.Tensor4D, both, plan);
+          const [dGxTask, dGxTwin] = tf.split(dGx!, 2, 2);
+          return [dGxTask!, dGxTwin!, dW!];
+        }),
+    };
+  });
+  const [hs, hsTwin] = tf.unstack(run(gx, gxTwin, wHh)) as tf.Tensor4D[];
+  return [hs!, hsTwin!];
+}
+
 /** tanh by the plan's strategy (see `TanhStrategy`): forward values only, never differentiated. */
 function tanh(x: tf.Tensor, plan: KernelPlan): tf.Tensor {
   if (plan.tanh !== 'sigmoid') return tf.tanh(x);

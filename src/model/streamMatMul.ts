@@ -75,3 +75,38 @@ export function streamAffine(a: tf.Tensor3D, b: tf.Tensor3D, bias: tf.Tensor2D, 
   });
   return op(a, b, bias) as tf.Tensor3D;
 }
+
+/**
+ * The gradient channel of `streamAffine` without its forward: returns `value` (what
+ * `streamAffine(a, b, bias)` already gave for the same operands) and back-propagates as that product
+ * would (`da = dy·bᵀ`, `db = aᵀ·dy`, `dbias = 1ᵀ·dy`). For a second copy of a layer whose gradient must
+ * take another path (the shared encoders' gradient-cut twin, `biLstmTwin`) at no forward cost.
+ *
+ * @param a `[N, M, K]`, equal in value to the operand that gave `value`
+ * @param value `[N, M, P]` = a·b + bias
+ */
+export function streamAffineTwin(a: tf.Tensor3D, b: tf.Tensor3D, bias: tf.Tensor2D, value: tf.Tensor3D, plan: KernelPlan): tf.Tensor3D {
+  const [n, m] = a.shape;
+  const p = b.shape[2];
+  const op = tf.customGrad((...args: Array<tf.Tensor | tf.GradSaveFunc>) => {
+    const [aIn, bIn, biasIn, save] = args;
+    if (!(aIn instanceof tf.Tensor) || !(bIn instanceof tf.Tensor) || !(biasIn instanceof tf.Tensor) || typeof save !== 'function') {
+      throw new Error('streamAffineTwin: bad customGrad call');
+    }
+    save([aIn, bIn]);
+    return {
+      value: tf.clone(value),
+      gradFunc: (dy: tf.Tensor, saved: tf.Tensor[]) =>
+        tf.tidy(() => {
+          const [aS, bS] = saved as tf.Tensor3D[];
+          const dyParts = prepareStreamOperand(dy as tf.Tensor3D, plan);
+          return [
+            streamProduct(dy as tf.Tensor3D, prepareStreamOperand(bS, plan, true), plan),
+            streamProduct(aS, dyParts, plan, true),
+            streamProduct(tf.ones([n, 1, m]) as tf.Tensor3D, dyParts, plan).reshape([n, p]),
+          ];
+        }),
+    };
+  });
+  return op(a, b, bias) as tf.Tensor3D;
+}

@@ -19,8 +19,7 @@ import { crfNegLogLikelihood, crfViterbiSync } from './crf.ts';
 import { embed } from './embedding.ts';
 import { emissions, maskedSoftmaxCrossEntropy } from './emission.ts';
 import { fuse } from './fusion.ts';
-import { stopGradient } from './gradientReversal.ts';
-import { biLstm, sequenceLayout, type SequenceLayout } from './lstm.ts';
+import { biLstm, biLstmTwin, sequenceLayout, type SequenceLayout } from './lstm.ts';
 import { orthogonalityLoss } from './orthogonality.ts';
 import { safeName, type TaggerParams } from './taggerParams.ts';
 
@@ -128,22 +127,22 @@ function mtaaForward(
   }
 
   // Shared encoders: pair α runs on both member inputs, stacked along the batch ([2B] rows). When the
-  // reversed gradient must stop at the shared encoder's input, the discriminators read a second copy
-  // whose input is cut from the graph ([4B] rows): forward values are identical, but the adversarial
-  // gradient then reaches θ_s and θ_d only (eq. 6), never the individual encoders.
+  // reversed gradient must stop at the shared encoder's input, the discriminators read a gradient-cut
+  // twin of the output (`biLstmTwin`: the same values from the same forward pass, one dropout mask):
+  // the adversarial gradient then reaches θ_s and θ_d only (eq. 6), never the individual encoders.
   const source = config.adversary === 'embedding' ? xs : hDropped;
   const detached = opts.lossesNeeded && params.adversary !== null && opts.reversalReach === 'sharedEncoder';
-  const copies = detached ? 4 : 2;
-  const sharedIn = pairs.map(({ a, b }) =>
-    tf.concat(detached ? [source[a]!, source[b]!, stopGradient(source[a]!), stopGradient(source[b]!)] : [source[a]!, source[b]!], 0),
-  );
-  const lengths = new Int32Array(copies * batch.size);
-  for (let c = 0; c < copies; c++) lengths.set(batch.lengths, c * batch.size);
+  const sharedIn = pairs.map(({ a, b }) => tf.concat([source[a]!, source[b]!], 0));
+  const lengths = new Int32Array(2 * batch.size);
+  for (let c = 0; c < 2; c++) lengths.set(batch.lengths, c * batch.size);
   const sharedLayout = sequenceLayout(lengths, batch.maxLen);
   const sharedLayers = params.shared[0]!.map((_, l) => params.shared.map((pair) => pair[l]!));
-  const sharedOut = biLstm(tf.stack(sharedIn) as tf.Tensor4D, sharedLayers, sharedLayout, layerDropout(config.dropout, opts, 2));
-  /** s[p][c]: pair p's output for copy c (0: task a, 1: task b, 2/3: their detached copies). */
-  const s = (unstack(sharedOut) as tf.Tensor3D[]).map((out) => tf.split(out, copies, 0) as tf.Tensor3D[]);
+  const stacked = tf.stack(sharedIn) as tf.Tensor4D;
+  const sharedDropout = layerDropout(config.dropout, opts, 2);
+  const channels = detached ? biLstmTwin(stacked, sharedLayers, sharedLayout, sharedDropout) : [biLstm(stacked, sharedLayers, sharedLayout, sharedDropout)];
+  /** s[p][c]: pair p's output for copy c (0: task a, 1: task b, 2/3: their gradient-cut twins). */
+  const perChannel = channels.map((out) => unstack(out) as tf.Tensor3D[]);
+  const s = pairs.map((_, p) => perChannel.flatMap((outs) => tf.split(outs[p]!, 2, 0) as tf.Tensor3D[]));
   /** s^t_α for each pair α ∋ t, in pair order. */
   const sharedOf = (t: number, copy: 0 | 2) =>
     pairs.flatMap((p, i) => (p.a === t ? [s[i]![copy]!] : p.b === t ? [s[i]![copy + 1]!] : []));
