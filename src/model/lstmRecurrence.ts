@@ -79,13 +79,17 @@ export function lstmRecurrenceTwin(gx: tf.Tensor4D, gxTwin: tf.Tensor4D, wHh: tf
       value: tf.stack([hs, hs]) as tf.Tensor<tf.Rank.R5>,
       gradFunc: (dy: tf.Tensor, kept: tf.Tensor[]) =>
         tf.tidy(() => {
-          const [w, ...activations] = kept;
-          // Both channels as one batch of 2B rows: the saved activations are the same for both.
+          const [w, ...activations] = kept as [tf.Tensor3D, ...tf.Tensor4D[]];
+          // Both channels as one batch of 2B rows through the loop: the step factors are the same
+          // for both, computed once and laid side by side. dW_hh is linear in the gate gradients:
+          // one product over B rows of their sum.
           const [dyTask, dyTwin] = tf.unstack(dy) as tf.Tensor4D[];
-          const both = [w!, ...activations.map((a) => tf.concat([a, a], 2))];
-          const [dGx, dW] = backward(tf.concat([dyTask!, dyTwin!], 2) as tf.Tensor4D, both, plan);
-          const [dGxTask, dGxTwin] = tf.split(dGx!, 2, 2);
-          return [dGxTask!, dGxTwin!, dW!];
+          const once = gateFactorsOf(activations);
+          const twice = (x: tf.Tensor) => tf.concat([x, x], 2);
+          const factors: StepFactors = { gates: twice(once.gates), dcPerDh: twice(once.dcPerDh) as tf.Tensor4D, forget: twice(once.forget) as tf.Tensor4D };
+          const dGx = throughTime(tf.concat([dyTask!, dyTwin!], 2) as tf.Tensor4D, factors, w, plan);
+          const [dGxTask, dGxTwin] = tf.split(dGx, 2, 2) as tf.Tensor4D[];
+          return [dGxTask!, dGxTwin!, weightGradient(activations[6]!, tf.add(dGxTask!, dGxTwin!) as tf.Tensor4D, plan)];
         }),
     };
   });
@@ -139,43 +143,67 @@ function forward(gx: tf.Tensor4D, wHh: tf.Tensor3D, plan: KernelPlan, keep: bool
  */
 function backward(dy: tf.Tensor4D, kept: tf.Tensor[], plan: KernelPlan): tf.Tensor[] {
   return tf.tidy(() => {
-    const [wHh, i, f, g, o, cellTanh, cellPrev, hPrev] = kept as [tf.Tensor3D, ...tf.Tensor4D[]];
-    const [n, t, b, units] = i.shape;
-    const oneMinus = (x: tf.Tensor): tf.Tensor => tf.sub(1, x);
-    // h = o·tanh(c):   dc += dh·o·(1 − tanh²c);   da_o = dh·tanh(c)·o(1 − o)
-    const dcPerDh = tf.mul(o, oneMinus(tf.square(cellTanh)));
-    const dAo = tf.mul(cellTanh, tf.mul(o, oneMinus(o)));
-    // c = f·c₋₁ + i·g: da_i = dc·g·i(1 − i);   da_f = dc·c₋₁·f(1 − f);   da_g = dc·i·(1 − g²)
-    const dAi = tf.mul(g, tf.mul(i, oneMinus(i)));
-    const dAf = tf.mul(cellPrev, tf.mul(f, oneMinus(f)));
-    const dAg = tf.mul(i, oneMinus(tf.square(g)));
-    // [N, T, B, 4, h]: times [dc, dc, dc, dh] it gives the gate gradients in i, f, g, o order.
-    const gateFactors = unstackAlong(tf.stack([dAi, dAf, dAg, dAo], 3), 1, plan.copies) as tf.Tensor4D[];
-    const dcFactors = unstackAlong(dcPerDh, 1, plan.copies) as tf.Tensor3D[];
-    const forgets = unstackAlong(f, 1, plan.copies) as tf.Tensor3D[];
-    const dys = unstackAlong(dy, 1, plan.copies) as tf.Tensor3D[];
-    const wT = prepareStreamOperand(wHh, plan, true);
-
-    const dGates = new Array<tf.Tensor3D>(t);
-    let dhRecurrent: tf.Tensor3D | null = null;
-    let dcNext: tf.Tensor3D | null = null;
-    for (let step = t - 1; step >= 0; step--) {
-      const dh: tf.Tensor3D = dhRecurrent === null ? dys[step] : tf.add(dys[step], dhRecurrent);
-      let dc: tf.Tensor3D = tf.mul(dh, dcFactors[step]);
-      if (dcNext !== null) dc = tf.add(dc, tf.mul(dcNext, forgets[step + 1]));
-      const dA = tf.mul(tf.stack([dc, dc, dc, dh], 2), gateFactors[step]).reshape([n, b, 4 * units]) as tf.Tensor3D;
-      dGates[step] = dA;
-      dcNext = dc;
-      if (step > 0) dhRecurrent = streamProduct(dA, wT, plan);
-    }
-    const dGx = tf.stack(dGates, 1) as tf.Tensor4D; // [N, T, B, 4h]
-    // dW_hh = Σ_t h_{t-1}ᵀ·dgates_t: one product over the stacked (time × batch) rows.
-    const dW = streamProduct(
-      hPrev.reshape([n, t * b, units]) as tf.Tensor3D,
-      prepareStreamOperand(dGx.reshape([n, t * b, 4 * units]) as tf.Tensor3D, plan),
-      plan,
-      true,
-    );
-    return [dGx, dW];
+    const [wHh, ...activations] = kept as [tf.Tensor3D, ...tf.Tensor4D[]];
+    const hPrev = activations[6]!;
+    const dGx = throughTime(dy, gateFactorsOf(activations), wHh, plan);
+    return [dGx, weightGradient(hPrev, dGx, plan)];
   });
+}
+
+/** What BPTT multiplies by at each step, from the saved activations (`SAVED` order), each along T. */
+interface StepFactors {
+  /** `[N, T, B, 4, h]`: times [dc, dc, dc, dh] they give the gate gradients in i, f, g, o order. */
+  gates: tf.Tensor;
+  /** `[N, T, B, h]`: dc per dh through h = o·tanh(c). */
+  dcPerDh: tf.Tensor4D;
+  /** `[N, T, B, h]`: the forget gate, carrying dc to the step before. */
+  forget: tf.Tensor4D;
+}
+
+function gateFactorsOf(activations: tf.Tensor4D[]): StepFactors {
+  const [i, f, g, o, cellTanh, cellPrev] = activations as [tf.Tensor4D, tf.Tensor4D, tf.Tensor4D, tf.Tensor4D, tf.Tensor4D, tf.Tensor4D];
+  const oneMinus = (x: tf.Tensor): tf.Tensor => tf.sub(1, x);
+  // h = o·tanh(c):   dc += dh·o·(1 − tanh²c);   da_o = dh·tanh(c)·o(1 − o)
+  const dcPerDh = tf.mul(o, oneMinus(tf.square(cellTanh))) as tf.Tensor4D;
+  const dAo = tf.mul(cellTanh, tf.mul(o, oneMinus(o)));
+  // c = f·c₋₁ + i·g: da_i = dc·g·i(1 − i);   da_f = dc·c₋₁·f(1 − f);   da_g = dc·i·(1 − g²)
+  const dAi = tf.mul(g, tf.mul(i, oneMinus(i)));
+  const dAf = tf.mul(cellPrev, tf.mul(f, oneMinus(f)));
+  const dAg = tf.mul(i, oneMinus(tf.square(g)));
+  return { gates: tf.stack([dAi, dAf, dAg, dAo], 3), dcPerDh, forget: f };
+}
+
+/** The BPTT loop proper: `[N, T, B, 4h]` gate gradients from the output gradient `dy` `[N, T, B, h]`. */
+function throughTime(dy: tf.Tensor4D, factors: StepFactors, wHh: tf.Tensor3D, plan: KernelPlan): tf.Tensor4D {
+  const [n, t, b, units] = dy.shape;
+  const gateFactors = unstackAlong(factors.gates, 1, plan.copies) as tf.Tensor4D[];
+  const dcFactors = unstackAlong(factors.dcPerDh, 1, plan.copies) as tf.Tensor3D[];
+  const forgets = unstackAlong(factors.forget, 1, plan.copies) as tf.Tensor3D[];
+  const dys = unstackAlong(dy, 1, plan.copies) as tf.Tensor3D[];
+  const wT = prepareStreamOperand(wHh, plan, true);
+
+  const dGates = new Array<tf.Tensor3D>(t);
+  let dhRecurrent: tf.Tensor3D | null = null;
+  let dcNext: tf.Tensor3D | null = null;
+  for (let step = t - 1; step >= 0; step--) {
+    const dh: tf.Tensor3D = dhRecurrent === null ? dys[step] : tf.add(dys[step], dhRecurrent);
+    let dc: tf.Tensor3D = tf.mul(dh, dcFactors[step]);
+    if (dcNext !== null) dc = tf.add(dc, tf.mul(dcNext, forgets[step + 1]));
+    const dA = tf.mul(tf.stack([dc, dc, dc, dh], 2), gateFactors[step]).reshape([n, b, 4 * units]) as tf.Tensor3D;
+    dGates[step] = dA;
+    dcNext = dc;
+    if (step > 0) dhRecurrent = streamProduct(dA, wT, plan);
+  }
+  return tf.stack(dGates, 1) as tf.Tensor4D; // [N, T, B, 4h]
+}
+
+/** dW_hh = Σ_t h_{t-1}ᵀ·dgates_t: one product over the stacked (time × batch) rows. */
+function weightGradient(hPrev: tf.Tensor4D, dGx: tf.Tensor4D, plan: KernelPlan): tf.Tensor3D {
+  const [n, t, b, units] = hPrev.shape;
+  return streamProduct(
+    hPrev.reshape([n, t * b, units]) as tf.Tensor3D,
+    prepareStreamOperand(dGx.reshape([n, t * b, 4 * units]) as tf.Tensor3D, plan),
+    plan,
+    true,
+  );
 }
