@@ -8,7 +8,9 @@
  * preset, 3.57 MB for `paper` (its 15 BiLSTM streams of 2 × 256 units: 3 individual encoders and 3
  * shared ones over both member tasks and their gradient-cut copies). Unsliced, 64 sentences of 113
  * tokens (`small`) or 38 of 35 (`paper`) exceed WASM's 4 GiB and abort the backend. Pure TypeScript:
- * the trainer turns the estimate into a slot budget per step.
+ * the trainer turns the estimate into a slot budget per step. Since the copies became a twin of one
+ * forward pass (`biLstmTwin`), their forward activations are no longer kept, so the estimate (still
+ * counting them) is on the safe side; it was not refitted.
  */
 import type { RunConfig } from './config.ts';
 
