@@ -149,9 +149,7 @@ export function biLstm(
   lengths: SequenceLengths | SequenceLayout,
   opts: BiLstmOptions = {},
 ): tf.Tensor4D {
-  if (layers.length === 0) throw new Error('biLstm: no layers');
-  const rate = opts.dropout?.rate ?? 0;
-  if (!(rate >= 0 && rate < 1)) throw new Error(`biLstm: dropout rate must be in [0, 1), got ${rate}`);
+  const rate = checkedDropoutRate(layers, opts);
   return tf.tidy(() => {
     const layout = isSequenceLayout(lengths) ? lengths : sequenceLayout(lengths, x.shape[2]);
     let h = x;
@@ -178,9 +176,7 @@ export function biLstmTwin(
   lengths: SequenceLengths | SequenceLayout,
   opts: BiLstmOptions = {},
 ): [tf.Tensor4D, tf.Tensor4D] {
-  if (layers.length === 0) throw new Error('biLstm: no layers');
-  const rate = opts.dropout?.rate ?? 0;
-  if (!(rate >= 0 && rate < 1)) throw new Error(`biLstm: dropout rate must be in [0, 1), got ${rate}`);
+  const rate = checkedDropoutRate(layers, opts);
   return tf.tidy(() => {
     const layout = isSequenceLayout(lengths) ? lengths : sequenceLayout(lengths, x.shape[2]);
     let h = x;
@@ -195,4 +191,12 @@ export function biLstmTwin(
     });
     return [h, twin] as [tf.Tensor4D, tf.Tensor4D];
   });
+}
+
+/** The dropout rate between layers, after checking there are layers and the rate is one. */
+function checkedDropoutRate(layers: readonly BiLstmWeightsArg[], opts: BiLstmOptions): number {
+  if (layers.length === 0) throw new Error('biLstm: no layers');
+  const rate = opts.dropout?.rate ?? 0;
+  if (!(rate >= 0 && rate < 1)) throw new Error(`biLstm: dropout rate must be in [0, 1), got ${rate}`);
+  return rate;
 }

@@ -45,7 +45,7 @@ export function streamProduct(a: tf.Tensor3D, b: StreamOperand, plan: KernelPlan
  * @returns `[N, M, P]`
  */
 export function streamAffine(a: tf.Tensor3D, b: tf.Tensor3D, bias: tf.Tensor2D, plan: KernelPlan): tf.Tensor3D {
-  const [n, m] = a.shape;
+  const n = a.shape[0];
   const p = b.shape[2];
   if (plan.matMul === 'batched') return tf.add(tf.matMul(a, b), bias.reshape([n, 1, p]));
   const op = tf.customGrad((...args: Array<tf.Tensor | tf.GradSaveFunc>) => {
@@ -61,16 +61,7 @@ export function streamAffine(a: tf.Tensor3D, b: tf.Tensor3D, bias: tf.Tensor2D, 
     const biasParts = unstackAlong(biasIn, 0, plan.copies).map((t) => (plan.copies === 'kernel' ? tf.clone(t) : t)) as tf.Tensor1D[];
     return {
       value: tf.stack(aParts.map((ai, k) => tf.fused.matMul({ a: ai, b: bParts[k], bias: biasParts[k] }))) as tf.Tensor3D,
-      gradFunc: (dy: tf.Tensor, saved: tf.Tensor[]) =>
-        tf.tidy(() => {
-          const [aS, bS] = saved as tf.Tensor3D[];
-          const dyParts = prepareStreamOperand(dy as tf.Tensor3D, plan);
-          return [
-            streamProduct(dy as tf.Tensor3D, prepareStreamOperand(bS, plan, true), plan),
-            streamProduct(aS, dyParts, plan, true),
-            streamProduct(tf.ones([n, 1, m]) as tf.Tensor3D, dyParts, plan).reshape([n, p]),
-          ];
-        }),
+      gradFunc: (dy: tf.Tensor, saved: tf.Tensor[]) => affineGradients(dy as tf.Tensor3D, saved as tf.Tensor3D[], plan),
     };
   });
   return op(a, b, bias) as tf.Tensor3D;
@@ -86,8 +77,6 @@ export function streamAffine(a: tf.Tensor3D, b: tf.Tensor3D, bias: tf.Tensor2D, 
  * @param value `[N, M, P]` = a·b + bias
  */
 export function streamAffineTwin(a: tf.Tensor3D, b: tf.Tensor3D, bias: tf.Tensor2D, value: tf.Tensor3D, plan: KernelPlan): tf.Tensor3D {
-  const [n, m] = a.shape;
-  const p = b.shape[2];
   const op = tf.customGrad((...args: Array<tf.Tensor | tf.GradSaveFunc>) => {
     const [aIn, bIn, biasIn, save] = args;
     if (!(aIn instanceof tf.Tensor) || !(bIn instanceof tf.Tensor) || !(biasIn instanceof tf.Tensor) || typeof save !== 'function') {
@@ -96,17 +85,22 @@ export function streamAffineTwin(a: tf.Tensor3D, b: tf.Tensor3D, bias: tf.Tensor
     save([aIn, bIn]);
     return {
       value: tf.clone(value),
-      gradFunc: (dy: tf.Tensor, saved: tf.Tensor[]) =>
-        tf.tidy(() => {
-          const [aS, bS] = saved as tf.Tensor3D[];
-          const dyParts = prepareStreamOperand(dy as tf.Tensor3D, plan);
-          return [
-            streamProduct(dy as tf.Tensor3D, prepareStreamOperand(bS, plan, true), plan),
-            streamProduct(aS, dyParts, plan, true),
-            streamProduct(tf.ones([n, 1, m]) as tf.Tensor3D, dyParts, plan).reshape([n, p]),
-          ];
-        }),
+      gradFunc: (dy: tf.Tensor, saved: tf.Tensor[]) => affineGradients(dy as tf.Tensor3D, saved as tf.Tensor3D[], plan),
     };
   });
   return op(a, b, bias) as tf.Tensor3D;
+}
+
+/** `[da, db, dbias]` of `a·b + bias` per stream, with explicit transposes (see `streamAffine`). */
+function affineGradients(dy: tf.Tensor3D, [a, b]: tf.Tensor3D[], plan: KernelPlan): tf.Tensor[] {
+  return tf.tidy(() => {
+    const [n, m] = a!.shape;
+    const p = b!.shape[2];
+    const dyParts = prepareStreamOperand(dy, plan);
+    return [
+      streamProduct(dy, prepareStreamOperand(b!, plan, true), plan),
+      streamProduct(a!, dyParts, plan, true),
+      streamProduct(tf.ones([n, 1, m]) as tf.Tensor3D, dyParts, plan).reshape([n, p]),
+    ];
+  });
 }
