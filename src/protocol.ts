@@ -500,6 +500,32 @@ export interface GradientReply {
   parts: Float32Array;
 }
 
+/** One batch's evaluation as plain numbers (src/train/evaluate.ts `evaluateBatch`; a peer hands them back). */
+export interface BatchEvaluation {
+  /** `[task][row]` Viterbi tag ids. */
+  paths: number[][][];
+  /** `[task losses…, adversarial, orthogonality, discriminator accuracy per pair…]`; empty when not asked for. */
+  scalars: number[];
+  /** Per task: Σ β over the batch's real tokens (one value per representation), null without attention. */
+  betaSums: (number[] | null)[];
+}
+
+/** Batches for a peer to evaluate (dev scores, decoding) with the replica's new weights. */
+export interface EvaluationRequest {
+  replica: string;
+  weights: Float32Array[];
+  batches: Batch[];
+  orthogonalityMode: OrthogonalityMode;
+  /** False: Viterbi paths and β only (decoding). */
+  lossesNeeded: boolean;
+}
+
+export interface EvaluationReply {
+  /** As `GradientReply.missing`. */
+  missing?: boolean;
+  results: BatchEvaluation[];
+}
+
 /** A peer's API (comlink). */
 export interface GradientPeerApi {
   /** Starts tfjs on `backend` (once); resolves to the backend that runs. */
@@ -507,4 +533,5 @@ export interface GradientPeerApi {
   /** Builds replica `replica` (keeping the few most recently used others). */
   init(replica: string, init: GradientPeerInit): Promise<void>;
   compute(request: GradientRequest): Promise<GradientReply>;
+  evaluate(request: EvaluationRequest): Promise<EvaluationReply>;
 }

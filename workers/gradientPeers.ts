@@ -40,6 +40,7 @@ export class BrowserGradientPools {
             await remote.init(replica, init);
           },
           compute: (request) => remote.compute(request),
+          evaluate: (request) => remote.evaluate(request),
         };
       });
       this.current = { pool: new GradientPool(peers, backend), workers };

@@ -1,6 +1,6 @@
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
-import { encodeBatch, makeBatches, paddingRatio, planBatches, partitionBatch, planPaddingRatio, splitBatch } from './batches.ts';
+import { encodeBatch, groupBatches, makeBatches, paddingRatio, planBatches, partitionBatch, planPaddingRatio, splitBatch } from './batches.ts';
 import { loadDataset } from './dataset.ts';
 import type { Sentence } from './types.ts';
 import { buildVocabularies, PAD_ID } from './vocab.ts';
@@ -165,5 +165,19 @@ describe('partitionBatch', () => {
     // a long sentence first must not leave later slices empty
     const skewed = encodeBatch(sentences, [...indices.slice(0, 4)].sort((a, b) => sentences[b]!.words.length - sentences[a]!.words.length), encoders, { maxWordLen: 12 });
     expect(partitionBatch(skewed, 4).map((s) => s.size)).toEqual([1, 1, 1, 1]);
+  });
+});
+
+describe('groupBatches', () => {
+  const batch = (size: number, maxLen: number) => ({ size, maxLen });
+  it('cuts consecutive groups of about equal padded slots, never an empty one', () => {
+    const batches = [batch(8, 5), batch(8, 5), batch(8, 10), batch(8, 10), batch(8, 20)];
+    const groups = groupBatches(batches, 2);
+    expect(groups.flat()).toEqual(batches);
+    expect(groups.map((g) => g.reduce((n, b) => n + b.size * b.maxLen, 0))).toEqual([240, 160]);
+    expect(groupBatches(batches, 1)).toEqual([batches]);
+    expect(groupBatches(batches.slice(0, 2), 4)).toEqual([[batches[0]], [batches[1]]]);
+    // one huge batch first still leaves a batch for every later group
+    expect(groupBatches([batch(64, 100), batch(1, 1), batch(1, 1)], 3).map((g) => g.length)).toEqual([1, 1, 1]);
   });
 });

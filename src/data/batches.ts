@@ -234,6 +234,31 @@ export function partitionBatch(batch: Batch, parts: number): Batch[] {
   return ranges.map(([from, to]) => sliceBatch(batch, from, to));
 }
 
+/**
+ * Cuts a list of batches into at most `groups` consecutive groups of about equal padded token slots
+ * (work for as many threads). Never an empty group.
+ */
+export function groupBatches<B extends Pick<Batch, 'size' | 'maxLen'>>(batches: readonly B[], groups: number): B[][] {
+  const count = Math.max(1, Math.min(Math.floor(groups), batches.length));
+  const slots = batches.map((b) => b.size * b.maxLen);
+  const total = slots.reduce((a, b) => a + b, 0);
+  const out: B[][] = [];
+  let current: B[] = [];
+  let seen = 0;
+  batches.forEach((batch, k) => {
+    current.push(batch);
+    seen += slots[k]!;
+    const left = batches.length - (k + 1);
+    const groupsLeft = count - out.length - 1;
+    if (groupsLeft > 0 && ((seen >= (total * (out.length + 1)) / count && left >= groupsLeft) || left === groupsLeft)) {
+      out.push(current);
+      current = [];
+    }
+  });
+  if (current.length > 0) out.push(current);
+  return out;
+}
+
 /** Rows [from, to) of a batch, re-padded to their longest sentence. */
 function sliceBatch(batch: Batch, from: number, to: number): Batch {
   const size = to - from;

@@ -47,6 +47,7 @@ export {
   encodeBatch,
   splitBatch,
   partitionBatch,
+  groupBatches,
   makeBatches,
   paddingRatio,
   planPaddingRatio,

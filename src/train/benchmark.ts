@@ -8,8 +8,6 @@ import { encodeBatch, paddingRatio, planBatches, type Batch } from '../data/inde
 import type { Sentence, TaskSpec } from '../data/types.ts';
 import { mergeConfig, presets, type PresetName } from '../model/config.ts';
 import { countKernels } from '../model/kernelCount.ts';
-import { decode } from '../model/tagger.ts';
-import { withBatchTensors } from './evaluate.ts';
 import type { GradientPool } from './gradientPool.ts';
 import { disposeTaggerModel } from './taggerModel.ts';
 import { Trainer } from './trainer.ts';
@@ -101,11 +99,10 @@ export async function runBenchmark(opts: BenchOptions): Promise<BenchResult> {
     const trainSeconds = (performance.now() - start) / 1000;
     const tensorDelta = tf.memory().numTensors - tensorsBefore;
 
+    // Decoding as the trainer evaluates (forward and Viterbi, no losses), on the pool's threads too.
     start = performance.now();
-    for (const batch of decodeBatches) {
-      withBatchTensors(trainer.model, batch, (b) => decode(trainer.model.params, b));
-      notePeak();
-    }
+    await trainer.evaluateSentences(opts.sentences, false);
+    notePeak();
     const decodeSeconds = (performance.now() - start) / 1000;
 
     const byLength = [...trainBatches].sort((a, b) => a.maxLen - b.maxLen);

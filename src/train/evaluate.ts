@@ -9,9 +9,10 @@ import type { OrthogonalityMode } from '../model/config.ts';
 import { disposeBatchTensors, toBatchTensors, type BatchTensors } from '../model/batchTensors.ts';
 import { crfViterbiSync } from '../model/crf.ts';
 import { forward, representationNames } from '../model/tagger.ts';
-import type { EvaluationReport, LossParts } from '../protocol.ts';
+import type { BatchEvaluation, EvaluationReport, LossParts } from '../protocol.ts';
 import { scoreTask } from './taskScoring.ts';
 import type { TaggerModel } from './taggerModel.ts';
+import type { TaggerParams } from '../model/taggerParams.ts';
 
 export interface Evaluation {
   report: EvaluationReport;
@@ -45,7 +46,58 @@ export function withBatchTensors<T>(model: TaggerModel, batch: Batch, use: (b: B
   }
 }
 
+/** Forward pass and Viterbi over one batch; the losses too when `lossesNeeded`. */
+export function evaluateBatch(params: TaggerParams, batch: Batch, opts: { orthogonalityMode?: OrthogonalityMode; lossesNeeded?: boolean } = {}): BatchEvaluation {
+  const lossesNeeded = opts.lossesNeeded ?? true;
+  const tensors = toBatchTensors(batch, params.config.embedding.charFilters > 0);
+  try {
+    const out = tf.tidy(() => {
+      const f = forward(params, tensors, {
+        training: false,
+        seed: 0,
+        reversalScale: 0,
+        reversalReach: 'full',
+        orthogonalityMode: opts.orthogonalityMode ?? 'normalized',
+        lossesNeeded,
+      });
+      const maskedBeta = f.beta.map((beta) => (beta ? tf.sum(tf.mul(beta, tf.expandDims(tensors.mask, 2)), [0, 1]) : tf.zeros([0])));
+      return {
+        emissions: f.emissions,
+        scalars: lossesNeeded ? tf.stack([...f.taskLosses, f.adversarial, f.orthogonality, ...f.discriminatorAccuracy]) : tf.zeros([0]),
+        betaSums: maskedBeta,
+      };
+    });
+    try {
+      return {
+        paths: out.emissions.map((e, t) => crfViterbiSync(e, tensors.mask, params.crf[t]!)),
+        scalars: Array.from(out.scalars.dataSync()),
+        betaSums: out.betaSums.map((sums) => (sums.size === 0 ? null : Array.from(sums.dataSync()))),
+      };
+    } finally {
+      tf.dispose([...out.emissions, out.scalars, ...out.betaSums]);
+    }
+  } finally {
+    disposeBatchTensors(tensors);
+  }
+}
+
 export function evaluate(model: TaggerModel, sentences: readonly Sentence[], opts: EvaluateOptions = {}): Evaluation {
+  const batches = evaluationBatches(model, sentences, opts.batchSize ?? 64);
+  const results = batches.map((batch) => evaluateBatch(model.params, batch, opts.orthogonalityMode ? { orthogonalityMode: opts.orthogonalityMode } : {}));
+  return summarizeEvaluation(model, sentences, batches, results);
+}
+
+/**
+ * The report from every batch's numbers (`evaluationBatches` order): predictions, scores, loss
+ * parts, discriminator accuracy and mean β. Sums run in batch order, so the report does not depend
+ * on which thread evaluated which batch.
+ */
+export function summarizeEvaluation(
+  model: TaggerModel,
+  sentences: readonly Sentence[],
+  batches: readonly Batch[],
+  results: readonly BatchEvaluation[],
+): Evaluation {
   const { params, tasks } = model;
   const taskCount = tasks.length;
   const predictions: string[][][] = tasks.map(() => new Array<string[]>(sentences.length));
@@ -65,53 +117,32 @@ export function evaluate(model: TaggerModel, sentences: readonly Sentence[], opt
   const hasBeta = tasks.map(() => false);
   let tokens = 0;
 
-  for (const batch of evaluationBatches(model, sentences, opts.batchSize ?? 64)) {
-    withBatchTensors(model, batch, (b) => {
-      const out = tf.tidy(() => {
-        const f = forward(params, b, {
-          training: false,
-          seed: 0,
-          reversalScale: 0,
-          reversalReach: 'full',
-          orthogonalityMode: opts.orthogonalityMode ?? 'normalized',
-          lossesNeeded: true,
-        });
-        const maskedBeta = f.beta.map((beta) => (beta ? tf.sum(tf.mul(beta, tf.expandDims(b.mask, 2)), [0, 1]) : tf.zeros([0])));
-        return {
-          emissions: f.emissions,
-          scalars: tf.stack([...f.taskLosses, f.adversarial, f.orthogonality, ...f.discriminatorAccuracy]),
-          betaSums: maskedBeta,
-        };
-      });
-      try {
-        const scalars = out.scalars.dataSync();
-        for (let t = 0; t < taskCount; t++) {
-          const labelled = batch.tagMask[t]!.reduce((sum, flag) => sum + flag, 0);
-          lossSums[t]! += scalars[t]! * labelled;
-          taskWeights[t]! += labelled;
-        }
-        for (let i = taskCount; i < taskCount + 2; i++) lossSums[i]! += scalars[i]! * b.size;
-        for (let p = 0; p < pairCount; p++) discSums[p]! += scalars[taskCount + 2 + p]! * b.size;
-        lossWeight += b.size;
-        out.betaSums.forEach((sums, t) => {
-          if (sums.size === 0) return;
-          hasBeta[t] = true;
-          const values = sums.dataSync();
-          for (let r = 0; r < values.length; r++) betaSums[t]![r]! += values[r]!;
-        });
-        tokens += b.tokens;
-        out.emissions.forEach((e, t) => {
-          const paths = crfViterbiSync(e, b.mask, params.crf[t]!);
-          const tagSet = model.vocabularies.tags[t]!;
-          paths.forEach((path, row) => {
-            predictions[t]![batch.sentenceIndex[row]!] = path.map((id) => tagSet.tag(id));
-          });
-        });
-      } finally {
-        tf.dispose([...out.emissions, out.scalars, ...out.betaSums]);
+  batches.forEach((batch, k) => {
+    const result = results[k]!;
+    const scalars = result.scalars;
+    if (scalars.length > 0) {
+      for (let t = 0; t < taskCount; t++) {
+        const labelled = batch.tagMask[t]!.reduce((sum, flag) => sum + flag, 0);
+        lossSums[t]! += scalars[t]! * labelled;
+        taskWeights[t]! += labelled;
       }
+      for (let i = taskCount; i < taskCount + 2; i++) lossSums[i]! += scalars[i]! * batch.size;
+      for (let p = 0; p < pairCount; p++) discSums[p]! += scalars[taskCount + 2 + p]! * batch.size;
+      lossWeight += batch.size;
+    }
+    result.betaSums.forEach((sums, t) => {
+      if (!sums) return;
+      hasBeta[t] = true;
+      for (let r = 0; r < sums.length; r++) betaSums[t]![r]! += sums[r]!;
     });
-  }
+    for (const length of batch.lengths) tokens += length;
+    result.paths.forEach((paths, t) => {
+      const tagSet = model.vocabularies.tags[t]!;
+      paths.forEach((path, row) => {
+        predictions[t]![batch.sentenceIndex[row]!] = path.map((id) => tagSet.tag(id));
+      });
+    });
+  });
 
   const mean = (sum: number) => (lossWeight > 0 ? sum / lossWeight : 0);
   const taskLoss = Object.fromEntries(tasks.map((task, t) => [task.name, taskWeights[t]! > 0 ? lossSums[t]! / taskWeights[t]! : 0]));

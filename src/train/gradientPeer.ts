@@ -7,7 +7,8 @@
 import * as tf from '@tensorflow/tfjs';
 import { disposeBatchTensors, toBatchTensors } from '../model/batchTensors.ts';
 import { createTaggerParams, disposeTaggerParams, type TaggerParams } from '../model/taggerParams.ts';
-import type { GradientPeerApi, GradientPeerInit, GradientReply, GradientRequest } from '../protocol.ts';
+import type { EvaluationReply, EvaluationRequest, GradientPeerApi, GradientPeerInit, GradientReply, GradientRequest } from '../protocol.ts';
+import { evaluateBatch } from './evaluate.ts';
 import { addLossGradients, lossGradients, type LossGradients } from './lossGradients.ts';
 
 export class GradientReplica {
@@ -19,16 +20,28 @@ export class GradientReplica {
     this.variables = [...this.params.variables.values()];
   }
 
-  compute(request: GradientRequest): GradientReply {
+  private takeWeights(weights: readonly Float32Array[]): void {
     const { variables } = this;
-    if (request.weights.length !== variables.length) throw new Error(`gradient peer: ${request.weights.length} weights for ${variables.length} variables`);
+    if (weights.length !== variables.length) throw new Error(`gradient peer: ${weights.length} weights for ${variables.length} variables`);
     tf.tidy(() => {
-      request.weights.forEach((w, i) => {
+      weights.forEach((w, i) => {
         const v = variables[i]!;
         if (w.length !== v.size) throw new Error(`gradient peer: weight ${i} has ${w.length} values, the variable ${v.size}`);
         v.assign(tf.tensor(w, v.shape, 'float32'));
       });
     });
+  }
+
+  /** Viterbi paths (and losses, β) of whole batches with the trainer's weights. */
+  evaluate(request: EvaluationRequest): EvaluationReply {
+    this.takeWeights(request.weights);
+    const opts = { orthogonalityMode: request.orthogonalityMode, lossesNeeded: request.lossesNeeded };
+    return { results: request.batches.map((batch) => evaluateBatch(this.params, batch, opts)) };
+  }
+
+  compute(request: GradientRequest): GradientReply {
+    const { variables } = this;
+    this.takeWeights(request.weights);
     const withChars = this.params.config.embedding.charFilters > 0;
     let sum: LossGradients | null = null;
     for (const slice of request.slices) {
@@ -86,6 +99,13 @@ export function createGradientPeer(startBackend: (name: string) => Promise<strin
       replicas.set(request.replica, replica);
       return replica.compute(request);
     },
+    async evaluate(request: EvaluationRequest): Promise<EvaluationReply> {
+      const replica = replicas.get(request.replica);
+      if (!replica) return { missing: true, results: [] };
+      replicas.delete(request.replica);
+      replicas.set(request.replica, replica);
+      return replica.evaluate(request);
+    },
     /** Frees every replica (a thread that ends frees them anyway). */
     dispose(): void {
       for (const replica of replicas.values()) replica.dispose();
@@ -106,6 +126,7 @@ export function gradientPeerApi(
   return {
     start: peer.start,
     init: peer.init,
+    evaluate: peer.evaluate,
     async compute(request: GradientRequest) {
       const reply = await peer.compute(request);
       return move(reply, [reply.parts.buffer as ArrayBuffer, ...reply.grads.flatMap((g) => (g ? [g.buffer as ArrayBuffer] : []))]);

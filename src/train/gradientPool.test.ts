@@ -12,9 +12,10 @@ import { encodeBatch, loadDataset, type Batch } from '../data/index.ts';
 import type { Sentence } from '../data/types.ts';
 import { activationBytesPerSlot } from '../model/trainingMemory.ts';
 import { resolveConfig, type RunConfigPatch } from '../model/config.ts';
-import type { GradientPeerInit, GradientReply, GradientRequest } from '../protocol.ts';
+import type { EvaluationReply, EvaluationRequest, GradientPeerInit, GradientReply, GradientRequest } from '../protocol.ts';
 import { createGradientPeer, REPLICAS_KEPT } from './gradientPeer.ts';
 import { GradientPool, type GradientPeerHandle } from './gradientPool.ts';
+import { evaluate } from './evaluate.ts';
 import type { LossGradients } from './lossGradients.ts';
 import { disposeTaggerModel } from './taggerModel.ts';
 import { Trainer } from './trainer.ts';
@@ -40,6 +41,11 @@ class LocalPeer implements GradientPeerHandle {
     this.requests++;
     if (this.failing) throw new Error('peer thread died');
     return structuredClone(await this.peer.compute(structuredClone(request)));
+  }
+  async evaluate(request: EvaluationRequest): Promise<EvaluationReply> {
+    this.requests++;
+    if (this.failing) throw new Error('peer thread died');
+    return structuredClone(await this.peer.evaluate(structuredClone(request)));
   }
   dispose(): void {
     this.peer.dispose();
@@ -182,6 +188,21 @@ describe('gradient peers on wasm', () => {
     expectSameGradients(pooled, whole);
     tf.dispose([whole.parts, pooled.parts, ...Object.values(whole.grads), ...Object.values(pooled.grads)]);
     expect(pool.failure).toBeNull();
+  });
+
+  it.each([false, true])('evaluation with peers (one failing: %s) gives evaluate\'s report exactly', async (failing) => {
+    const { trainer, peers, pool } = setup(2, { model: { architecture: 'mtaa', dropout: 0.2 }, train: { batchSize: 4 } }, { failing });
+    // some training first (on this thread), so the peers must take the trainer's current weights
+    for (let step = 0; step < 3; step++) trainer.trainBatch(batchOf(trainer, [step, step + 5, step + 9, step + 13])).dispose();
+    const expected = evaluate(trainer.model, sentences, { batchSize: 4, orthogonalityMode: trainer.config.train.orthogonalityMode });
+    const actual = await trainer.evaluateSentences(sentences);
+    expect(actual).toEqual(expected);
+    expect(expected.report.scores.length).toBe(3);
+    // the second peer was asked (and built its replica) either way; the first failed or answered
+    expect(peers[1]!.requests).toBeGreaterThanOrEqual(2);
+    expect(pool.failure !== null).toBe(failing);
+    // decoding only: the same predictions
+    expect((await trainer.evaluateSentences(sentences, false)).predictions).toEqual(expected.predictions);
   });
 
   it('a batch under the pool\'s slot minimum trains on the trainer\'s thread alone', async () => {

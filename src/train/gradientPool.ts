@@ -10,11 +10,12 @@
  * Transport-free: the Node CLI makes its peers from worker_threads (`src/cli/gradientThreads.ts`),
  * the browser's trainer worker from nested Web Workers (`workers/gradientPeers.ts`).
  */
-import type { GradientPeerInit, GradientReply, GradientRequest } from '../protocol.ts';
+import type { EvaluationReply, EvaluationRequest, GradientPeerInit, GradientReply, GradientRequest } from '../protocol.ts';
 
 export interface GradientPeerHandle {
   init(replica: string, init: GradientPeerInit): Promise<void>;
   compute(request: GradientRequest): Promise<GradientReply>;
+  evaluate(request: EvaluationRequest): Promise<EvaluationReply>;
 }
 
 /** Padded token slots below which a batch trains on the trainer's thread alone (messaging costs more). */
@@ -38,13 +39,27 @@ export class GradientPool {
    * Peer `index`'s gradients for `request`; a peer without the request's replica builds it from
    * `init` first (the first step of a trainer, or after the peer dropped it for others).
    */
-  async compute(index: number, request: GradientRequest, init: () => GradientPeerInit): Promise<GradientReply> {
+  compute(index: number, request: GradientRequest, init: () => GradientPeerInit): Promise<GradientReply> {
+    return this.ask(index, request.replica, init, (peer) => peer.compute(request));
+  }
+
+  /** Peer `index`'s evaluation of `request`'s batches (as `compute`, building the replica if need be). */
+  evaluate(index: number, request: EvaluationRequest, init: () => GradientPeerInit): Promise<EvaluationReply> {
+    return this.ask(index, request.replica, init, (peer) => peer.evaluate(request));
+  }
+
+  private async ask<R extends { missing?: boolean }>(
+    index: number,
+    replica: string,
+    init: () => GradientPeerInit,
+    call: (peer: GradientPeerHandle) => Promise<R>,
+  ): Promise<R> {
     const peer = this.peers[index]!;
-    const reply = await peer.compute(request);
+    const reply = await call(peer);
     if (!reply.missing) return reply;
-    await peer.init(request.replica, init());
-    const again = await peer.compute(request);
-    if (again.missing) throw new Error(`gradient peer ${index} lost replica ${request.replica} right after building it`);
+    await peer.init(replica, init());
+    const again = await call(peer);
+    if (again.missing) throw new Error(`gradient peer ${index} lost replica ${replica} right after building it`);
     return again;
   }
 

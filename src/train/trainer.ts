@@ -5,13 +5,13 @@
  * the same curve: batch order, initial weights and dropout masks all derive from the seed.
  */
 import * as tf from '@tensorflow/tfjs';
-import { buildVocabularies, encodeBatch, partitionBatch, planBatches, splitBatch, type Batch, type Vocabularies } from '../data/index.ts';
+import { buildVocabularies, encodeBatch, groupBatches, partitionBatch, planBatches, splitBatch, type Batch, type Vocabularies } from '../data/index.ts';
 import type { Sentence, TaskSpec } from '../data/types.ts';
 import type { RunConfig, TrainConfig } from '../model/config.ts';
 import type { BatchTensors } from '../model/batchTensors.ts';
 import { stepSlotBudget } from '../model/trainingMemory.ts';
-import type { DoneEvent, EpochEvent, GradientPeerInit, GradientReply, GradientRequest, GradientStep, LossParts, StepEvent, TaskScore, TrainEvent } from '../protocol.ts';
-import { evaluate, withBatchTensors } from './evaluate.ts';
+import type { BatchEvaluation, DoneEvent, EpochEvent, GradientPeerInit, GradientReply, GradientRequest, GradientStep, LossParts, StepEvent, TaskScore, TrainEvent } from '../protocol.ts';
+import { evaluateBatch, evaluationBatches, summarizeEvaluation, withBatchTensors, type Evaluation } from './evaluate.ts';
 import type { GradientPool } from './gradientPool.ts';
 import { HostAdam } from './hostAdam.ts';
 import { addLossGradients, lossGradients, type LossGradients } from './lossGradients.ts';
@@ -261,6 +261,38 @@ export class Trainer {
     return addLossGradients(sum, more);
   }
 
+  /**
+   * `evaluate` on `sentences` with the run's batch size and L_o mode (dev scores each epoch; without
+   * `lossesNeeded`, decoding only), the pool's peers taking consecutive groups of the batches when
+   * there is a pool. The report is `evaluate`'s either way: its sums run in batch order. A peer that
+   * fails hands its group back to this thread.
+   */
+  async evaluateSentences(sentences: readonly Sentence[], lossesNeeded = true): Promise<Evaluation> {
+    const train = this.config.train;
+    const batches = evaluationBatches(this.model, sentences, train.batchSize);
+    const opts = { orthogonalityMode: train.orthogonalityMode, lossesNeeded };
+    const here = (group: readonly Batch[]) => group.map((batch) => evaluateBatch(this.model.params, batch, opts));
+    const pool = this.pool;
+    if (!pool?.usable || pool.backend !== tf.getBackend() || batches.length < 2) return summarizeEvaluation(this.model, sentences, batches, here(batches));
+    const [own, ...theirs] = groupBatches(batches, pool.peers.length + 1);
+    const weights = this.variables.map((v) => v.dataSync() as Float32Array);
+    const replies = theirs.map((group, j) =>
+      pool.evaluate(j, { replica: this.replicaKey, weights, batches: group, ...opts }, () => this.peerInit()).then(
+        (reply) => ({ results: reply.results }),
+        (error: unknown) => ({ error, group }),
+      ),
+    );
+    const results: BatchEvaluation[] = here(own!);
+    for (const outcome of await Promise.all(replies)) {
+      if ('results' in outcome) results.push(...outcome.results);
+      else {
+        pool.fail(`a gradient peer failed: ${outcome.error instanceof Error ? outcome.error.message : String(outcome.error)}`);
+        results.push(...here(outcome.group));
+      }
+    }
+    return summarizeEvaluation(this.model, sentences, batches, results);
+  }
+
   /** What a pool's peers build their replicas from. */
   private peerInit(): GradientPeerInit {
     const { wordInit: _unused, ...dims } = this.model.params.dims;
@@ -444,7 +476,7 @@ export class Trainer {
       const sums = epochSum ? await epochSum.data() : new Float32Array(0);
       epochSum?.dispose();
       this.epoch = epoch;
-      const dev = evaluate(this.model, this.data.dev, { batchSize: train.batchSize, orthogonalityMode: train.orthogonalityMode }).report;
+      const dev = (await this.evaluateSentences(this.data.dev)).report;
       const devScore = devScoreOf(dev.scores);
       const improved = !this.best || devScore > this.best.score;
       if (improved) {
