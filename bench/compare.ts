@@ -140,7 +140,8 @@ async function main(argv: string[]): Promise<number> {
   const backend = args.values.get('backend') ?? 'wasm';
   const presets = (args.values.get('presets') ?? 'paper,small').split(',').filter(Boolean);
   const mtaa = args.values.get('mtaa') ?? defaultMtaa;
-  const adversaryGrad = args.values.get('adversary-grad') ?? 'copies';
+  // restricted: our graph since the shared encoders' twin (one forward, the adversarial gradient cut at their input).
+  const adversaryGrad = args.values.get('adversary-grad') ?? 'restricted';
   for (const preset of presets) if (preset !== 'paper' && preset !== 'small') throw new UsageError(`unknown preset ${preset}; use paper, small`);
   if (!/^\d+$/.test(warmup)) throw new UsageError(`--warmup must be a whole number, got ${warmup}`);
   if (!existsSync(data)) throw new CompareError(`no data file at ${data} (--data FILE: a CoNLL file, e.g. CoNLL-2003 eng.train)`);

@@ -91,10 +91,11 @@ def parse_args(argv: list[str]) -> argparse.Namespace:
     p.add_argument('--warmup', type=int, default=2, help='untimed training batches first (default 2)')
     p.add_argument('--seed', type=int, default=1, help='config.train.seed (batch order; torch.manual_seed)')
     p.add_argument('--task-columns', default=None, help='tag columns, e.g. 1,2,3 (default: every column after the word column 0)')
-    p.add_argument('--adversary-grad', choices=['copies', 'restricted'], default='copies',
-                   help='copies (default, our graph): the shared encoders also run on gradient-cut copies of their inputs for '
-                        'the discriminators ([4B] rows); restricted: no copies, the adversarial loss is back-propagated '
-                        'separately into the shared encoders and discriminators only (same gradients, fewer FLOPs; not our graph)')
+    p.add_argument('--adversary-grad', choices=['copies', 'restricted'], default='restricted',
+                   help='restricted (default, our graph since the shared encoders\' gradient-cut twin, src/model/lstm.ts '
+                        'biLstmTwin): no copies, the adversarial loss is back-propagated separately into the shared encoders and '
+                        'discriminators only; copies (our graph before it): the shared encoders also run on gradient-cut copies '
+                        'of their inputs for the discriminators ([4B] rows; same gradients, more FLOPs)')
     p.add_argument('--loss-check', type=int, default=0, metavar='STEPS',
                    help='instead of the benchmark: train STEPS steps on the first 4 training batches (round robin), print the '
                         'losses per token and exit 1 unless the last round is below the first')
