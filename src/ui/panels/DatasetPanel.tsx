@@ -1,6 +1,7 @@
 import { useRef, useState, type DragEvent } from 'react';
 import type { ColumnGuess, ColumnOverride, DatasetSummary } from '../../protocol.ts';
 import { useWorkbench } from '../store.ts';
+import { CONLL_ACCEPT, HiddenFileInput } from './HiddenFileInput.tsx';
 
 const numberFormat = new Intl.NumberFormat('en-US');
 
@@ -92,18 +93,7 @@ function TrainingFiles({ dataset }: { dataset: DatasetSummary }) {
         or drop it here: files need not carry every task (e.g. a NER-only and a POS-only file); tasks are matched by column name and each
         is trained and scored only on the sentences that have its labels.
       </p>
-      <input
-        ref={input}
-        type="file"
-        hidden
-        data-testid="add-file-input"
-        accept=".conll,.conllu,.txt,.tsv,.iob,.bio,.testa,.testb,.train,text/plain"
-        onChange={(event) => {
-          const file = event.target.files?.[0];
-          if (file) void addFile(file);
-          event.target.value = '';
-        }}
-      />
+      <HiddenFileInput ref={input} testId="add-file-input" accept={CONLL_ACCEPT} onFile={(file) => void addFile(file)} />
     </div>
   );
 }
@@ -166,18 +156,7 @@ function TestFile() {
         or drop it here: held-out sentences, matched to the training tasks by column name (chunk schemes converted). Loading new training data
         removes it.
       </p>
-      <input
-        ref={input}
-        type="file"
-        hidden
-        data-testid="test-file-input"
-        accept=".conll,.conllu,.txt,.tsv,.iob,.bio,.testa,.testb,.train,text/plain"
-        onChange={(event) => {
-          const file = event.target.files?.[0];
-          if (file) void loadTestFile(file);
-          event.target.value = '';
-        }}
-      />
+      <HiddenFileInput ref={input} testId="test-file-input" accept={CONLL_ACCEPT} onFile={(file) => void loadTestFile(file)} />
     </div>
   );
 }

@@ -1,5 +1,6 @@
 import { useRef, useState, type DragEvent } from 'react';
 import { useWorkbench } from '../store.ts';
+import { CONLL_ACCEPT, HiddenFileInput } from './HiddenFileInput.tsx';
 
 /** Drop a CoNLL / CoNLL-U file anywhere on the zone, or pick one. */
 export function DropZone() {
@@ -33,18 +34,7 @@ export function DropZone() {
         </button>
         .
       </p>
-      <input
-        ref={input}
-        type="file"
-        hidden
-        data-testid="file-input"
-        accept=".conll,.conllu,.txt,.tsv,.iob,.bio,.testa,.testb,.train,text/plain"
-        onChange={(event) => {
-          const file = event.target.files?.[0];
-          if (file) void loadFile(file);
-          event.target.value = '';
-        }}
-      />
+      <HiddenFileInput ref={input} testId="file-input" accept={CONLL_ACCEPT} onFile={(file) => void loadFile(file)} />
       {loading && (
         <p className="loading" data-testid="loading">
           Reading {loading}…

@@ -1,5 +1,6 @@
 import { useRef } from 'react';
 import { useWorkbench } from '../store.ts';
+import { HiddenFileInput } from './HiddenFileInput.tsx';
 
 /** Opens a model archive (.zip from the workbench or `mtaa train --out`) as a new run. */
 export function ImportModelButton() {
@@ -10,18 +11,7 @@ export function ImportModelButton() {
       <button type="button" className="secondary" data-testid="model-import" onClick={() => input.current?.click()} title="A model .zip exported by the workbench or the CLI">
         Import model (.zip)…
       </button>
-      <input
-        ref={input}
-        type="file"
-        accept=".zip,application/zip"
-        hidden
-        data-testid="model-file"
-        onChange={(e) => {
-          const file = e.target.files?.[0];
-          e.target.value = '';
-          if (file) void importModel(file);
-        }}
-      />
+      <HiddenFileInput ref={input} testId="model-file" accept=".zip,application/zip" onFile={(file) => void importModel(file)} />
     </span>
   );
 }

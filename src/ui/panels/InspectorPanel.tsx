@@ -3,6 +3,7 @@ import type { SentenceInspection, TagScheme, TrainerApi } from '../../protocol.t
 import { ChartStyles } from '../charts/ChartStyles.tsx';
 import { trainerWorker } from '../workerClient.ts';
 import { InspectorTask } from './InspectorTask.tsx';
+import { RunSelect } from './RunSelect.tsx';
 
 /** What the inspector needs of the worker (the comlink proxy, or a fake in tests). */
 export type InspectorApi = Pick<TrainerApi, 'devSentences' | 'inspectSentence'>;
@@ -98,17 +99,7 @@ export function InspectorPanel({ runs, runId, onSelectRun, schemes, sentenceLimi
       <ChartStyles />
       <h2>Attention inspector</h2>
       <div className="row">
-        <label>
-          Run{' '}
-          <select aria-label="Run to inspect" data-testid="inspector-run" value={selected ?? ''} disabled={runs.length === 0} onChange={(e) => selectRun(e.target.value)}>
-            {runs.length === 0 && <option value="">no run yet</option>}
-            {runs.map((r) => (
-              <option key={r.runId} value={r.runId}>
-                {r.label}
-              </option>
-            ))}
-          </select>
-        </label>
+        <RunSelect label="Run" ariaLabel="Run to inspect" testId="inspector-run" runs={runs} value={selected ?? null} onChange={selectRun} />
         {request && selected && (
           <button type="button" className="secondary" data-testid="inspector-refresh" onClick={() => setNonce((n) => n + 1)} title="Inspect again with the run's current weights">
             Re-inspect

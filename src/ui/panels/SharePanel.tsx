@@ -1,5 +1,6 @@
 import { useRef, useState } from 'react';
 import { useWorkbench } from '../store.ts';
+import { HiddenFileInput } from './HiddenFileInput.tsx';
 
 /**
  * Sharing the settings: a link carrying the config (and the dataset's name and hash), a JSON file
@@ -36,18 +37,7 @@ export function SharePanel() {
         <button type="button" className="secondary" data-testid="config-open" onClick={() => fileInput.current?.click()}>
           Open settings…
         </button>
-        <input
-          ref={fileInput}
-          type="file"
-          accept=".json,application/json"
-          hidden
-          data-testid="config-file"
-          onChange={(e) => {
-            const file = e.target.files?.[0];
-            e.target.value = '';
-            if (file) void openConfigFile(file);
-          }}
-        />
+        <HiddenFileInput ref={fileInput} testId="config-file" accept=".json,application/json" onFile={(file) => void openConfigFile(file)} />
       </div>
       {link && <input className="share-url" data-testid="share-url" readOnly value={link} aria-label="Link to these settings" onFocus={(e) => e.target.select()} />}
       {message && (

@@ -7,6 +7,7 @@ import { taggedConll } from '../taggedText.ts';
 import { initialTagText, shownTagResult, tagTextReducer } from '../tagTextState.ts';
 import { trainerWorker } from '../workerClient.ts';
 import { InspectionView, type InspectableRun } from './InspectorPanel.tsx';
+import { RunSelect } from './RunSelect.tsx';
 
 export interface TagTextPanelProps {
   runs: InspectableRun[];
@@ -48,17 +49,7 @@ export function TagTextPanel({ runs, schemes }: TagTextPanelProps) {
     <section className="panel tag-text" data-testid="tag-text-panel" aria-label="Tag text">
       <h2>Tag text</h2>
       <div className="row">
-        <label>
-          Model{' '}
-          <select data-testid="tag-run" value={runId ?? ''} disabled={runs.length === 0} onChange={(e) => setChosen(e.target.value)} aria-label="Run whose model tags the text">
-            {runs.length === 0 && <option value="">no run yet</option>}
-            {runs.map((r) => (
-              <option key={r.runId} value={r.runId}>
-                {r.label}
-              </option>
-            ))}
-          </select>
-        </label>
+        <RunSelect label="Model" ariaLabel="Run whose model tags the text" testId="tag-run" runs={runs} value={runId ?? null} onChange={setChosen} />
       </div>
       <textarea
         data-testid="tag-input"

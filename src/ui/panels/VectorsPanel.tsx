@@ -1,5 +1,6 @@
 import { useRef, useState, type DragEvent } from 'react';
 import { useWorkbench } from '../store.ts';
+import { HiddenFileInput } from './HiddenFileInput.tsx';
 
 const integer = new Intl.NumberFormat('en-US');
 
@@ -100,18 +101,7 @@ export function VectorsPanel() {
           Use another vectors file…
         </button>
       )}
-      <input
-        ref={input}
-        type="file"
-        hidden
-        data-testid="vectors-input"
-        accept=".txt,.vec,.glove,text/plain"
-        onChange={(event) => {
-          const file = event.target.files?.[0];
-          if (file) void loadVectors(file);
-          event.target.value = '';
-        }}
-      />
+      <HiddenFileInput ref={input} testId="vectors-input" accept=".txt,.vec,.glove,text/plain" onFile={(file) => void loadVectors(file)} />
     </div>
   );
 }
