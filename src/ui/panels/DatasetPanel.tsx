@@ -1,7 +1,8 @@
-import { useRef, useState, type DragEvent } from 'react';
+import { useRef, useState } from 'react';
 import type { ColumnGuess, ColumnOverride, DatasetSummary } from '../../protocol.ts';
 import { useWorkbench } from '../store.ts';
 import { CONLL_ACCEPT, HiddenFileInput } from './HiddenFileInput.tsx';
+import { useFileDrop } from './useFileDrop.ts';
 
 const numberFormat = new Intl.NumberFormat('en-US');
 
@@ -48,23 +49,12 @@ function TrainingFiles({ dataset }: { dataset: DatasetSummary }) {
   const addFile = useWorkbench((s) => s.addFile);
   const loading = useWorkbench((s) => s.loading);
   const input = useRef<HTMLInputElement>(null);
-  const [over, setOver] = useState(false);
-  const onDrop = (event: DragEvent<HTMLDivElement>) => {
-    event.preventDefault();
-    setOver(false);
-    const file = event.dataTransfer.files[0];
-    if (file) void addFile(file);
-  };
+  const { over, handlers } = useFileDrop((file) => void addFile(file));
   return (
     <div
       className={`training-files${over ? ' over' : ''}`}
       data-testid="training-files"
-      onDragOver={(event) => {
-        event.preventDefault();
-        setOver(true);
-      }}
-      onDragLeave={() => setOver(false)}
-      onDrop={onDrop}
+      {...handlers}
     >
       {dataset.parts.length > 1 && (
         <table data-testid="dataset-parts">
@@ -110,25 +100,13 @@ function TestFile() {
   const clearTestFile = useWorkbench((s) => s.clearTestFile);
   const loading = useWorkbench((s) => s.loading);
   const input = useRef<HTMLInputElement>(null);
-  const [over, setOver] = useState(false);
+  // Not the page's drop zone: this drop must not replace the training data.
+  const { over, handlers } = useFileDrop((file) => void loadTestFile(file), true);
   return (
     <div
       className={`training-files${over ? ' over' : ''}`}
       data-testid="test-file"
-      onDragOver={(event) => {
-        event.preventDefault();
-        // Not the page's drop zone: this drop must not replace the training data.
-        event.stopPropagation();
-        setOver(true);
-      }}
-      onDragLeave={() => setOver(false)}
-      onDrop={(event) => {
-        event.preventDefault();
-        event.stopPropagation();
-        setOver(false);
-        const file = event.dataTransfer.files[0];
-        if (file) void loadTestFile(file);
-      }}
+      {...handlers}
     >
       {test ? (
         <p data-testid="test-file-info" data-name={test.name} data-sentences={test.sentences}>

@@ -1,6 +1,7 @@
-import { useRef, useState, type DragEvent } from 'react';
+import { useRef } from 'react';
 import { useWorkbench } from '../store.ts';
 import { HiddenFileInput } from './HiddenFileInput.tsx';
+import { useFileDrop } from './useFileDrop.ts';
 
 const integer = new Intl.NumberFormat('en-US');
 
@@ -20,26 +21,14 @@ export function VectorsPanel() {
   const setUseVectors = useWorkbench((s) => s.setUseVectors);
   const dismiss = useWorkbench((s) => s.dismissVectorsError);
   const input = useRef<HTMLInputElement>(null);
-  const [over, setOver] = useState(false);
-
-  const onDrop = (event: DragEvent<HTMLDivElement>) => {
-    event.preventDefault();
-    setOver(false);
-    const file = event.dataTransfer.files[0];
-    if (file) void loadVectors(file);
-  };
+  const { over, handlers } = useFileDrop((file) => void loadVectors(file));
   const percent = loading ? Math.round(loading.fraction * 100) : 0;
 
   return (
     <div
       className={`vectors${over ? ' over' : ''}`}
       data-testid="vectors-panel"
-      onDragOver={(event) => {
-        event.preventDefault();
-        setOver(true);
-      }}
-      onDragLeave={() => setOver(false)}
-      onDrop={onDrop}
+      {...handlers}
     >
       <h3>Pre-trained word vectors</h3>
       {error && (
