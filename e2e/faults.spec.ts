@@ -1,6 +1,6 @@
 /**
- * Injected faults (test hooks, on only with `?testhooks`): a NaN loss, a lost WebGPU device, the
- * trainer worker dying mid-epoch and a full IndexedDB quota. Each ends with a clear message on the run, keeps the metrics
+ * Injected faults (test hooks, on only with `?testhooks`): a NaN loss, a lost WebGPU device, a WebGPU
+ * validation error, the trainer worker dying mid-epoch and a full IndexedDB quota. Each ends with a clear message on the run, keeps the metrics
  * history from before the fault and the last good checkpoint, and resume continues from it. (An
  * exception inside a step is in training.spec.ts.)
  */
@@ -33,7 +33,7 @@ async function run1(page: Page): Promise<RunView> {
   return (JSON.parse(run) as RunView | null) ?? { status: 'none', info: { backend: '', config: null }, epochs: [], steps: [] };
 }
 
-function hook(page: Page, name: 'simulateNaN' | 'simulateDeviceLost' | 'simulateQuotaExceeded', arg: string | number): Promise<void> {
+function hook(page: Page, name: 'simulateNaN' | 'simulateDeviceLost' | 'simulateQuotaExceeded' | 'simulateGpuError', arg: string | number = 0): Promise<void> {
   return page.evaluate(
     ({ name, arg }) => {
       const hooks = (window as unknown as { __mtaa: { worker(): Record<string, (a: string | number) => Promise<void>> } }).__mtaa;
@@ -127,6 +127,23 @@ test('a lost WebGPU device fails the run as device-lost; it resumes on the next 
   // Known gap (RELIABILITY.md): after the destroyed device's second report the resume can land one
   // backend further (WASM) than the message names; it must still leave WebGPU and continue from the
   // named checkpoint.
+  await expectResumeFrom(page, epochIn((await message.textContent()) ?? ''), /^(webgl|wasm)$/);
+});
+
+test('a WebGPU validation error fails the run as a backend error, not silently; it resumes on the next backend', async ({ page }) => {
+  test.setTimeout(300_000);
+  await startLongRun(page, 'webgpu', 1);
+  const before = await run1(page);
+  expect(before.info.backend).toBe('webgpu');
+  // A real uncaptured error from the device, as an invalid tfjs kernel raises (its output is garbage).
+  await hook(page, 'simulateGpuError');
+  await expect(card(page)).toHaveAttribute('data-status', 'failed', { timeout: 60_000 });
+  const message = card(page).getByTestId('run-message');
+  await expect(message).toContainText(/The webgpu backend reported an error \(WebGPU error: .*usage.*\)\. Resume continues from epoch \d+ on webgl/i);
+  await expect(page.getByTestId('backend-active')).toHaveText('webgl', { timeout: 60_000 });
+  await expect(page.getByTestId('backend-message')).toContainText('webgpu failed (WebGPU error:');
+  await expectHistoryKept(page, before);
+  await page.screenshot({ path: artifact('fault-gpu-error'), fullPage: true });
   await expectResumeFrom(page, epochIn((await message.textContent()) ?? ''), /^(webgl|wasm)$/);
 });
 

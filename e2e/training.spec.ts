@@ -25,6 +25,7 @@ interface StoreView {
     string,
     {
       status: string;
+      message?: string;
       info: { label: string; backend: string; siblingOf?: string };
       steps: { step: number; batch: number }[];
       epochs: { epoch: number; devScore: number; dev: { scores: { task: string; metric: string; value: number; accuracy: number }[] } }[];
@@ -251,6 +252,12 @@ test('the worker starts on WebGPU first when the browser offers it', async ({ pa
 
 test('WebGPU, picked by the user, trains a short run on the software adapter', async ({ page }) => {
   test.setTimeout(240_000);
+  // tfjs-webgpu reports an invalid kernel and a synchronous readback only on the console (the
+  // worker's console reaches the page's): both have broken WebGPU runs here before.
+  const gpuTrouble: string[] = [];
+  page.on('console', (message) => {
+    if (/synchronously reading data from GPU|GPUDevice|WGSL|is invalid due to a previous error|storage buffers/i.test(message.text())) gpuTrouble.push(message.text());
+  });
   await openWorkbench(page);
   // A few short sentences: on a software adapter every batch costs seconds of shader work.
   await dropFile(page, '[data-testid=drop-zone]', 'short.conllu', shortSentences());
@@ -266,7 +273,11 @@ test('WebGPU, picked by the user, trains a short run on the software adapter', a
   const first = card(page, 'run-1');
   await expect(first.getByTestId('run-backend')).toHaveText('webgpu');
   await expect.poll(async () => (await storeView(page)).runs['run-1']?.steps.length ?? 0, { timeout: 200_000 }).toBeGreaterThanOrEqual(2);
-  await expect(first).toHaveAttribute('data-status', 'completed', { timeout: 200_000 });
+  // The wait ends when the run does; a failure then names its message.
+  await expect.poll(async () => (await storeView(page)).runs['run-1']!.status, { timeout: 200_000 }).not.toMatch(/^(queued|running)$/);
+  const ended = (await storeView(page)).runs['run-1']!;
+  expect(ended.message ? `${ended.status}: ${ended.message}` : ended.status).toBe('completed');
+  await expect(first).toHaveAttribute('data-status', 'completed');
   await expect(first.getByTestId('epoch-result')).toHaveCount(1);
   const view = await storeView(page);
   // The run trained on WebGPU from its first batch to its last: a device loss mid-run fails it.
@@ -283,6 +294,7 @@ test('WebGPU, picked by the user, trains a short run on the software adapter', a
     return hooks.store.getState().runs['run-1']!.steps.map((s) => s.loss.total);
   });
   for (const value of losses) expect(Number.isFinite(value)).toBe(true);
+  expect(gpuTrouble).toEqual([]);
   await page.screenshot({ path: artifact('training-webgpu'), fullPage: true });
 });
 

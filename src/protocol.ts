@@ -84,6 +84,13 @@ export interface BackendInfo {
   threads?: number;
 }
 
+/**
+ * Why a backend dropped out while in use: its device was `lost` (WebGPU `device.lost`, a WebGL
+ * context loss), or it reported an `error` (a WebGPU validation or out-of-memory error: some kernel's
+ * output is garbage, so nothing computed on it since can be trusted).
+ */
+export type BackendFault = 'lost' | 'error';
+
 export type RunStatus = 'queued' | 'running' | 'paused' | 'completed' | 'stopped' | 'failed' | 'interrupted';
 
 /** How much of a vocabulary pre-trained vectors cover (exact match, else lowercased). */
@@ -320,6 +327,11 @@ export interface TrainerApi {
   simulateNaN(runId: string): Promise<void>;
   /** Browser tests only: the active backend's device is reported lost, as WebGPU's `device.lost` would. */
   simulateDeviceLost(reason: string): Promise<void>;
+  /**
+   * Browser tests only: a real WebGPU validation error on the active device (a buffer without usage),
+   * which nothing captures, as an invalid tfjs kernel's would be. Refused off WebGPU.
+   */
+  simulateGpuError(): Promise<void>;
   /** Browser tests only: the next `writes` writes to IndexedDB fail as a full quota does (QuotaExceededError). */
   simulateQuotaExceeded(writes: number): Promise<void>;
   /**

@@ -2,13 +2,13 @@
  * tfjs backend selection in the worker: WebGPU → WebGL → WASM → CPU.
  *
  * - WebGPU: `navigator.gpu` and an adapter are checked before the backend's module is even
- *   imported; the device's `lost` promise is watched and reported.
+ *   imported; the device's `lost` promise and its first uncaptured error are watched and reported.
  * - WASM: single-threaded, its binaries served from the app's own origin (Vite `?url` imports),
  *   so no CDN request is ever made.
  * The user can ask for any backend; one that fails to start falls through to the next.
  */
 import * as tf from '@tensorflow/tfjs';
-import type { Backend, BackendInfo } from '../src/protocol.ts';
+import type { Backend, BackendFault, BackendInfo } from '../src/protocol.ts';
 import wasmPlainUrl from '@tensorflow/tfjs-backend-wasm/dist/tfjs-backend-wasm.wasm?url';
 import wasmSimdUrl from '@tensorflow/tfjs-backend-wasm/dist/tfjs-backend-wasm-simd.wasm?url';
 import wasmThreadedUrl from '@tensorflow/tfjs-backend-wasm/dist/tfjs-backend-wasm-threaded-simd.wasm?url';
@@ -25,6 +25,15 @@ interface GpuLike {
 }
 interface GpuDeviceLike {
   lost: Promise<{ reason?: string; message?: string }>;
+  addEventListener?(type: 'uncapturederror', listener: (event: { error?: { message?: string } }) => void): void;
+  createBuffer?(descriptor: { size: number; usage: number }): unknown;
+}
+
+/** The first line of a WebGPU error message (Dawn appends a multi-line call trace), at most 300 characters. */
+export function gpuErrorReason(message: string | undefined): string {
+  const line = (message ?? '').split('\n').find((l) => l.trim().length > 0)?.trim() ?? '';
+  const text = line.length > 300 ? `${line.slice(0, 299)}…` : line;
+  return `WebGPU error: ${text || 'unknown'}`;
 }
 
 function gpu(): GpuLike | undefined {
@@ -68,8 +77,11 @@ function loadWasm(): Promise<void> {
 let webgpuLoaded: Promise<unknown> | null = null;
 
 export interface BackendManagerOptions {
-  /** Called once when the device under a backend is lost (WebGPU device.lost, WebGL context loss). */
-  onLost(backend: Backend, reason: string): void;
+  /**
+   * Called once per device when it is lost (WebGPU device.lost, WebGL context loss) or reports an
+   * error (WebGPU's uncaptured errors: a kernel that failed validation has left garbage behind).
+   */
+  onLost(backend: Backend, reason: string, fault: BackendFault): void;
   /** Threads a training step uses on a backend (gradient peers); default 1. */
   threads?(backend: Backend): number;
 }
@@ -129,10 +141,10 @@ export class BackendManager {
   }
 
   /** Marks a backend as failed (it drops out of `available` and of `next`). */
-  markFailed(backend: Backend, reason: string): void {
+  markFailed(backend: Backend, reason: string, fault: BackendFault = 'lost'): void {
     this.failed.set(backend, reason);
     // The automatic move that follows is not the user's choice: the picker keeps saying why.
-    if (backend === this.activeName) this.lost = `${backend} was lost (${reason})`;
+    if (backend === this.activeName) this.lost = `${backend} ${fault === 'lost' ? 'was lost' : 'failed'} (${reason})`;
   }
 
   /**
@@ -188,23 +200,40 @@ export class BackendManager {
     }
   }
 
+  /**
+   * Test hooks only: a genuine uncaptured validation error on the active WebGPU device (a buffer
+   * created without usage flags), reported as an invalid kernel's would be.
+   */
+  provokeGpuError(): void {
+    const device = this.activeName === 'webgpu' ? (tf.backend() as unknown as { device?: GpuDeviceLike }).device : undefined;
+    if (!device?.createBuffer) throw new Error('a WebGPU error can only be provoked while WebGPU is active');
+    device.createBuffer({ size: 4, usage: 0 });
+  }
+
   /** Reports device loss under the active backend (once per device). */
   private watch(name: Backend): void {
     const backend = tf.backend() as unknown as { device?: GpuDeviceLike; gpgpu?: { gl?: WebGL2RenderingContext } };
     if (name === 'webgpu' && backend.device && !this.watched.has(backend.device)) {
       this.watched.add(backend.device);
-      void backend.device.lost.then((info) => {
-        const reason = info.message || info.reason || 'device lost';
-        this.markFailed('webgpu', reason);
-        this.options.onLost('webgpu', reason);
-      });
+      let reported = false;
+      const report = (reason: string, fault: BackendFault) => {
+        if (reported) return;
+        reported = true;
+        this.markFailed('webgpu', reason, fault);
+        this.options.onLost('webgpu', reason, fault);
+      };
+      void backend.device.lost.then((info) => report(info.message || info.reason || 'device lost', 'lost'));
+      // tfjs does not check its pipelines: an invalid one (a shader that does not compile, too many
+      // buffers bound) only logs to the console and leaves its output unwritten, and training would
+      // go on with garbage. The first such error ends the backend's runs instead.
+      backend.device.addEventListener?.('uncapturederror', (event) => report(gpuErrorReason(event.error?.message), 'error'));
     }
     const canvas = backend.gpgpu?.gl?.canvas as OffscreenCanvas | undefined;
     if (name === 'webgl' && canvas && !this.watched.has(canvas)) {
       this.watched.add(canvas);
       canvas.addEventListener('webglcontextlost', () => {
         this.markFailed('webgl', 'WebGL context lost');
-        this.options.onLost('webgl', 'WebGL context lost');
+        this.options.onLost('webgl', 'WebGL context lost', 'lost');
       });
     }
   }

@@ -4,7 +4,7 @@
  * and backend selection in ./backends.ts. The page never blocks on it.
  */
 import { expose, transfer } from 'comlink';
-import type { Backend, BackendInfo, ColumnOverride, LoadResult, TrainerApi, VectorsInfo, WorkerEvent } from '../src/protocol.ts';
+import type { Backend, BackendFault, BackendInfo, ColumnOverride, LoadResult, TrainerApi, VectorsInfo, WorkerEvent } from '../src/protocol.ts';
 import { vocabulariesFromJSON } from '../src/data/index.ts';
 import { ablations, mergeConfig, presets } from '../src/model/config.ts';
 import { parseWordVectorsAsync, type WordVectors } from '../src/model/pretrainedVectors.ts';
@@ -104,10 +104,10 @@ function emit(event: WorkerEvent): void {
   }
 }
 
-/** The device under `backend` is gone: its runs fail (checkpoints kept) and tfjs moves on. */
-function deviceLost(backend: Backend, reason: string): Promise<void> {
+/** The device under `backend` is gone or failed: its runs fail (checkpoints kept) and tfjs moves on. */
+function deviceLost(backend: Backend, reason: string, fault: BackendFault = 'lost'): Promise<void> {
   return session
-    .backendLost(backend, reason)
+    .backendLost(backend, reason, fault)
     .then((info) => {
       if (!info) emit({ type: 'backend', backend: backends.info() });
     })
@@ -117,8 +117,8 @@ function deviceLost(backend: Backend, reason: string): Promise<void> {
 // Training steps on WASM/CPU also use the machine's other cores (data-parallel gradient peers).
 const gradientPools = new BrowserGradientPools();
 const backends: BackendManager = new BackendManager({
-  onLost(backend, reason) {
-    void deviceLost(backend, reason);
+  onLost(backend, reason, fault) {
+    void deviceLost(backend, reason, fault);
   },
   threads: (backend) => gradientPools.threadsFor(backend),
 });
@@ -437,6 +437,11 @@ const api: TrainerApi = {
     // As BackendManager does for a real `device.lost`: the backend drops out, then its runs fail.
     backends.markFailed(backend, reason);
     await deviceLost(backend, reason);
+  },
+
+  async simulateGpuError() {
+    requireTestHooks('simulateGpuError');
+    backends.provokeGpuError();
   },
 
   async simulateQuotaExceeded(writes) {

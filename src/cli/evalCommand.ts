@@ -24,7 +24,7 @@ export const evalCommand: Command = async (argv, io) => {
     const data = readData(dataPath, saved.tasks);
     const model = fromSavedModel(saved, modelPath);
     try {
-      const { report, predictions } = evaluate(model, data.sentences);
+      const { report, predictions } = await evaluate(model, data.sentences);
       if (args.flags.has('json')) {
         io.out(`${JSON.stringify(report)}\n`);
         return 0;

@@ -49,7 +49,7 @@ export const predictCommand: Command = async (argv, io) => {
       if (lines.at(-1) === '') lines.pop();
       const input = splitSentences(lines);
       const sentences: Sentence[] = input.map((s) => ({ words: s.words, tags: model.tasks.map(() => null) }));
-      const { predictions } = evaluate(model, sentences);
+      const { predictions } = await evaluate(model, sentences);
       const out = [...lines];
       input.forEach((sentence, s) => {
         sentence.lines.forEach((lineIndex, k) => {

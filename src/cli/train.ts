@@ -113,7 +113,7 @@ export const trainCommand: Command = async (argv, io) => {
     }).finally(() => threadPool?.close());
     if (threadPool?.pool.failure) io.err(`mtaa train: ${threadPool.pool.failure}; the rest trained on one thread\n`);
 
-    const testScores: TaskScore[] | null = test ? evaluate(trainer.model, test.sentences, { batchSize: config.train.batchSize }).report.scores : null;
+    const testScores: TaskScore[] | null = test ? (await evaluate(trainer.model, test.sentences, { batchSize: config.train.batchSize })).report.scores : null;
     let written: string[] = [];
     const out = args.values.get('out');
     if (out) {

@@ -23,8 +23,10 @@
  */
 import * as tf from '@tensorflow/tfjs';
 import { affine } from './dense.ts';
+import { addAll } from './addAll.ts';
 import { glorotVariable } from './initializers.ts';
 import { gradientReversal } from './gradientReversal.ts';
+import { toFloat } from './toFloat.ts';
 
 export interface DenseLayer {
   /** [in, out] */
@@ -171,14 +173,14 @@ export function adversarialLoss(
         'int32',
       );
       const logp = tf.logSoftmax(logits); // [k·B, classes]
-      const onehot = tf.cast(tf.oneHot(labels, d.classes), 'float32'); // int32 → float32 (wasm oneHot float bug)
+      const onehot = toFloat(tf.oneHot(labels, d.classes)); // int32 → float32 (wasm oneHot float bug)
       // Σ_t mean_b CE = (Σ over all k·B rows of CE) / B
       const loss = tf.div(tf.neg(tf.sum(tf.mul(logp, onehot))), b) as tf.Scalar;
-      const accuracy = tf.mean(tf.cast(tf.equal(tf.argMax(logits, 1), labels), 'float32')) as tf.Scalar;
+      const accuracy = tf.mean(toFloat(tf.equal(tf.argMax(logits, 1), labels))) as tf.Scalar;
       perPair[input.pair] = { loss, accuracy };
       losses.push(loss);
     }
-    const loss = (losses.length === 0 ? tf.scalar(0) : tf.addN(losses)) as tf.Scalar;
+    const loss = (losses.length === 0 ? tf.scalar(0) : addAll(losses)) as tf.Scalar;
     return { loss, perPair };
   });
 }

@@ -22,6 +22,7 @@
 import * as tf from '@tensorflow/tfjs';
 import { unstack } from './unstack.ts';
 import { seedFor } from './initializers.ts';
+import { toFloat } from './toFloat.ts';
 
 /** The tensors the CRF functions read: plain tensors (tests) or the variables of CrfParams. */
 export interface CrfWeights {
@@ -119,7 +120,7 @@ export function crfGoldScore(emissions: tf.Tensor, tags: tf.Tensor, mask: tf.Ten
     // row is all zeros, so no [B,T,L] tensor is ever sliced or masked by broadcasting (both slow on cpu;
     // a slice's gradient is a full-size pad). oneHot in int32 then cast: tfjs-backend-wasm 4.22 writes
     // int bit patterns for oneHot(…, 'float32').
-    const oneHot = (x: tf.Tensor) => tf.cast(tf.oneHot(x, l), 'float32');
+    const oneHot = (x: tf.Tensor) => toFloat(tf.oneHot(x, l));
     const real = tf.cast(mask, 'bool');
     const tagsM = tf.where(real, tf.cast(tags, 'int32'), tf.fill([b, t], -1, 'int32')); // [B,T], −1 at padding
     const emit = tf.sum(tf.mul(emissions, oneHot(tagsM)), [1, 2]); // [B]
@@ -275,16 +276,3 @@ export async function crfViterbiWithScores(emissions: tf.Tensor, mask: tf.Tensor
   return viterbiDecode(e, lengthsFromMask(m, shape[0], shape[1]), shape, tr, st, en);
 }
 
-/** Synchronous crfViterbi (dataSync; fine on cpu/wasm, avoid on WebGPU/WebGL). */
-export function crfViterbiSync(emissions: tf.Tensor, mask: tf.Tensor, w: CrfWeights): number[][] {
-  const shape = dims(emissions);
-  const lengths = lengthsFromMask(mask.dataSync(), shape[0], shape[1]);
-  return viterbiDecode(
-    emissions.dataSync(),
-    lengths,
-    shape,
-    w.transitions.dataSync(),
-    w.start.dataSync(),
-    w.end.dataSync(),
-  ).paths;
-}

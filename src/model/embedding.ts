@@ -33,6 +33,7 @@ import * as tf from '@tensorflow/tfjs';
 import { isHostMemoryBackend } from './hostMemory.ts';
 import { affine } from './dense.ts';
 import { seedFor } from './initializers.ts';
+import { toFloat } from './toFloat.ts';
 
 export type Activation = 'linear' | 'relu' | 'tanh';
 
@@ -189,7 +190,7 @@ export function maxOverAxis1(x: tf.Tensor, gradient: 'kernel' | 'host' = isHostM
 /** dx of max over axis 1: x [n,W,F], max [n,F], dy [n,F] → dy / #ties at each tied position, from tfjs ops. */
 function tieSplitKernel(xs: tf.Tensor, ys: tf.Tensor, dy: tf.Tensor): tf.Tensor {
   const [n, , f] = xs.shape as [number, number, number];
-  const ties = tf.cast(tf.equal(xs, tf.reshape(ys, [n, 1, f])), 'float32'); // [n,W,F]
+  const ties = toFloat(tf.equal(xs, tf.reshape(ys, [n, 1, f]))); // [n,W,F]
   const share = tf.div(tf.reshape(dy, [n, 1, f]), tf.sum(ties, 1, true)); // dy / #ties
   return tf.mul(ties, share);
 }
@@ -229,7 +230,7 @@ export function charCnn(params: EmbeddingParams, charIds: tf.Tensor): tf.Tensor3
   return tf.tidy(() => {
     const n = b * t;
     const ids = tf.reshape(charIds, [n, w]);
-    const cmask = tf.reshape(tf.cast(tf.greater(ids, 0), 'float32'), [n, w, 1]);
+    const cmask = tf.reshape(toFloat(tf.greater(ids, 0)), [n, w, 1]);
     const emb = tf.mul(tf.reshape(embeddingLookup(char, ids), [n, w, dc]), cmask); // pad chars → 0
     const left = Math.floor((width - 1) / 2);
     const padded = tf.pad(emb, [

@@ -1,6 +1,7 @@
 import * as tf from '@tensorflow/tfjs';
 import { affine } from './dense.ts';
 import { glorotVariable } from './initializers.ts';
+import { toFloat } from './toFloat.ts';
 
 /** A task's linear emission layer: ē^t `[B, T, D]` → scores `[B, T, L]` for its CRF. */
 export interface EmissionParams {
@@ -35,10 +36,10 @@ export function maskedSoftmaxCrossEntropy(logits: tf.Tensor3D, tags: tf.Tensor2D
   return tf.tidy(() => {
     const numTags = logits.shape[2];
     const logProbs = tf.logSoftmax(logits);
-    const gold = tf.cast(tf.oneHot(tags, numTags), 'float32');
+    const gold = toFloat(tf.oneHot(tags, numTags));
     const perToken = tf.neg(tf.sum(tf.mul(logProbs, gold), 2));
     const perSentence = tf.sum(tf.mul(perToken, mask), 1);
-    const sentences = tf.sum(tf.cast(tf.greater(tf.sum(mask, 1), 0), 'float32'));
+    const sentences = tf.sum(toFloat(tf.greater(tf.sum(mask, 1), 0)));
     return tf.div(tf.sum(perSentence), tf.maximum(sentences, 1)) as tf.Scalar;
   });
 }

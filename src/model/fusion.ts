@@ -27,6 +27,7 @@
  */
 import * as tf from '@tensorflow/tfjs';
 import { unstack } from './unstack.ts';
+import { addAll } from './addAll.ts';
 import { affine } from './dense.ts';
 import { glorotVariable } from './initializers.ts';
 
@@ -155,7 +156,7 @@ export function fuse(params: FusionParams, reps: readonly tf.Tensor[]): FusionOu
     const flat = reps.map((x) => tf.reshape(x, [n, d]) as tf.Tensor2D);
     switch (params.variant) {
       case 'average': {
-        const fused = tf.reshape(tf.div(r === 1 ? flat[0] : tf.addN(flat), r), [b, t, d]) as tf.Tensor3D;
+        const fused = tf.reshape(tf.div(addAll(flat), r), [b, t, d]) as tf.Tensor3D;
         return [fused, tf.fill([b, t, r], 1 / r) as tf.Tensor3D];
       }
       case 'concat':
@@ -175,7 +176,7 @@ export function fuse(params: FusionParams, reps: readonly tf.Tensor[]): FusionOu
         ); // γ: [N, R−1]
         const gammas = unstack(second.weights, 1); // (R−1) × [N]
         const w1 = middles.map((m) => unstack(m.weights, 1)); // (R−1) × [w_h [N], w_s [N]]
-        const betaH = tf.addN(gammas.map((g, k) => tf.mul(g, w1[k][0])));
+        const betaH = addAll(gammas.map((g, k) => tf.mul(g, w1[k][0])));
         const betaS = gammas.map((g, k) => tf.mul(g, w1[k][1]));
         const beta = tf.reshape(tf.stack([betaH, ...betaS], 1), [b, t, r]) as tf.Tensor3D;
         return [tf.reshape(second.out, [b, t, d]) as tf.Tensor3D, beta];

@@ -1,4 +1,5 @@
 import * as tf from '@tensorflow/tfjs';
+import { addAll } from './addAll.ts';
 
 /**
  * How N independent matrix products ("streams": stacks × directions of a BiLSTM) are dispatched.
@@ -154,7 +155,7 @@ export function permuteRows(
       gradFunc: (dy: tf.Tensor, saved: tf.Tensor[]) =>
         tf.tidy(() => {
           const parts = saved.map((back) => gatherRows(dy as tf.Tensor3D, back as tf.Tensor1D, copies));
-          return [parts.length === 1 ? parts[0] : tf.addN(parts)];
+          return [addAll(parts)];
         }),
     };
   });

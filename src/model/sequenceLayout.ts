@@ -1,4 +1,5 @@
 import * as tf from '@tensorflow/tfjs';
+import { toFloat } from './toFloat.ts';
 
 /** Real length of each sentence of a batch, `[B]`; each in `0..T`. */
 export type SequenceLengths = tf.Tensor1D | Int32Array | readonly number[];
@@ -110,7 +111,7 @@ function layoutFromTensor(lengths: tf.Tensor1D, time: number): SequenceLayout {
       flat(streamRow[1]),
       flat(tf.stack(streamRow, 2)),
       inStreamOrder(outputRow),
-      tf.cast(valid, 'float32').reshape([batch, time, 1]),
+      toFloat(valid).reshape([batch, time, 1]),
     ];
   });
   return {

@@ -15,7 +15,7 @@ import { unstack } from './unstack.ts';
 import type { OrthogonalityMode, ReversalReach } from './config.ts';
 import { adversarialLoss } from './adversary.ts';
 import type { BatchTensors } from './batchTensors.ts';
-import { crfNegLogLikelihood, crfViterbiSync } from './crf.ts';
+import { crfNegLogLikelihood, crfViterbi } from './crf.ts';
 import { embed } from './embedding.ts';
 import { emissions, maskedSoftmaxCrossEntropy } from './emission.ts';
 import { fuse } from './fusion.ts';
@@ -245,8 +245,8 @@ export interface Decoded {
   beta: (Float32Array | null)[];
 }
 
-/** Viterbi paths and attention weights for a batch (one readback per task). */
-export function decode(params: TaggerParams, batch: BatchTensors): Decoded {
+/** Viterbi paths and attention weights for a batch (asynchronous readbacks: see `evaluateBatch`). */
+export async function decode(params: TaggerParams, batch: BatchTensors): Promise<Decoded> {
   const out = tf.tidy(() => {
     const f = forward(params, batch, {
       training: false,
@@ -259,8 +259,10 @@ export function decode(params: TaggerParams, batch: BatchTensors): Decoded {
     return { emissions: f.emissions, beta: f.beta.map((b) => b ?? tf.zeros([0])) };
   });
   try {
-    const paths = out.emissions.map((e, t) => crfViterbiSync(e, batch.mask, params.crf[t]!));
-    const beta = out.beta.map((b) => (b.size === 0 ? null : (b.dataSync() as Float32Array)));
+    const [paths, beta] = await Promise.all([
+      Promise.all(out.emissions.map((e, t) => crfViterbi(e, batch.mask, params.crf[t]!))),
+      Promise.all(out.beta.map(async (b) => (b.size === 0 ? null : ((await b.data()) as Float32Array)))),
+    ]);
     return { paths, beta };
   } finally {
     tf.dispose([...out.emissions, ...out.beta]);

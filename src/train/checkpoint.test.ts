@@ -54,9 +54,9 @@ function importZip(zip: Uint8Array): TaggerModel {
   return fromSavedModel(decodeModelFiles(unzipModel(zip, SOURCE), SOURCE), SOURCE);
 }
 
-function expectSamePredictions(a: TaggerModel, b: TaggerModel): void {
-  const ea = evaluate(a, sentences);
-  const eb = evaluate(b, sentences);
+async function expectSamePredictions(a: TaggerModel, b: TaggerModel): Promise<void> {
+  const ea = await evaluate(a, sentences);
+  const eb = await evaluate(b, sentences);
   expect(eb.predictions).toEqual(ea.predictions);
   expect(eb.report.loss).toEqual(ea.report.loss);
   // not a vacuous comparison: a random model predicts more than one tag
@@ -91,7 +91,7 @@ describe('checkpoint round trip', () => {
       expect(loaded.vocabularies.words.tokens).toEqual(model.vocabularies.words.tokens);
       expect(loaded.vocabularies.tags.map((t) => t.tags)).toEqual(model.vocabularies.tags.map((t) => t.tags));
       expectSameWeights(model, loaded);
-      expectSamePredictions(model, loaded);
+      await expectSamePredictions(model, loaded);
     } finally {
       disposeTaggerModel(model);
       disposeTaggerModel(loaded);
@@ -108,7 +108,7 @@ describe('checkpoint round trip', () => {
     const loaded = importZip(zip);
     try {
       expectSameWeights(model, loaded);
-      expectSamePredictions(model, loaded);
+      await expectSamePredictions(model, loaded);
     } finally {
       disposeTaggerModel(model);
       disposeTaggerModel(loaded);

@@ -32,11 +32,11 @@ function allNumbersFinite(value: unknown): boolean {
 }
 
 describe('evaluate', () => {
-  it.each(Object.keys(ablations) as AblationName[])('reports finite, well-formed figures for %s', (name) => {
+  it.each(Object.keys(ablations) as AblationName[])('reports finite, well-formed figures for %s', async (name) => {
     const config = mergeConfig(resolveConfig('tiny'), { model: ablations[name] });
     const trainer = new Trainer({ runId: name, config, data: { tasks: dataset.tasks, train: sentences, dev: sentences } });
     trainers.push(trainer);
-    const { report, predictions } = evaluate(trainer.model, sentences);
+    const { report, predictions } = await evaluate(trainer.model, sentences);
 
     expect(allNumbersFinite(report)).toBe(true);
     expect(report.scores.map((s) => s.task)).toEqual(['UPOS', 'XPOS', 'DEPREL']);

@@ -7,7 +7,7 @@ import { encodeBatch, planBatches, type Batch } from '../data/index.ts';
 import type { Sentence } from '../data/types.ts';
 import type { OrthogonalityMode } from '../model/config.ts';
 import { disposeBatchTensors, toBatchTensors, type BatchTensors } from '../model/batchTensors.ts';
-import { crfViterbiSync } from '../model/crf.ts';
+import { crfViterbi } from '../model/crf.ts';
 import { forward, representationNames } from '../model/tagger.ts';
 import type { BatchEvaluation, EvaluationReport, LossParts } from '../protocol.ts';
 import { scoreTask } from './taskScoring.ts';
@@ -46,8 +46,16 @@ export function withBatchTensors<T>(model: TaggerModel, batch: Batch, use: (b: B
   }
 }
 
-/** Forward pass and Viterbi over one batch; the losses too when `lossesNeeded`. */
-export function evaluateBatch(params: TaggerParams, batch: Batch, opts: { orthogonalityMode?: OrthogonalityMode; lossesNeeded?: boolean } = {}): BatchEvaluation {
+/**
+ * Forward pass and Viterbi over one batch; the losses too when `lossesNeeded`. Reads back with
+ * `data()`, never `dataSync()`: on WebGPU a synchronous read goes through a canvas, which Chromium's
+ * software adapter cannot back, and which has then destroyed the device.
+ */
+export async function evaluateBatch(
+  params: TaggerParams,
+  batch: Batch,
+  opts: { orthogonalityMode?: OrthogonalityMode; lossesNeeded?: boolean } = {},
+): Promise<BatchEvaluation> {
   const lossesNeeded = opts.lossesNeeded ?? true;
   const tensors = toBatchTensors(batch, params.config.embedding.charFilters > 0);
   try {
@@ -68,11 +76,12 @@ export function evaluateBatch(params: TaggerParams, batch: Batch, opts: { orthog
       };
     });
     try {
-      return {
-        paths: out.emissions.map((e, t) => crfViterbiSync(e, tensors.mask, params.crf[t]!)),
-        scalars: Array.from(out.scalars.dataSync()),
-        betaSums: out.betaSums.map((sums) => (sums.size === 0 ? null : Array.from(sums.dataSync()))),
-      };
+      const [paths, scalars, betaSums] = await Promise.all([
+        Promise.all(out.emissions.map((e, t) => crfViterbi(e, tensors.mask, params.crf[t]!))),
+        out.scalars.data(),
+        Promise.all(out.betaSums.map(async (sums) => (sums.size === 0 ? null : Array.from(await sums.data())))),
+      ]);
+      return { paths, scalars: Array.from(scalars), betaSums };
     } finally {
       tf.dispose([...out.emissions, out.scalars, ...out.betaSums]);
     }
@@ -81,10 +90,20 @@ export function evaluateBatch(params: TaggerParams, batch: Batch, opts: { orthog
   }
 }
 
-export function evaluate(model: TaggerModel, sentences: readonly Sentence[], opts: EvaluateOptions = {}): Evaluation {
+export async function evaluate(model: TaggerModel, sentences: readonly Sentence[], opts: EvaluateOptions = {}): Promise<Evaluation> {
   const batches = evaluationBatches(model, sentences, opts.batchSize ?? 64);
-  const results = batches.map((batch) => evaluateBatch(model.params, batch, opts.orthogonalityMode ? { orthogonalityMode: opts.orthogonalityMode } : {}));
-  return summarizeEvaluation(model, sentences, batches, results);
+  return summarizeEvaluation(model, sentences, batches, await evaluateBatches(model.params, batches, opts));
+}
+
+/** `evaluateBatch` over `batches`, one after another (one batch's tensors alive at a time). */
+export async function evaluateBatches(
+  params: TaggerParams,
+  batches: readonly Batch[],
+  opts: { orthogonalityMode?: OrthogonalityMode; lossesNeeded?: boolean } = {},
+): Promise<BatchEvaluation[]> {
+  const results: BatchEvaluation[] = [];
+  for (const batch of batches) results.push(await evaluateBatch(params, batch, opts));
+  return results;
 }
 
 /**

@@ -8,7 +8,7 @@ import * as tf from '@tensorflow/tfjs';
 import { disposeBatchTensors, toBatchTensors } from '../model/batchTensors.ts';
 import { createTaggerParams, disposeTaggerParams, type TaggerParams } from '../model/taggerParams.ts';
 import type { EvaluationReply, EvaluationRequest, GradientPeerApi, GradientPeerInit, GradientReply, GradientRequest } from '../protocol.ts';
-import { evaluateBatch } from './evaluate.ts';
+import { evaluateBatches } from './evaluate.ts';
 import { addLossGradients, lossGradients, type LossGradients } from './lossGradients.ts';
 
 export class GradientReplica {
@@ -33,10 +33,10 @@ export class GradientReplica {
   }
 
   /** Viterbi paths (and losses, β) of whole batches with the trainer's weights. */
-  evaluate(request: EvaluationRequest): EvaluationReply {
+  async evaluate(request: EvaluationRequest): Promise<EvaluationReply> {
     this.takeWeights(request.weights);
     const opts = { orthogonalityMode: request.orthogonalityMode, lossesNeeded: request.lossesNeeded };
-    return { results: request.batches.map((batch) => evaluateBatch(this.params, batch, opts)) };
+    return { results: await evaluateBatches(this.params, request.batches, opts) };
   }
 
   compute(request: GradientRequest): GradientReply {

@@ -194,7 +194,7 @@ describe('gradient peers on wasm', () => {
     const { trainer, peers, pool } = setup(2, { model: { architecture: 'mtaa', dropout: 0.2 }, train: { batchSize: 4 } }, { failing });
     // some training first (on this thread), so the peers must take the trainer's current weights
     for (let step = 0; step < 3; step++) trainer.trainBatch(batchOf(trainer, [step, step + 5, step + 9, step + 13])).dispose();
-    const expected = evaluate(trainer.model, sentences, { batchSize: 4, orthogonalityMode: trainer.config.train.orthogonalityMode });
+    const expected = await evaluate(trainer.model, sentences, { batchSize: 4, orthogonalityMode: trainer.config.train.orthogonalityMode });
     const actual = await trainer.evaluateSentences(sentences);
     expect(actual).toEqual(expected);
     expect(expected.report.scores.length).toBe(3);

@@ -19,8 +19,8 @@ afterAll(() => {
 });
 
 describe('inspectSentences', () => {
-  it('gives every task its predictions, gold tags and a β row per token that sums to 1', () => {
-    const [inspection] = inspectSentences(trainer.model, [sentences[3]!]);
+  it('gives every task its predictions, gold tags and a β row per token that sums to 1', async () => {
+    const [inspection] = await inspectSentences(trainer.model, [sentences[3]!]);
     const words = sentences[3]!.words;
     expect(inspection!.words).toEqual(words);
     expect(inspection!.tasks.map((t) => t.task)).toEqual(['UPOS', 'XPOS', 'DEPREL']);
@@ -37,12 +37,12 @@ describe('inspectSentences', () => {
     }
   });
 
-  it('predicts what evaluation predicts, in input order, and handles typed text and empty input', () => {
-    const { predictions } = evaluate(trainer.model, sentences);
-    const inspections = inspectSentences(trainer.model, sentences);
+  it('predicts what evaluation predicts, in input order, and handles typed text and empty input', async () => {
+    const { predictions } = await evaluate(trainer.model, sentences);
+    const inspections = await inspectSentences(trainer.model, sentences);
     inspections.forEach((inspection, i) => inspection.tasks.forEach((task, t) => expect(task.predicted).toEqual(predictions[t]![i])));
 
-    const typed = inspectSentences(trainer.model, [sentenceFromText('  The cat sat .  ', 3), sentenceFromText('   ', 3)]);
+    const typed = await inspectSentences(trainer.model, [sentenceFromText('  The cat sat .  ', 3), sentenceFromText('   ', 3)]);
     expect(typed[0]!.words).toEqual(['The', 'cat', 'sat', '.']);
     expect(typed[0]!.tasks[0]!.gold).toBeNull();
     expect(typed[0]!.tasks[0]!.predicted).toHaveLength(4);

@@ -5,7 +5,8 @@
 import type { Sentence } from '../data/types.ts';
 import { decode, representationNames } from '../model/tagger.ts';
 import type { SentenceInspection } from '../protocol.ts';
-import { evaluationBatches, withBatchTensors } from './evaluate.ts';
+import { toBatchTensors, disposeBatchTensors } from '../model/batchTensors.ts';
+import { evaluationBatches } from './evaluate.ts';
 import type { TaggerModel } from './taggerModel.ts';
 
 /** Splits typed text into one sentence of whitespace-separated tokens. */
@@ -14,14 +15,20 @@ export function sentenceFromText(text: string, taskCount: number): Sentence {
   return { words, tags: Array.from({ length: taskCount }, () => null) };
 }
 
-export function inspectSentences(model: TaggerModel, sentences: readonly Sentence[]): SentenceInspection[] {
+export async function inspectSentences(model: TaggerModel, sentences: readonly Sentence[]): Promise<SentenceInspection[]> {
   const out: SentenceInspection[] = sentences.map((s) => ({ words: [...s.words], tasks: [] }));
   const names = model.tasks.map((_, t) => representationNames(model.params, t));
   const nonEmpty = sentences.flatMap((s, i) => (s.words.length > 0 ? [i] : []));
   const batches = evaluationBatches(model, nonEmpty.map((i) => sentences[i]!), 64);
   const perTask = model.tasks.map(() => new Map<number, { predicted: string[]; beta: number[][] | null }>());
   for (const batch of batches) {
-    const decoded = withBatchTensors(model, batch, (b) => decode(model.params, b));
+    const tensors = toBatchTensors(batch, model.config.model.embedding.charFilters > 0);
+    let decoded: Awaited<ReturnType<typeof decode>>;
+    try {
+      decoded = await decode(model.params, tensors);
+    } finally {
+      disposeBatchTensors(tensors);
+    }
     const { maxLen } = batch;
     decoded.paths.forEach((paths, t) => {
       const r = names[t]!.length;

@@ -6,6 +6,7 @@
 import * as tf from '@tensorflow/tfjs';
 import type { BatchTensors } from '../model/batchTensors.ts';
 import { forward } from '../model/tagger.ts';
+import { addAll } from '../model/addAll.ts';
 import type { TaggerParams } from '../model/taggerParams.ts';
 import type { GradientStep } from '../protocol.ts';
 
@@ -45,7 +46,7 @@ export function lossGradients(
     const taskLosses = out.taskLosses.map((loss, t) => scaled(loss, t));
     const adversarial = scaled(out.adversarial, n);
     const orthogonality = scaled(out.orthogonality, n + 1);
-    const taskSum = taskLosses.length === 1 ? taskLosses[0]! : tf.addN(taskLosses);
+    const taskSum = addAll(taskLosses);
     const total = tf.addN([taskSum, tf.mul(adversarial, step.lambdaAdversarial), tf.mul(orthogonality, step.lambdaOrthogonality)]) as tf.Scalar;
     parts = tf.keep(tf.stack([total, ...taskLosses, adversarial, orthogonality]) as tf.Tensor1D);
     return total;

@@ -119,7 +119,7 @@ describe.each(['mtaa', 'iterative', 'base'] as const)('partial labels, %s', (arc
     expect(done.reason).toBe('completed');
     // Batches of 3 in length order ([0,3,4], [5,1,2]) hold 1 and 2 NER sentences: a mean weighted by
     // batch size instead of labelled sentences would differ from the mean over NER sentences.
-    const { report, predictions } = evaluate(trainer.model, mixed, { batchSize: 3 });
+    const { report, predictions } = await evaluate(trainer.model, mixed, { batchSize: 3 });
     expect(Number.isFinite(report.loss.total)).toBe(true);
     expect(report.scores.map((s) => s.task)).toEqual(['POS', 'NER']);
 
@@ -140,10 +140,10 @@ describe.each(['mtaa', 'iterative', 'base'] as const)('partial labels, %s', (arc
     // each task equals that of its labelled sentences evaluated alone.
     const posDev = mixed.filter((s) => s.tags[0]);
     const nerDev = mixed.filter((s) => s.tags[1]);
-    const onlyPos = evaluate(trainer.model, posDev, { batchSize: posDev.length }).report;
+    const onlyPos = (await evaluate(trainer.model, posDev, { batchSize: posDev.length })).report;
     expect(onlyPos.scores.map((s) => s.task)).toEqual(['POS']);
     expect(onlyPos.loss.tasks.NER).toBe(0);
-    const onlyNer = evaluate(trainer.model, nerDev, { batchSize: nerDev.length }).report;
+    const onlyNer = (await evaluate(trainer.model, nerDev, { batchSize: nerDev.length })).report;
     expect(report.loss.tasks.POS).toBeCloseTo(onlyPos.loss.tasks.POS!, 4);
     expect(report.loss.tasks.NER).toBeCloseTo(onlyNer.loss.tasks.NER!, 4);
   });
@@ -157,7 +157,7 @@ describe.each(['mtaa', 'iterative', 'base'] as const)('partial labels, %s', (arc
     trainers.push(trainer);
     const epochs: EpochEvent[] = [];
     await trainer.run({ onEvent: (e) => void (e.type === 'epoch' && epochs.push(e)) });
-    const reference = evaluate(trainer.model, mixed, { batchSize: 3 }).report.loss.tasks;
+    const reference = (await evaluate(trainer.model, mixed, { batchSize: 3 })).report.loss.tasks;
     expect(epochs).toHaveLength(1);
     for (const task of ['POS', 'NER']) {
       expect(reference[task]!).toBeGreaterThan(0);

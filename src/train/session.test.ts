@@ -152,7 +152,7 @@ function setup(scripts: (index: number, init: CreateTrainerInit<FakeTrainer>) =>
       t.released = true;
     },
     exportArchive: (t, weights, summary) => new TextEncoder().encode(JSON.stringify({ runId: t.init.runId, weights: weights.map((w) => [...w.data]), summary })),
-    inspect: (_t, sentence) => ({
+    inspect: async (_t, sentence) => ({
       words: sentence.words,
       tasks: [{ task: 'POS', predicted: sentence.words.map(() => 'A'), gold: sentence.tags[0] ?? null, representations: ['individual'], beta: null }],
     }),
@@ -362,6 +362,20 @@ describe('TrainingSession', () => {
     await session.stop('run-1');
   });
 
+  it('a backend error fails its runs, says it was an error (not a loss) and moves on', async () => {
+    const { session, trainers, backends, events } = setup(() => ({ batches: 100 }));
+    session.startRun(config(2), 'MTAA');
+    await until(() => trainers[0]!.step >= 2, 'steps');
+    backends.failed.add('webgpu');
+    await session.backendLost('webgpu', 'WebGPU error: Error while parsing WGSL', 'error');
+    expect(session.status('run-1')).toBe('failed');
+    expect(events.findLast((e) => e.type === 'run-status')).toMatchObject({
+      status: 'failed',
+      message: 'The webgpu backend reported an error (WebGPU error: Error while parsing WGSL). Resume continues from epoch 0 on webgl.',
+    });
+    expect(backends.current).toBe('webgl');
+  });
+
   it('throttles step events to one per interval per run, flushing the last before an epoch', async () => {
     const { session, events } = setup(() => ({ batches: 40 }), { interval: 60_000 });
     session.startRun(config(1), 'MTAA');
@@ -383,13 +397,13 @@ describe('TrainingSession', () => {
     const dev = session.devSentences(5);
     expect(dev).toHaveLength(2);
     expect(dev[0]).toEqual({ index: 0, text: trainers[0]!.init.data.dev[0]!.words.join(' ') });
-    const inspected = session.inspect('run-1', { devIndex: 1 });
+    const inspected = await session.inspect('run-1', { devIndex: 1 });
     expect(inspected.tasks[0]!.gold).toEqual(['A', 'B']);
-    const typed = session.inspect('run-1', { text: '  The  cat\tsat ' });
+    const typed = await session.inspect('run-1', { text: '  The  cat\tsat ' });
     expect(typed.words).toEqual(['The', 'cat', 'sat']);
     expect(typed.tasks[0]!.gold).toBeNull();
-    expect(() => session.inspect('run-1', { devIndex: 9 })).toThrow(/no dev sentence 9/);
-    expect(() => session.inspect('run-1', { text: '   ' })).toThrow(/Type a sentence/);
+    await expect(session.inspect('run-1', { devIndex: 9 })).rejects.toThrow(/no dev sentence 9/);
+    await expect(session.inspect('run-1', { text: '   ' })).rejects.toThrow(/Type a sentence/);
   });
 
   it('before any run, dev sentences come from the current dataset with the presets split', () => {
@@ -568,7 +582,7 @@ describe('TrainingSession: a test file', () => {
 
   /** The engine scores what it is given: one POS score whose value is the trainer's epoch count then. */
   function withScoring(engine: SessionEngine<FakeTrainer>, calls: { sentences: number; epoch: number }[], fail = false) {
-    engine.score = (t, scored) => {
+    engine.score = async (t, scored) => {
       if (fail) throw new Error('out of memory');
       calls.push({ sentences: scored.length, epoch: t.epoch });
       return [{ task: 'POS', metric: 'accuracy', value: 50 + calls.length, accuracy: 50 + calls.length }];

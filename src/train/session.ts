@@ -16,6 +16,7 @@ import { splitTrainDev, type Dataset, type Vocabularies } from '../data/index.ts
 import type { Sentence, TaskSpec } from '../data/types.ts';
 import { presets, validateConfig, type Backend, type RunConfig } from '../model/config.ts';
 import type {
+  BackendFault,
   BackendInfo,
   DoneEvent,
   ExportedModel,
@@ -90,12 +91,12 @@ export interface SessionEngine<H extends RunHandle> {
   release(handle: H): void;
   /** The model files as one zip, with these weights. */
   exportArchive(handle: H, weights: readonly NamedWeight[], summary: Record<string, unknown>): Uint8Array;
-  inspect(handle: H, sentence: Sentence): SentenceInspection;
+  inspect(handle: H, sentence: Sentence): Promise<SentenceInspection>;
   /**
    * Scores the model's current weights on labelled sentences (each task only on the sentences that
    * carry its labels). Optional: without it, runs are not scored on a test file.
    */
-  score?(handle: H, sentences: readonly Sentence[]): TaskScore[];
+  score?(handle: H, sentences: readonly Sentence[]): Promise<TaskScore[]>;
   /**
    * A handle for inspecting and tagging only (an imported model, or a stored checkpoint after a
    * reload): the model built from host weights, validated against its config. Optional for fakes.
@@ -589,7 +590,8 @@ export class TrainingSession<H extends RunHandle> {
       if (pending?.best) await this.takeCheckpoint(rec, handle, pending);
       if (gen !== rec.generation) return;
       // Before the status: whoever waits for the run to end (a study) finds its test scores there.
-      if (done.reason !== 'diverged') this.scoreTest(rec, handle, done);
+      if (done.reason !== 'diverged') await this.scoreTest(rec, handle, done);
+      if (gen !== rec.generation) return;
       this.deps.engine.release(handle);
       if (done.reason === 'diverged') {
         rec.failedOn = rec.backend;
@@ -611,13 +613,13 @@ export class TrainingSession<H extends RunHandle> {
    * finished, so the model holds them now. Nothing before the first epoch (no best yet). A scoring
    * error does not fail the run (its training is done); the event carries the message instead.
    */
-  private scoreTest(rec: RunRecord<H>, handle: H, done: DoneEvent): void {
+  private async scoreTest(rec: RunRecord<H>, handle: H, done: DoneEvent): Promise<void> {
     const test = rec.test;
     const score = this.deps.engine.score;
     if (!test || !score || done.bestEpoch <= 0) return;
     const base = { type: 'test-scores' as const, runId: rec.info.runId, epoch: done.bestEpoch, fileName: test.fileName };
     try {
-      this.deps.emit({ ...base, scores: score.call(this.deps.engine, handle, test.sentences) });
+      this.deps.emit({ ...base, scores: await score.call(this.deps.engine, handle, test.sentences) });
     } catch (error) {
       this.deps.emit({ ...base, scores: [], message: `${test.fileName}: could not be scored (${error instanceof Error ? error.message : String(error)})` });
     }
@@ -960,10 +962,10 @@ export class TrainingSession<H extends RunHandle> {
   }
 
   /**
-   * The device under `backend` is gone (WebGPU `device.lost`, a context loss): every run on it
-   * fails (its host checkpoints stay) and tfjs moves to the next backend.
+   * The device under `backend` is gone (WebGPU `device.lost`, a context loss) or reported an error:
+   * every run on it fails (its host checkpoints stay) and tfjs moves to the next backend.
    */
-  async backendLost(backend: Backend, reason: string): Promise<BackendInfo | null> {
+  async backendLost(backend: Backend, reason: string, fault: BackendFault = 'lost'): Promise<BackendInfo | null> {
     const affected = [...this.runs.values()].filter((r) => r.backend === backend && ACTIVE.includes(r.status));
     const next = this.deps.backends.next(backend);
     await Promise.all(
@@ -971,7 +973,8 @@ export class TrainingSession<H extends RunHandle> {
         this.halt(
           r,
           'failed',
-          `The ${backend} device was lost (${reason}). Resume continues from epoch ${r.last?.epoch ?? 0}${next ? ` on ${next}` : ''}.`,
+          `${fault === 'lost' ? `The ${backend} device was lost` : `The ${backend} backend reported an error`} (${reason}). ` +
+            `Resume continues from epoch ${r.last?.epoch ?? 0}${next ? ` on ${next}` : ''}.`,
         ),
       ),
     );
@@ -1018,7 +1021,7 @@ export class TrainingSession<H extends RunHandle> {
     return dev.slice(0, Math.max(0, limit)).map((s, index) => ({ index, text: s.words.join(' ') }));
   }
 
-  inspect(runId: string, request: { devIndex: number } | { text: string }): SentenceInspection {
+  async inspect(runId: string, request: { devIndex: number } | { text: string }): Promise<SentenceInspection> {
     const rec = this.record(runId);
     this.materialise(rec);
     if (!rec.handle || !rec.alive) {
@@ -1038,14 +1041,16 @@ export class TrainingSession<H extends RunHandle> {
   }
 
   /** Tags typed or pasted text, one sentence per non-empty line (words split on whitespace). */
-  tagText(runId: string, text: string): SentenceInspection[] {
+  async tagText(runId: string, text: string): Promise<SentenceInspection[]> {
     const lines = text
       .split(/\r?\n/)
       .map((line) => line.trim())
       .filter((line) => line.length > 0);
     if (lines.length === 0) throw new SessionError('Type or paste at least one sentence, one per line.');
     if (lines.length > MAX_TAG_LINES) throw new SessionError(`${lines.length} sentences is over the limit of ${MAX_TAG_LINES} at a time.`);
-    return lines.map((line) => this.inspect(runId, { text: line }));
+    const tagged: SentenceInspection[] = [];
+    for (const line of lines) tagged.push(await this.inspect(runId, { text: line }));
+    return tagged;
   }
 
   /** The run's best weights as one zip: the host checkpoint, or the model when no epoch ended yet. */

@@ -57,7 +57,7 @@ describe('tfjs session engine', () => {
     const { best } = session.checkpoints(run.runId);
     expect(best).not.toBeNull();
 
-    const inspected = session.inspect(run.runId, { devIndex: 0 });
+    const inspected = await session.inspect(run.runId, { devIndex: 0 });
     expect(inspected.tasks.map((t) => t.task)).toEqual(['UPOS', 'XPOS', 'DEPREL']);
     for (const task of inspected.tasks) {
       expect(task.predicted).toHaveLength(inspected.words.length);
@@ -66,7 +66,7 @@ describe('tfjs session engine', () => {
       expect(task.beta).toHaveLength(inspected.words.length);
       for (const row of task.beta!) expect(row.reduce((a, b) => a + b, 0)).toBeCloseTo(1, 4);
     }
-    const typed = session.inspect(run.runId, { text: 'The cat sat' });
+    const typed = await session.inspect(run.runId, { text: 'The cat sat' });
     expect(typed.tasks[0]!.predicted).toHaveLength(3);
     expect(typed.tasks[0]!.gold).toBeNull();
 
@@ -167,7 +167,7 @@ describe('tfjs session engine', () => {
     tfjsSessionEngine.dispose(source);
     // What the imported run says before anything continues from it (tags and β, and its weights).
     const probe = 'The cat sat on the mat .\nWhere is it ?';
-    const importedTags = session.tagText(imported.runId, probe);
+    const importedTags = await session.tagText(imported.runId, probe);
     const importedWeights = weights.map((w) => Float32Array.from(w.data));
     const one = resolveConfig('tiny', { train: { epochs: 1, batchSize: 8, devFraction: 0.25 } });
     const continued = session.continueRun(imported.runId, one);
@@ -191,12 +191,12 @@ describe('tfjs session engine', () => {
     // DEPREL had no labels: no loss, no dev score for it.
     expect(trained.train.tasks.DEPREL ?? 0).toBe(0);
     expect(trained.dev.scores.map((s) => s.task).sort()).toEqual(['UPOS', 'XPOS']);
-    const tagged = session.tagText(continued.runId, 'The cat sat');
+    const tagged = await session.tagText(continued.runId, 'The cat sat');
     expect(tagged[0]!.tasks.map((t) => t.task)).toEqual(['UPOS', 'XPOS', 'DEPREL']);
     expect(session.status(imported.runId)).toBe('completed');
     // Continuing never changes the run it continued from: same weights, same tags as before.
     expect(session.checkpoints(imported.runId).best!.weights.map((w) => w.data)).toEqual(importedWeights);
-    expect(session.tagText(imported.runId, probe)).toEqual(importedTags);
-    expect(session.tagText(continued.runId, probe).map((s) => s.tasks.map((t) => t.predicted))).not.toEqual(importedTags.map((s) => s.tasks.map((t) => t.predicted)));
+    expect(await session.tagText(imported.runId, probe)).toEqual(importedTags);
+    expect((await session.tagText(continued.runId, probe)).map((s) => s.tasks.map((t) => t.predicted))).not.toEqual(importedTags.map((s) => s.tasks.map((t) => t.predicted)));
   });
 });

@@ -59,8 +59,8 @@ function adoptCheckpoint(
 }
 
 /** Predicted tags, gold tags and β of one sentence (src/train/inspect.ts). */
-export function inspectSentence(trainer: Trainer, sentence: Sentence): SentenceInspection {
-  return inspectSentences(trainer.model, [sentence])[0]!;
+export async function inspectSentence(trainer: Trainer, sentence: Sentence): Promise<SentenceInspection> {
+  return (await inspectSentences(trainer.model, [sentence]))[0]!;
 }
 
 export const tfjsSessionEngine: SessionEngine<Trainer> = {
@@ -79,8 +79,9 @@ export const tfjsSessionEngine: SessionEngine<Trainer> = {
   },
   inspect: inspectSentence,
   // The evaluator used on dev each epoch: a task is scored only on sentences carrying its labels.
-  score: (trainer, sentences) =>
-    evaluate(trainer.model, sentences, { batchSize: trainer.config.train.batchSize, orthogonalityMode: trainer.config.train.orthogonalityMode }).report.scores,
+  score: async (trainer, sentences) =>
+    (await evaluate(trainer.model, sentences, { batchSize: trainer.config.train.batchSize, orthogonalityMode: trainer.config.train.orthogonalityMode })).report
+      .scores,
   loadModel({ runId, config, host, weights }) {
     const model = fromSavedModel({ config, tasks: host.tasks, vocabularies: host.vocabularies, weights: [...weights] }, runId);
     try {

@@ -170,7 +170,7 @@ describe('Trainer.run on wasm', () => {
     const done = await trainer.run();
     expect(done.reason).toBe('completed');
     expect(done.epochs).toBe(30);
-    const { report } = evaluate(trainer.model, sentences);
+    const { report } = await evaluate(trainer.model, sentences);
     expect(report.scores.map((s) => s.task)).toEqual(['UPOS', 'XPOS', 'DEPREL']);
     for (const score of report.scores) {
       expect(score.metric).toBe('accuracy');
@@ -267,7 +267,7 @@ describe('Trainer.run on wasm', () => {
       expect(values.every(Number.isFinite), name).toBe(true);
       expect(Array.from(values), name).toEqual(Array.from(atBest!.get(name)!));
     }
-    const { report } = evaluate(trainer.model, sentences);
+    const { report } = await evaluate(trainer.model, sentences);
     expect(Number.isFinite(report.loss.total)).toBe(true);
     disposeTaggerModel(trainer.model);
     trainers.splice(trainers.indexOf(trainer), 1);

@@ -11,12 +11,13 @@ import type { RunConfig, TrainConfig } from '../model/config.ts';
 import type { BatchTensors } from '../model/batchTensors.ts';
 import { stepSlotBudget } from '../model/trainingMemory.ts';
 import type { BatchEvaluation, DoneEvent, EpochEvent, GradientPeerInit, GradientReply, GradientRequest, GradientStep, LossParts, StepEvent, TaskScore, TrainEvent } from '../protocol.ts';
-import { evaluateBatch, evaluationBatches, summarizeEvaluation, withBatchTensors, type Evaluation } from './evaluate.ts';
+import { evaluateBatches, evaluationBatches, summarizeEvaluation, withBatchTensors, type Evaluation } from './evaluate.ts';
 import type { GradientPool } from './gradientPool.ts';
 import { HostAdam } from './hostAdam.ts';
 import { addLossGradients, lossGradients, type LossGradients } from './lossGradients.ts';
 import { adversarialWeightAt, learningRateAt } from './schedule.ts';
 import { createTaggerModel, restoreWeights, snapshotWeights, type TaggerModel } from './taggerModel.ts';
+import { addAll } from '../model/addAll.ts';
 
 export interface TrainingData {
   tasks: TaskSpec[];
@@ -271,9 +272,9 @@ export class Trainer {
     const train = this.config.train;
     const batches = evaluationBatches(this.model, sentences, train.batchSize);
     const opts = { orthogonalityMode: train.orthogonalityMode, lossesNeeded };
-    const here = (group: readonly Batch[]) => group.map((batch) => evaluateBatch(this.model.params, batch, opts));
+    const here = (group: readonly Batch[]) => evaluateBatches(this.model.params, group, opts);
     const pool = this.pool;
-    if (!pool?.usable || pool.backend !== tf.getBackend() || batches.length < 2) return summarizeEvaluation(this.model, sentences, batches, here(batches));
+    if (!pool?.usable || pool.backend !== tf.getBackend() || batches.length < 2) return summarizeEvaluation(this.model, sentences, batches, await here(batches));
     const [own, ...theirs] = groupBatches(batches, pool.peers.length + 1);
     const weights = this.variables.map((v) => v.dataSync() as Float32Array);
     const replies = theirs.map((group, j) =>
@@ -282,12 +283,12 @@ export class Trainer {
         (error: unknown) => ({ error, group }),
       ),
     );
-    const results: BatchEvaluation[] = here(own!);
+    const results: BatchEvaluation[] = await here(own!);
     for (const outcome of await Promise.all(replies)) {
       if ('results' in outcome) results.push(...outcome.results);
       else {
         pool.fail(`a gradient peer failed: ${outcome.error instanceof Error ? outcome.error.message : String(outcome.error)}`);
-        results.push(...here(outcome.group));
+        results.push(...(await here(outcome.group)));
       }
     }
     return summarizeEvaluation(this.model, sentences, batches, results);
@@ -340,7 +341,7 @@ export class Trainer {
     if (optimizer instanceof HostAdam) optimizer.applyGradients(grads, train.clipNorm);
     else tf.tidy(() => {
       const list = Object.values(grads);
-      const norm = tf.sqrt(tf.addN(list.map((g) => tf.sum(tf.square(g)))));
+      const norm = tf.sqrt(addAll(list.map((g) => tf.sum(tf.square(g)))));
       // Global-norm clipping without a readback: scale = min(1, clip / norm).
       const scale = train.clipNorm > 0 ? tf.minimum(1, tf.div(train.clipNorm, tf.maximum(norm, 1e-12))) : tf.scalar(1);
       // Every variable, in one fixed order, even one this batch did not reach (e.g. CRF transitions
