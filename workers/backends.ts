@@ -30,7 +30,7 @@ interface GpuDeviceLike {
 }
 
 /** The first line of a WebGPU error message (Dawn appends a multi-line call trace), at most 300 characters. */
-export function gpuErrorReason(message: string | undefined): string {
+function gpuErrorReason(message: string | undefined): string {
   const line = (message ?? '').split('\n').find((l) => l.trim().length > 0)?.trim() ?? '';
   const text = line.length > 300 ? `${line.slice(0, 299)}…` : line;
   return `WebGPU error: ${text || 'unknown'}`;
