@@ -4,9 +4,11 @@
  * test-results/bench-browser.json). Not part of `npm test`: it measures, it does not check.
  *
  * Environment: BENCH_DATA (CoNLL file; default ../shared/data/conll2003/eng.train),
- * BENCH_PRESETS (default `small`), BENCH_SENTENCES (default 1024), BENCH_BACKENDS (default
- * `wasm,webgpu`). WebGPU in headless Chromium is a software adapter, ~10× slower than WASM, so it
- * runs the `tiny` preset on BENCH_WEBGPU_SENTENCES (default 320: two untimed batches of 64, three timed) only.
+ * BENCH_PRESETS (default `small`), BENCH_SENTENCES (default 1024), BENCH_BATCH_SIZE (default 64),
+ * BENCH_BACKENDS (default `wasm,webgpu`). WebGPU in headless Chromium is a software adapter, ~10×
+ * slower than WASM, so it runs BENCH_WEBGPU_PRESETS (default `tiny`) on BENCH_WEBGPU_SENTENCES
+ * (default 320: two untimed batches of 64, three timed) only. A WebGPU loss or validation error
+ * during a measurement fails it (listed under `skipped`).
  */
 import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
@@ -33,14 +35,14 @@ test('benchmark in a browser worker', async ({ page, browserName }) => {
       continue;
     }
     const gpu = backend === 'webgpu' || backend === 'webgl';
-    const presets = gpu ? ['tiny'] : env('BENCH_PRESETS', 'small').split(',');
+    const presets = (gpu ? env('BENCH_WEBGPU_PRESETS', 'tiny') : env('BENCH_PRESETS', 'small')).split(',');
     for (const preset of presets as BenchRequest['preset'][]) {
       const request: BenchRequest = {
         backend,
         preset,
         text,
         sentences: Number(gpu ? env('BENCH_WEBGPU_SENTENCES', '320') : env('BENCH_SENTENCES', '1024')),
-        batchSize: 64,
+        batchSize: Number(env('BENCH_BATCH_SIZE', '64')),
       };
       const reply: BenchReply = await page.evaluate((r) => (window as unknown as BenchWindow).runBench(r), request);
       if (!reply.ok) {

@@ -10,7 +10,13 @@ import type { BenchReply, BenchRequest } from '../bench/protocol.ts';
 import { BackendManager } from './backends.ts';
 import { BrowserGradientPools } from './gradientPeers.ts';
 
-const manager = new BackendManager({ onLost: () => {} });
+/** A loss or an uncaptured error of the device during a request: its figures would not be honest. */
+let fault: string | null = null;
+const manager = new BackendManager({
+  onLost: (backend, reason, kind) => {
+    fault = `${backend} ${kind === 'lost' ? 'was lost' : 'reported an error'} (${reason})`;
+  },
+});
 // As the trainer worker does: on WASM/CPU, steps also use the other cores.
 const pools = new BrowserGradientPools();
 
@@ -18,6 +24,7 @@ self.onmessage = async (event: MessageEvent<BenchRequest>) => {
   const request = event.data;
   let reply: BenchReply;
   try {
+    fault = null;
     const info = await manager.switchTo(request.backend);
     // switchTo falls through to the next backend on failure: a benchmark must not.
     if (info.name !== request.backend) throw new Error(`${request.backend} did not start (${info.message ?? 'fell back to ' + info.name})`);
@@ -30,6 +37,7 @@ self.onmessage = async (event: MessageEvent<BenchRequest>) => {
       batchSize: request.batchSize,
       ...(pool ? { pool } : {}),
     });
+    if (fault) throw new Error(fault);
     reply = { ok: true, result, adapter: info.adapter };
   } catch (error) {
     reply = { ok: false, error: error instanceof Error ? error.message : String(error) };
