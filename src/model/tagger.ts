@@ -60,6 +60,15 @@ export function representationNames(params: TaggerParams, task: number): string[
   ];
 }
 
+/** The forward pass of decoding and evaluation: no dropout and no gradient reversal. */
+export function inferenceForward(
+  params: TaggerParams,
+  batch: BatchTensors,
+  opts: Pick<ForwardOptions, 'orthogonalityMode' | 'lossesNeeded'>,
+): ForwardOutput {
+  return forward(params, batch, { training: false, seed: 0, reversalScale: 0, reversalReach: 'full', ...opts });
+}
+
 export function forward(params: TaggerParams, batch: BatchTensors, opts: ForwardOptions): ForwardOutput {
   const layout = sequenceLayout(batch.lengths, batch.maxLen);
   const xs = embedTasks(params, batch);
@@ -248,14 +257,7 @@ export interface Decoded {
 /** Viterbi paths and attention weights for a batch (asynchronous readbacks: see `evaluateBatch`). */
 export async function decode(params: TaggerParams, batch: BatchTensors): Promise<Decoded> {
   const out = tf.tidy(() => {
-    const f = forward(params, batch, {
-      training: false,
-      seed: 0,
-      reversalScale: 0,
-      reversalReach: 'full',
-      orthogonalityMode: 'raw',
-      lossesNeeded: false,
-    });
+    const f = inferenceForward(params, batch, { orthogonalityMode: 'raw', lossesNeeded: false });
     return { emissions: f.emissions, beta: f.beta.map((b) => b ?? tf.zeros([0])) };
   });
   try {

@@ -8,7 +8,7 @@ import type { Sentence } from '../data/types.ts';
 import type { OrthogonalityMode } from '../model/config.ts';
 import { disposeBatchTensors, toBatchTensors, type BatchTensors } from '../model/batchTensors.ts';
 import { crfViterbi } from '../model/crf.ts';
-import { forward, representationNames } from '../model/tagger.ts';
+import { inferenceForward, representationNames } from '../model/tagger.ts';
 import type { BatchEvaluation, EvaluationReport, LossParts } from '../protocol.ts';
 import { scoreTask } from './taskScoring.ts';
 import type { TaggerModel } from './taggerModel.ts';
@@ -60,14 +60,7 @@ export async function evaluateBatch(
   const tensors = toBatchTensors(batch, params.config.embedding.charFilters > 0);
   try {
     const out = tf.tidy(() => {
-      const f = forward(params, tensors, {
-        training: false,
-        seed: 0,
-        reversalScale: 0,
-        reversalReach: 'full',
-        orthogonalityMode: opts.orthogonalityMode ?? 'normalized',
-        lossesNeeded,
-      });
+      const f = inferenceForward(params, tensors, { orthogonalityMode: opts.orthogonalityMode ?? 'normalized', lossesNeeded });
       const maskedBeta = f.beta.map((beta) => (beta ? tf.sum(tf.mul(beta, tf.expandDims(tensors.mask, 2)), [0, 1]) : tf.zeros([0])));
       return {
         emissions: f.emissions,
