@@ -79,6 +79,15 @@ export const REPLICAS_KEPT = 3;
 /** The peer API over a few replicas, most recently used kept (what a peer thread exposes). */
 export function createGradientPeer(startBackend: (name: string) => Promise<string>) {
   const replicas = new Map<string, GradientReplica>();
+  /** The replica under `key`, now the most recently used (Map order is insertion order). */
+  const used = (key: string): GradientReplica | undefined => {
+    const replica = replicas.get(key);
+    if (replica) {
+      replicas.delete(key);
+      replicas.set(key, replica);
+    }
+    return replica;
+  };
   return {
     start: startBackend,
     async init(key: string, init: GradientPeerInit): Promise<void> {
@@ -92,19 +101,12 @@ export function createGradientPeer(startBackend: (name: string) => Promise<strin
       replicas.set(key, new GradientReplica(init));
     },
     async compute(request: GradientRequest): Promise<GradientReply> {
-      const replica = replicas.get(request.replica);
-      if (!replica) return { missing: true, grads: [], parts: new Float32Array(0) };
-      // Map order is insertion order: moving it to the end keeps the most recently used last.
-      replicas.delete(request.replica);
-      replicas.set(request.replica, replica);
-      return replica.compute(request);
+      const replica = used(request.replica);
+      return replica ? replica.compute(request) : { missing: true, grads: [], parts: new Float32Array(0) };
     },
     async evaluate(request: EvaluationRequest): Promise<EvaluationReply> {
-      const replica = replicas.get(request.replica);
-      if (!replica) return { missing: true, results: [] };
-      replicas.delete(request.replica);
-      replicas.set(request.replica, replica);
-      return replica.evaluate(request);
+      const replica = used(request.replica);
+      return replica ? replica.evaluate(request) : { missing: true, results: [] };
     },
     /** Frees every replica (a thread that ends frees them anyway). */
     dispose(): void {

@@ -76,6 +76,11 @@ export function devScoreOf(scores: readonly TaskScore[]): number {
 
 let nextReplica = 1;
 
+/** Stops using `pool` after a peer's error; the caller computes that peer's share on this thread. */
+function peerFailed(pool: GradientPool, error: unknown): void {
+  pool.fail(`a gradient peer failed: ${error instanceof Error ? error.message : String(error)}`);
+}
+
 export class Trainer {
   readonly runId: string;
   readonly model: TaggerModel;
@@ -191,15 +196,15 @@ export class Trainer {
    * null where the pool is not used for it. Does not step the optimiser.
    */
   async poolGradients(batch: Batch): Promise<LossGradients | null> {
-    const pool = this.pool;
-    if (!pool?.usable || pool.backend !== tf.getBackend() || batch.size < 2 || batch.size * batch.maxLen < pool.minSlots) return null;
+    const pool = this.usablePool();
+    if (!pool || batch.size < 2 || batch.size * batch.maxLen < pool.minSlots) return null;
     const whole = this.partWeights(batch);
     let index = 0;
     const parts = partitionBatch(batch, pool.peers.length + 1).map((part) =>
       splitBatch(part, this.slotBudget).map((slice) => ({ batch: slice, weights: this.sliceWeights(whole, slice, batch), index: index++ })),
     );
     const step = this.gradientStep();
-    const weights = this.variables.map((v) => v.dataSync() as Float32Array);
+    const weights = this.hostWeights();
     const [own, ...theirs] = parts;
     // Posted before this thread starts on its own part, so the peers work meanwhile.
     const replies = theirs.map((slices, j) => pool.compute(j, { replica: this.replicaKey, step, slices, weights }, () => this.peerInit()).then(
@@ -213,7 +218,7 @@ export class Trainer {
         sum = this.addReply(sum, outcome.reply);
         this.lastStepThreads++;
       } else {
-        pool.fail(`a gradient peer failed: ${outcome.error instanceof Error ? outcome.error.message : String(outcome.error)}`);
+        peerFailed(pool, outcome.error);
         sum = addLossGradients(sum, this.sliceGradients(outcome.slices, step));
       }
     }
@@ -273,10 +278,10 @@ export class Trainer {
     const batches = evaluationBatches(this.model, sentences, train.batchSize);
     const opts = { orthogonalityMode: train.orthogonalityMode, lossesNeeded };
     const here = (group: readonly Batch[]) => evaluateBatches(this.model.params, group, opts);
-    const pool = this.pool;
-    if (!pool?.usable || pool.backend !== tf.getBackend() || batches.length < 2) return summarizeEvaluation(this.model, sentences, batches, await here(batches));
+    const pool = this.usablePool();
+    if (!pool || batches.length < 2) return summarizeEvaluation(this.model, sentences, batches, await here(batches));
     const [own, ...theirs] = groupBatches(batches, pool.peers.length + 1);
-    const weights = this.variables.map((v) => v.dataSync() as Float32Array);
+    const weights = this.hostWeights();
     const replies = theirs.map((group, j) =>
       pool.evaluate(j, { replica: this.replicaKey, weights, batches: group, ...opts }, () => this.peerInit()).then(
         (reply) => ({ results: reply.results }),
@@ -287,11 +292,22 @@ export class Trainer {
     for (const outcome of await Promise.all(replies)) {
       if ('results' in outcome) results.push(...outcome.results);
       else {
-        pool.fail(`a gradient peer failed: ${outcome.error instanceof Error ? outcome.error.message : String(outcome.error)}`);
+        peerFailed(pool, outcome.error);
         results.push(...(await here(outcome.group)));
       }
     }
     return summarizeEvaluation(this.model, sentences, batches, results);
+  }
+
+  /** The pool, when it works and runs on the backend tfjs runs on now (its replicas are built there). */
+  private usablePool(): GradientPool | null {
+    const pool = this.pool;
+    return pool?.usable && pool.backend === tf.getBackend() ? pool : null;
+  }
+
+  /** The weights to post to the peers (host backends only: the pool is never used on a GPU). */
+  private hostWeights(): Float32Array[] {
+    return this.variables.map((v) => v.dataSync() as Float32Array);
   }
 
   /** What a pool's peers build their replicas from. */
