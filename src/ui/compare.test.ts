@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import type { EpochEvent } from '../protocol.ts';
 import { compareRuns, configDiff, describeChange } from './compare.ts';
 import { tinyConfig } from './runConfig.fixture.ts';
-import type { RunState } from './runsSlice.ts';
+import type { RunState } from './store/runsSlice.ts';
 
 const loss = { total: 1, tasks: {}, adversarial: 0, orthogonality: 0 };
 const epoch = (n: number, value: number, best: boolean): EpochEvent => ({

@@ -3,7 +3,7 @@
  * differ, by dotted path), its best epoch's dev scores, duration and backend. No React.
  */
 import type { RunConfig, TaskScore } from '../protocol.ts';
-import type { RunState } from './runsSlice.ts';
+import type { RunState } from './store/runsSlice.ts';
 import { bestEpochOf } from './study.ts';
 
 export interface ConfigChange {

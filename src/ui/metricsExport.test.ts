@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import type { EpochEvent, StepEvent } from '../protocol.ts';
 import { csvField, metricsCsv, metricsFileName, metricsJson, metricsRows } from './metricsExport.ts';
 import { tinyConfig } from './runConfig.fixture.ts';
-import type { RunState } from './runsSlice.ts';
+import type { RunState } from './store/runsSlice.ts';
 
 const loss = (total: number) => ({ total, tasks: { POS: total / 2, NER: total / 2 }, adversarial: 0.7, orthogonality: 0.01 });
 const step = (s: number, batch: number): StepEvent => ({

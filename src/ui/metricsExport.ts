@@ -2,7 +2,7 @@
  * A run's metrics as CSV (one row per step report, epoch and live change, one column per quantity)
  * and as JSON (everything the page has of the run). Pure functions over the runs slice.
  */
-import type { RunState } from './runsSlice.ts';
+import type { RunState } from './store/runsSlice.ts';
 
 /** Quotes a CSV field when it needs it (RFC 4180). */
 export function csvField(value: string | number | boolean | null | undefined): string {

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import type { EpochEvent } from '../protocol.ts';
 import { tinyConfig } from './runConfig.fixture.ts';
-import type { RunState } from './runsSlice.ts';
+import type { RunState } from './store/runsSlice.ts';
 import { cancelItem, createStudy, markStarted, meanStd, moveItem, nextQueued, parseSeeds, settleRunning, studyCsv, studyCurves, studyTable } from './study.ts';
 
 const loss = { total: 1, tasks: {}, adversarial: 0, orthogonality: 0 };

@@ -7,7 +7,7 @@
  * No React, no worker: the store drives it (store.ts) and the panel shows it (panels/StudyPanel.tsx).
  */
 import type { ModelConfig, RunConfig, TaskScore } from '../protocol.ts';
-import type { RunState } from './runsSlice.ts';
+import type { RunState } from './store/runsSlice.ts';
 
 /** The paper's ablations (src/model/config.ts), in the order of its tables. */
 export const DEFAULT_ABLATIONS = ['MTAA', 'no-TD', 'E-ADV', 'average', 'concat', 'two-step attention', 'base', 'iterative'] as const;

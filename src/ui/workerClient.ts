@@ -1,5 +1,9 @@
-import { wrap, type Remote } from 'comlink';
-import type { TrainerApi } from '../protocol.ts';
+/**
+ * The page's one worker client: the only module of src/ui that knows comlink. The store reaches
+ * the trainer worker through it; panels reach the worker only through the store.
+ */
+import { proxy, transfer, wrap, type Remote } from 'comlink';
+import type { TrainerApi, WorkerEvent } from '../protocol.ts';
 import { testHooksEnabled } from './urlOptions.ts';
 
 /** The one trainer worker of the page; created lazily so tests and SSR never start it. */
@@ -49,4 +53,14 @@ export function replaceTrainerWorker(): void {
 /** Browser tests only: ends the worker abruptly, as a crash would (the page must notice by itself). */
 export function killTrainerWorkerForTest(): void {
   worker?.terminate();
+}
+
+/** Hands the file's bytes to the worker without a copy (the page's buffer is emptied). */
+export function movedBytes(bytes: ArrayBuffer): ArrayBuffer {
+  return transfer(bytes, [bytes]);
+}
+
+/** A page function the worker may call back (the event subscription). */
+export function eventListener(onEvent: (event: WorkerEvent) => void): (event: WorkerEvent) => void {
+  return proxy(onEvent);
 }

@@ -1,5 +1,5 @@
 import type { ReactNode } from 'react';
-import type { RunState } from '../runsSlice.ts';
+import type { RunState } from '../store/runsSlice.ts';
 import { RunLegend } from './RunLegend.tsx';
 import type { LegendRun } from './series.ts';
 

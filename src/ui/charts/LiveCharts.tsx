@@ -1,5 +1,5 @@
 import { useDeferredValue, useEffect, useState } from 'react';
-import type { RunsState } from '../runsSlice.ts';
+import type { RunsState } from '../store/runsSlice.ts';
 import { useWorkbench } from '../store.ts';
 import { ChartsPanel } from './ChartsPanel.tsx';
 

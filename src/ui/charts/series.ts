@@ -10,7 +10,7 @@
  * - step series are downsampled (largest-triangle-three-buckets) beyond `maxPoints`.
  */
 import type { EpochEvent, LiveChange, StepEvent } from '../../protocol.ts';
-import type { RunState, RunsState } from '../runsSlice.ts';
+import type { RunState, RunsState } from '../store/runsSlice.ts';
 
 export interface Point {
   x: number;

@@ -3,7 +3,7 @@
  * folds into the runs slice.
  */
 import type { EpochEvent, LiveChange, RunInfo, SentenceInspection, StepEvent } from '../../protocol.ts';
-import type { RunState, RunsState } from '../runsSlice.ts';
+import type { RunState, RunsState } from '../store/runsSlice.ts';
 
 export const TASKS = ['POS', 'chunk', 'NER'];
 

@@ -1,11 +1,12 @@
 import { useEffect, useMemo, useState, type FormEvent } from 'react';
+import { messageOf } from '../../core/errors.ts';
 import type { SentenceInspection, TagScheme, TrainerApi } from '../../protocol.ts';
 import { ChartStyles } from '../charts/ChartStyles.tsx';
-import { trainerWorker } from '../workerClient.ts';
+import { useWorkbench } from '../store.ts';
 import { InspectorTask } from './InspectorTask.tsx';
 import { RunSelect } from './RunSelect.tsx';
 
-/** What the inspector needs of the worker (the comlink proxy, or a fake in tests). */
+/** What the inspector asks of the worker (through the store, or a fake in tests). */
 export type InspectorApi = Pick<TrainerApi, 'devSentences' | 'inspectSentence'>;
 
 export type InspectRequest = { devIndex: number } | { text: string };
@@ -25,13 +26,12 @@ export interface InspectorPanelProps {
   schemes?: Record<string, TagScheme>;
   /** How many dev sentences the picker lists. */
   sentenceLimit?: number;
-  /** The worker API; `trainerWorker()` by default. */
+  /** Where the questions go; the store (and through it the worker) by default. */
   api?: InspectorApi;
 }
 
 type Loaded<T> = { key: string; value: T; error?: undefined } | { key: string; value?: undefined; error: string };
 
-const messageOf = (error: unknown) => (error instanceof Error ? error.message : String(error));
 const requestKey = (runId: string, request: InspectRequest, nonce: number) => `${runId}|${JSON.stringify(request)}|${nonce}`;
 
 /**
@@ -39,7 +39,9 @@ const requestKey = (runId: string, request: InspectRequest, nonce: number) => `$
  * gold tags (errors marked) and β per token over the task's representations, for the selected run.
  */
 export function InspectorPanel({ runs, runId, onSelectRun, schemes, sentenceLimit = 500, api }: InspectorPanelProps) {
-  const client = useMemo<InspectorApi>(() => api ?? trainerWorker(), [api]);
+  const devSentences = useWorkbench((s) => s.devSentences);
+  const inspectSentence = useWorkbench((s) => s.inspectSentence);
+  const client = useMemo<InspectorApi>(() => api ?? { devSentences, inspectSentence }, [api, devSentences, inspectSentence]);
   const [chosen, setChosen] = useState<string | null>(null);
   const fallback = runs.some((r) => r.runId === chosen) ? chosen : (runs.at(-1)?.runId ?? null);
   const selected = runId !== undefined ? runId : fallback;

@@ -1,5 +1,5 @@
 import { formatDuration } from '../configEdit.ts';
-import type { RunState } from '../runsSlice.ts';
+import type { RunState } from '../store/runsSlice.ts';
 
 const integer = new Intl.NumberFormat('en-US', { maximumFractionDigits: 0 });
 

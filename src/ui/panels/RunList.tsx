@@ -1,6 +1,6 @@
 import type { EpochEvent, TestScoresEvent } from '../../protocol.ts';
 import { describeLiveChange } from '../configEdit.ts';
-import type { RunState } from '../runsSlice.ts';
+import type { RunState } from '../store/runsSlice.ts';
 import { useWorkbench } from '../store.ts';
 import { ProgressBar } from './ProgressBar.tsx';
 import { RunStorageControls } from './RunStorageControls.tsx';

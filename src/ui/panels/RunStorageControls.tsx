@@ -1,5 +1,5 @@
 import { useState } from 'react';
-import type { RunState } from '../runsSlice.ts';
+import type { RunState } from '../store/runsSlice.ts';
 import { useWorkbench } from '../store.ts';
 
 /** A run's notes (saved with it when the field loses focus) and its deletion, confirmed by a second click. */

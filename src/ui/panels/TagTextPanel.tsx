@@ -1,11 +1,12 @@
 import { useMemo, useReducer, useRef, useState } from 'react';
+import { messageOf } from '../../core/errors.ts';
 import type { SentenceInspection, TagScheme } from '../../protocol.ts';
 import { chunkTypeColor, textColorOn } from '../charts/colorScale.ts';
 import { segments, sentenceScheme } from '../charts/spans.ts';
 import { downloadBlob } from '../download.ts';
 import { taggedConll } from '../taggedText.ts';
 import { initialTagText, shownTagResult, tagTextReducer } from '../tagTextState.ts';
-import { trainerWorker } from '../workerClient.ts';
+import { useWorkbench } from '../store.ts';
 import { InspectionView, type InspectableRun } from './InspectorPanel.tsx';
 import { RunSelect } from './RunSelect.tsx';
 
@@ -14,13 +15,12 @@ export interface TagTextPanelProps {
   schemes?: Record<string, TagScheme>;
 }
 
-const messageOf = (error: unknown) => (error instanceof Error ? error.message : String(error));
-
 /**
  * Tag text: type or paste sentences (one per line), see every task's predicted tags as spans, open
  * a sentence in the attention view with one click, download the result as CoNLL.
  */
 export function TagTextPanel({ runs, schemes }: TagTextPanelProps) {
+  const tagText = useWorkbench((s) => s.tagText);
   const [chosen, setChosen] = useState<string | null>(null);
   const runId = runs.some((r) => r.runId === chosen) ? chosen : (runs.at(-1)?.runId ?? null);
   const [text, setText] = useState('');
@@ -38,7 +38,7 @@ export function TagTextPanel({ runs, schemes }: TagTextPanelProps) {
     dispatch({ type: 'submit', request, runId });
     setOpen(null);
     try {
-      const sentences: SentenceInspection[] = await trainerWorker().tagText(runId, text);
+      const sentences: SentenceInspection[] = await tagText(runId, text);
       dispatch({ type: 'answer', request, sentences });
     } catch (e) {
       dispatch({ type: 'fail', request, message: messageOf(e) });

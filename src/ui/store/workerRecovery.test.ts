@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import type { RunCheckpoint, WorkerEvent } from '../protocol.ts';
-import { tinyConfig } from './runConfig.fixture.ts';
+import type { RunCheckpoint, WorkerEvent } from '../../protocol.ts';
+import { tinyConfig } from '../runConfig.fixture.ts';
 import type { RunState } from './runsSlice.ts';
 import { effectiveConfig, WorkerRecovery } from './workerRecovery.ts';
 

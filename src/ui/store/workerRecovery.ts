@@ -4,7 +4,7 @@
  * run's latest and best epoch checkpoints (weights copied from the worker after every epoch).
  * Plain data outside the zustand state: weights are not something React renders.
  */
-import type { ColumnOverride, AdoptedRun, RunCheckpoint, RunStatus, TaskScore, WorkerEvent } from '../protocol.ts';
+import type { ColumnOverride, AdoptedRun, RunCheckpoint, RunStatus, TaskScore, WorkerEvent } from '../../protocol.ts';
 import type { RunState } from './runsSlice.ts';
 
 /** Where the dataset came from; `added`: files added to it (partial labels), in order. */

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { tinyConfig } from './runConfig.fixture.ts';
+import { tinyConfig } from '../runConfig.fixture.ts';
 import { applyWorkerEvent, emptyRuns, removeRun, restoreRuns } from './runsSlice.ts';
 
 describe('runs slice', () => {

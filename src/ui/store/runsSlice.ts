@@ -2,7 +2,7 @@
  * The runs part of the store: every run's info, status and event history, folded from the
  * worker's events. Pure (no React, no worker), so it is unit-testable and charts read it directly.
  */
-import type { DoneEvent, EpochEvent, LiveChange, RunInfo, RunStatus, SavedRun, StepEvent, TestScoresEvent, WorkerEvent, BackendInfo } from '../protocol.ts';
+import type { DoneEvent, EpochEvent, LiveChange, RunInfo, RunStatus, SavedRun, StepEvent, TestScoresEvent, WorkerEvent, BackendInfo } from '../../protocol.ts';
 
 export interface RunState {
   info: RunInfo;

@@ -1,0 +1,122 @@
+/** The training data loaded in the worker: the sample, a dropped file, added files, column choices. */
+import type { ColumnOverride, DataErrorInfo, DatasetSummary, LoadResult } from '../../protocol.ts';
+import { messageOf } from '../../core/errors.ts';
+import { movedBytes, trainerWorker } from '../workerClient.ts';
+import { tooLargeMessage } from './fileLimits.ts';
+import type { StoreKit } from './kit.ts';
+
+export interface DatasetSlice {
+  dataset: DatasetSummary | null;
+  /** Set while a file is being read or parsed: the name being loaded. */
+  loading: string | null;
+  /** The last rejected file's message; the dataset above is untouched by it. */
+  loadError: DataErrorInfo | null;
+  loadSample(): Promise<void>;
+  loadFile(file: File): Promise<void>;
+  /**
+   * Adds a file to the training data (partial labels): tasks merged by name with the loaded ones;
+   * a rejected file changes nothing.
+   */
+  addFile(file: File): Promise<void>;
+  applyOverrides(overrides: ColumnOverride[]): Promise<void>;
+  dismissError(): void;
+}
+
+/** Applies a worker answer to a load: only a success replaces the dataset. */
+export function settleLoad({ set, get }: StoreKit, result: LoadResult): void {
+  if (!result.ok) {
+    set({ loadError: result.error, loading: null });
+    return;
+  }
+  set({ dataset: result.dataset, loadError: null, loading: null });
+  // The worker drops the test file with any change of the training data (its tasks may differ).
+  const test = get().testFile;
+  if (test) set({ testFile: null, testFileNotice: `The test file ${test.name} was removed: the training data changed, and its tasks may differ. Load it again.` });
+  // The vectors' coverage is of the dataset: a new one changes it.
+  if (get().vectors) {
+    void trainerWorker()
+      .vectorsInfo()
+      .then((vectors) => set({ vectors }))
+      .catch(() => undefined);
+  }
+}
+
+/** A load that failed in the worker or in reading the file (not a refusal of its content). */
+export function failLoad({ set }: StoreKit, file: string, error: unknown): void {
+  set({ loading: null, loadError: { file, kind: 'internal', message: `${file}: ${messageOf(error)}` } });
+}
+
+/** Says a file is over the size limit (and returns true) before any of it is read. */
+export function refuseTooLarge({ set }: StoreKit, file: File): boolean {
+  const message = tooLargeMessage(file);
+  if (message === null) return false;
+  set({ loadError: { file: file.name, kind: 'too-large', message } });
+  return true;
+}
+
+export function createDatasetSlice(kit: StoreKit): DatasetSlice {
+  const { set, get, recovery } = kit;
+  return {
+    dataset: null,
+    loading: null,
+    loadError: null,
+
+    async loadSample() {
+      set({ loading: 'built-in sample' });
+      try {
+        const result = await trainerWorker().loadSample();
+        settleLoad(kit, result);
+        if (result.ok) recovery.datasetLoaded(result.dataset.name, { kind: 'sample' });
+      } catch (error) {
+        failLoad(kit, 'built-in sample', error);
+      }
+    },
+
+    async loadFile(file) {
+      if (refuseTooLarge(kit, file)) return;
+      set({ loading: file.name });
+      try {
+        const bytes = await file.arrayBuffer();
+        const result = await trainerWorker().loadFile(file.name, movedBytes(bytes));
+        settleLoad(kit, result);
+        // The File, not a copy of its bytes: a new worker re-reads it if this one dies.
+        if (result.ok) recovery.datasetLoaded(result.dataset.name, { kind: 'file', file, overrides: [] });
+      } catch (error) {
+        failLoad(kit, file.name, error);
+      }
+    },
+
+    async addFile(file) {
+      if (!get().dataset) {
+        set({ loadError: { file: file.name, kind: 'none', message: `${file.name}: load a dataset first; this file is added to it.` } });
+        return;
+      }
+      if (refuseTooLarge(kit, file)) return;
+      set({ loading: file.name });
+      try {
+        const bytes = await file.arrayBuffer();
+        const result = await trainerWorker().addFile(file.name, movedBytes(bytes));
+        settleLoad(kit, result);
+        if (result.ok) recovery.fileAdded(result.dataset.name, file);
+      } catch (error) {
+        failLoad(kit, file.name, error);
+      }
+    },
+
+    async applyOverrides(overrides) {
+      const name = get().dataset?.name ?? 'dataset';
+      set({ loading: name });
+      try {
+        const result = await trainerWorker().applyOverrides(overrides);
+        settleLoad(kit, result);
+        if (result.ok) recovery.overridesApplied(overrides);
+      } catch (error) {
+        failLoad(kit, name, error);
+      }
+    },
+
+    dismissError() {
+      set({ loadError: null });
+    },
+  };
+}

@@ -1,0 +1,16 @@
+/**
+ * Questions to a run's model (the attention inspector, tag text): answers go to the asking panel,
+ * not into the state, since they are that panel's view; the store is the panels' one way to the worker.
+ */
+import type { TrainerApi } from '../../protocol.ts';
+import { trainerWorker } from '../workerClient.ts';
+
+export type InspectSlice = Pick<TrainerApi, 'devSentences' | 'inspectSentence' | 'tagText'>;
+
+export function createInspectSlice(): InspectSlice {
+  return {
+    devSentences: (limit, runId) => trainerWorker().devSentences(limit, runId),
+    inspectSentence: (runId, request) => trainerWorker().inspectSentence(runId, request),
+    tagText: (runId, text) => trainerWorker().tagText(runId, text),
+  };
+}

@@ -1,0 +1,119 @@
+/** The ablation study: a queue of runs (configurations × seeds) started one after another. */
+import { messageOf } from '../../core/errors.ts';
+import type { ModelConfig } from '../../protocol.ts';
+import { downloadBlob } from '../download.ts';
+import { cancelItem, cancelStudy, createStudy, markStarted, moveItem, nextQueued, runningItem, settleRunning, studyCsv, studyTable, type Study } from '../study.ts';
+import { trainerWorker } from '../workerClient.ts';
+import type { StoreKit } from './kit.ts';
+
+export interface StudySlice {
+  /** The paper's ablations as model patches (from the worker). */
+  ablationPatches: Record<string, Partial<ModelConfig>> | null;
+  study: Study | null;
+  /** Starts a study of these ablations × seeds on the draft settings and the loaded dataset. */
+  startStudy(configNames: string[], seeds: number[]): Promise<void>;
+  moveStudyItem(id: string, delta: -1 | 1): void;
+  cancelStudyItem(id: string): void;
+  /** Cancels every queued item (the running run is left to the run controls). */
+  cancelStudy(): void;
+  clearStudy(): void;
+  exportStudyCsv(): void;
+}
+
+/** Whether a value read back from storage looks like a Study (written by this page). */
+export function isStudy(value: unknown): value is Study {
+  const v = value as Partial<Study> | null;
+  return typeof v === 'object' && v !== null && typeof v.id === 'string' && Array.isArray(v.items) && typeof v.active === 'boolean';
+}
+
+export function createStudySlice(kit: StoreKit): StudySlice {
+  const { set, get, attempt } = kit;
+
+  // The study is kept in the worker's storage, so the queue survives a reload.
+  const setStudy = (study: Study | null) => {
+    set({ study });
+    void trainerWorker()
+      .saveStudy(study)
+      .catch(() => undefined);
+  };
+
+  /**
+   * Moves the study on: settles its running item from its run's status, then starts the next queued
+   * item when nothing of the study runs. One advance at a time (starting a run is a round trip).
+   */
+  let advancing = false;
+  const advanceStudy = async (): Promise<void> => {
+    if (advancing) return;
+    advancing = true;
+    try {
+      const current = get().study;
+      if (!current) return;
+      let study = settleRunning(current, get().runs);
+      if (study !== current) setStudy(study);
+      if (runningItem(study)) return;
+      const next = nextQueued(study);
+      if (!next) return;
+      try {
+        const info = await trainerWorker().startRun(next.config, `${next.configName} · seed ${next.seed}`, undefined, kit.runOptions());
+        study = markStarted(get().study ?? study, next.id, info.runId);
+      } catch (error) {
+        study = { ...(get().study ?? study), items: (get().study ?? study).items.map((i) => (i.id === next.id ? { ...i, status: 'failed' as const } : i)) };
+        set({ trainingError: `${next.configName} · seed ${next.seed}: ${messageOf(error)}` });
+      }
+      setStudy(study);
+    } finally {
+      advancing = false;
+    }
+    // A failure to start moves straight on to the next item.
+    const after = get().study;
+    if (after && !runningItem(after) && nextQueued(after)) void advanceStudy();
+  };
+  // Every fold of run events may have ended the study's running run.
+  kit.afterFlush(() => {
+    if (get().study) void advanceStudy();
+  });
+
+  return {
+    ablationPatches: null,
+    study: null,
+
+    startStudy(configNames, seeds) {
+      return attempt(async () => {
+        const { draft, ablationPatches, study } = get();
+        if (!draft || !ablationPatches) throw new Error('The presets have not loaded yet.');
+        if (study && (runningItem(study) || nextQueued(study))) throw new Error('A study is already running: cancel it first.');
+        const unknown = configNames.find((n) => !(n in ablationPatches));
+        if (unknown) throw new Error(`Unknown configuration ${unknown}.`);
+        const id = `study-${Date.now().toString(36)}`;
+        setStudy(createStudy(id, draft, configNames.map((name) => ({ name, patch: ablationPatches[name]! })), seeds));
+        set({ trainingError: null });
+        await advanceStudy();
+      });
+    },
+
+    moveStudyItem(id, delta) {
+      const study = get().study;
+      if (study) setStudy(moveItem(study, id, delta));
+    },
+
+    cancelStudyItem(id) {
+      const study = get().study;
+      if (study) setStudy(cancelItem(study, id));
+    },
+
+    cancelStudy() {
+      const study = get().study;
+      if (study) setStudy(cancelStudy(study));
+    },
+
+    clearStudy() {
+      setStudy(null);
+    },
+
+    exportStudyCsv() {
+      const { study, runs } = get();
+      if (!study) return;
+      downloadBlob(`${study.id}.csv`, new Blob([studyCsv(studyTable(study, runs))], { type: 'text/csv' }));
+    },
+  };
+}

@@ -1,0 +1,192 @@
+/** Training: the draft settings, starting runs and acting on them, live settings, exports, imports. */
+import type { Backend, LiveChange, PresetName, RunConfig } from '../../protocol.ts';
+import { describeConfig } from '../configEdit.ts';
+import { downloadBlob } from '../download.ts';
+import { metricsCsv, metricsFileName, metricsJson } from '../metricsExport.ts';
+import { movedBytes, trainerWorker } from '../workerClient.ts';
+import { tooLargeMessage } from './fileLimits.ts';
+import { runsOf, type StoreKit } from './kit.ts';
+import { setRunVisible } from './runsSlice.ts';
+
+export interface TrainingSlice {
+  /** The presets as the worker has them (the page cannot import src/model). */
+  presets: Record<PresetName, RunConfig> | null;
+  preset: PresetName;
+  /** The settings of the next run started with "Start". */
+  draft: RunConfig | null;
+  /** The run the controls and live switches act on. */
+  selectedRunId: string | null;
+  /** The last failed training action (start, resume, export…), said plainly. */
+  trainingError: string | null;
+  /**
+   * Live settings sent to a run but not yet confirmed by its `live-change` event, by run id: the
+   * switches show them at once instead of flicking back for a round trip.
+   */
+  pendingLive: Record<string, LiveChange['settings']>;
+  choosePreset(name: PresetName): void;
+  setDraft(config: RunConfig): void;
+  /** Starts a run with the draft settings. */
+  startRun(): Promise<void>;
+  /** Starts a sibling of `parentId` (same data and seed) with a shape-changing switch applied. */
+  startSibling(parentId: string, config: RunConfig, label: string): Promise<void>;
+  pauseRun(runId: string): Promise<void>;
+  resumeRun(runId: string): Promise<void>;
+  stopRun(runId: string): Promise<void>;
+  stepRun(runId: string): Promise<void>;
+  /**
+   * Changes a running run's live settings from its next batch: one call to the worker, whose
+   * `live-change` event (posted before the answer) is the record the run card and charts show.
+   */
+  updateLive(runId: string, settings: LiveChange['settings']): Promise<void>;
+  setBackend(name: Backend): Promise<void>;
+  selectRun(runId: string | null): void;
+  setRunVisible(runId: string, visible: boolean): void;
+  /** Downloads the run's best model as a zip. */
+  exportModel(runId: string): Promise<void>;
+  exportMetrics(runId: string, format: 'csv' | 'json'): void;
+  dismissTrainingError(): void;
+  /** Reads a model archive as a new run (to tag text, inspect, export); a bad one is refused plainly. */
+  importModel(file: File): Promise<void>;
+  /**
+   * Continues training `sourceId` (an imported model) as a new run on the loaded dataset: the
+   * model's own settings (they fix the weights' shapes) with the draft's training settings.
+   */
+  continueRun(sourceId: string): Promise<void>;
+}
+
+export function createTrainingSlice(kit: StoreKit): TrainingSlice {
+  const { set, get, attempt } = kit;
+  return {
+    presets: null,
+    preset: 'small',
+    draft: null,
+    selectedRunId: null,
+    trainingError: null,
+    pendingLive: {},
+
+    choosePreset(name) {
+      const presets = get().presets;
+      if (!presets) return;
+      set({ preset: name, draft: structuredClone(presets[name]) });
+    },
+
+    setDraft(config) {
+      set({ draft: config });
+    },
+
+    startRun() {
+      return attempt(async () => {
+        const draft = get().draft;
+        if (!draft) throw new Error('The presets have not loaded yet.');
+        const info = await trainerWorker().startRun(draft, describeConfig(draft), undefined, kit.runOptions());
+        set({ selectedRunId: info.runId, trainingError: null });
+      });
+    },
+
+    startSibling(parentId, config, label) {
+      return attempt(async () => {
+        // A sibling differs from its parent by the switch only: it uses the parent's vectors or none.
+        const used = get().runs[parentId]?.info.vectors;
+        if (used && get().vectors?.fileName !== used.fileName) {
+          throw new Error(`The parent run's word table started from ${used.fileName}, which is not loaded: load it again to start a sibling.`);
+        }
+        await trainerWorker().startRun(config, label, parentId, { vectors: used !== undefined });
+        set({ trainingError: null });
+      });
+    },
+
+    pauseRun(runId) {
+      return attempt(() => trainerWorker().pause(runId));
+    },
+
+    resumeRun(runId) {
+      return attempt(async () => {
+        await trainerWorker().resume(runId);
+        set({ trainingError: null });
+      });
+    },
+
+    stopRun(runId) {
+      return attempt(() => trainerWorker().stop(runId));
+    },
+
+    stepRun(runId) {
+      return attempt(() => trainerWorker().step(runId));
+    },
+
+    updateLive(runId, settings) {
+      set((state) => ({ pendingLive: { ...state.pendingLive, [runId]: { ...state.pendingLive[runId], ...settings } } }));
+      const settled = () => {
+        // The confirming event was posted before the answer: fold it in, then drop the pending copy.
+        kit.flush();
+        set((state) => {
+          const { [runId]: _done, ...rest } = state.pendingLive;
+          return { pendingLive: rest };
+        });
+      };
+      return attempt(async () => {
+        try {
+          await trainerWorker().updateLive(runId, settings);
+        } finally {
+          settled();
+        }
+      });
+    },
+
+    setBackend(name) {
+      return attempt(async () => {
+        const backend = await trainerWorker().setBackend(name);
+        set({ backend });
+      });
+    },
+
+    selectRun(runId) {
+      set({ selectedRunId: runId });
+    },
+
+    setRunVisible(runId, visible) {
+      set((state) => setRunVisible(runsOf(state), runId, visible));
+    },
+
+    exportModel(runId) {
+      return attempt(async () => {
+        const exported = await trainerWorker().exportModel(runId);
+        if (exported.archive.byteLength === 0) throw new Error('The exported archive is empty.');
+        downloadBlob(exported.fileName, new Blob([exported.archive], { type: 'application/zip' }));
+      });
+    },
+
+    exportMetrics(runId, format) {
+      const run = get().runs[runId];
+      if (!run) return;
+      const text = format === 'csv' ? metricsCsv(run) : metricsJson(run);
+      downloadBlob(metricsFileName(run, format), new Blob([text], { type: format === 'csv' ? 'text/csv' : 'application/json' }));
+    },
+
+    dismissTrainingError() {
+      set({ trainingError: null });
+    },
+
+    importModel(file) {
+      return attempt(async () => {
+        const tooLarge = tooLargeMessage(file);
+        if (tooLarge !== null) throw new Error(tooLarge);
+        const bytes = await file.arrayBuffer();
+        const result = await trainerWorker().importModel(file.name, movedBytes(bytes));
+        if (!result.ok) throw new Error(`The model was not imported: ${result.message}`);
+        set({ selectedRunId: result.run.runId, trainingError: null });
+      });
+    },
+
+    continueRun(sourceId) {
+      return attempt(async () => {
+        const source = get().runs[sourceId];
+        if (!source) throw new Error(`There is no run ${sourceId}.`);
+        const draft = get().draft;
+        const config = { model: structuredClone(source.info.config.model), train: structuredClone((draft ?? source.info.config).train) };
+        const info = await trainerWorker().continueRun(sourceId, config);
+        set({ selectedRunId: info.runId, trainingError: null });
+      });
+    },
+  };
+}

@@ -1,0 +1,111 @@
+/**
+ * The page's link to the trainer worker: connecting (events, presets, kept runs and study) and,
+ * when the worker dies, starting a new one that takes over the dataset and the resumable runs.
+ */
+import { messageOf } from '../../core/errors.ts';
+import type { Backend, LoadResult } from '../../protocol.ts';
+import { eventListener, replaceTrainerWorker, trainerWorker, watchTrainerWorker } from '../workerClient.ts';
+import { settleLoad } from './datasetSlice.ts';
+import { runsOf, type StoreKit } from './kit.ts';
+import { restoreRuns, type RunState } from './runsSlice.ts';
+import { applyShareParam } from './shareSlice.ts';
+import { isStudy } from './studySlice.ts';
+import type { DatasetSource } from './workerRecovery.ts';
+
+export interface WorkerSlice {
+  /** How many times the trainer worker died and a new one took over (shown; asserted by tests). */
+  workerRestarts: number;
+  /** Subscribes to the worker's events and fetches the presets (once). */
+  initTraining(preferred?: Backend): Promise<void>;
+}
+
+/** Runs still training when the worker died: without a new worker to take them, they are lost. */
+const LIVE_STATUSES: readonly RunState['status'][] = ['running', 'paused', 'queued'];
+
+export function createWorkerSlice(kit: StoreKit): WorkerSlice {
+  const { set, get, recovery } = kit;
+  let trainingInit: Promise<void> | null = null;
+  let preferredBackend: Backend | undefined;
+
+  /**
+   * The worker died (crash, out of memory, terminated): start a new one, give it the dataset the
+   * runs trained on and the runs with their last checkpoints, marked failed; the page keeps every
+   * run's config and events. Resume then continues each from its last epoch.
+   */
+  const recoverWorker = async (): Promise<void> => {
+    kit.flush();
+    replaceTrainerWorker();
+    const restarts = get().workerRestarts + 1;
+    const runs = get().order.map((id) => get().runs[id]).filter((r): r is RunState => r !== undefined);
+    const note = (run: RunState, epoch: number) =>
+      `The training worker stopped unexpectedly (crashed or was terminated) while this run was ${run.status}. ` +
+      `Resume continues from epoch ${epoch}${epoch === 0 ? ' (the start)' : ''} in a new worker.`;
+    set({
+      workerRestarts: restarts,
+      // The vectors lived in the dead worker; runs that used them keep their weights.
+      vectors: null,
+      useVectors: false,
+      testFile: null,
+      trainingError: 'The training worker stopped unexpectedly; a new one was started. Runs that were training are marked failed: Resume continues each from its last epoch.',
+    });
+    const lost = (run: RunState, why: string) =>
+      kit.onEvent({ type: 'run-status', runId: run.info.runId, status: run.status === 'interrupted' ? 'interrupted' : 'failed', message: why });
+    try {
+      const worker = trainerWorker();
+      const backend = await worker.subscribe(eventListener(kit.onEvent), get().backend?.name ?? preferredBackend);
+      set({ backend });
+      const needed = recovery.datasetFor(runs);
+      const reload = async (source: DatasetSource): Promise<LoadResult> => {
+        let result = source.kind === 'sample' ? await worker.loadSample() : await worker.loadFile(source.file.name, await source.file.arrayBuffer(), source.overrides);
+        // Files added to it (partial labels), in the order they were added.
+        for (const file of source.added ?? []) if (result.ok) result = await worker.addFile(file.name, await file.arrayBuffer());
+        return result;
+      };
+      let taken: string[] = [];
+      if (needed) {
+        const result = await reload(needed.source);
+        if (!result.ok) throw new Error(result.error.message);
+        const restored = recovery.restoredRuns(runs, needed.name, note);
+        await worker.restoreRuns(restored);
+        taken = restored.map((r) => r.info.runId);
+      }
+      for (const run of runs) {
+        if (!taken.includes(run.info.runId) && LIVE_STATUSES.includes(run.status)) {
+          lost(run, `The training worker stopped unexpectedly; ${run.info.datasetName} could not be reloaded, so this run cannot be resumed.`);
+        }
+      }
+      // The page's dataset is the worker's again (it may differ from the one the runs trained on).
+      const shown = recovery.currentSource();
+      if (shown && shown.name !== needed?.name) settleLoad(kit, await reload(shown.source));
+      kit.flush();
+      await watchTrainerWorker(() => void recoverWorker());
+    } catch (error) {
+      for (const run of runs) if (LIVE_STATUSES.includes(run.status)) lost(run, `The training worker stopped unexpectedly and could not be restarted: ${messageOf(error)}`);
+      kit.flush();
+      set({ trainingError: `The training worker stopped unexpectedly and a new one could not take over: ${messageOf(error)}` });
+    }
+  };
+
+  return {
+    workerRestarts: 0,
+
+    initTraining(preferred) {
+      preferredBackend = preferred;
+      trainingInit ??= kit.attempt(async () => {
+        const worker = trainerWorker();
+        const presets = await worker.configPresets();
+        set((state) => ({ presets, draft: state.draft ?? structuredClone(presets[state.preset]) }));
+        await applyShareParam(kit);
+        const backend = await worker.subscribe(eventListener(kit.onEvent), preferred);
+        set({ backend });
+        const saved = await worker.savedRuns();
+        kit.flush();
+        set((state) => ({ ...restoreRuns(runsOf(state), saved), restored: true }));
+        const [patches, study] = await Promise.all([worker.ablationPatches(), worker.savedStudy()]);
+        set({ ablationPatches: patches, ...(isStudy(study) ? { study } : {}) });
+        await watchTrainerWorker(() => void recoverWorker());
+      });
+      return trainingInit;
+    },
+  };
+}
