@@ -47,6 +47,15 @@ export default tseslint.config(
     },
   },
   {
+    files: ['src/core/**/*.ts'],
+    rules: {
+      'no-restricted-imports': noUpward(
+        [...tfjs, 'react', 'react-dom', '**/data/**', '**/metrics/**', '**/model/**', '**/train/**', '**/workbench/**', '**/protocol.ts', '**/ui/**', '**/cli/**', '**/workers/**'],
+        'src/core is floor 1: pure TypeScript that every layer imports, importing nothing of ours.',
+      ),
+    },
+  },
+  {
     files: ['src/data/**/*.ts'],
     rules: {
       'no-restricted-imports': noUpward(

@@ -1,6 +1,6 @@
 /** Messages between the benchmark page and `workers/bench.worker.ts` (types only). */
 import type { Backend } from '../src/protocol.ts';
-import type { PresetName } from '../src/model/config.ts';
+import type { PresetName } from '../src/core/config.ts';
 import type { BenchResult } from '../src/train/benchmark.ts';
 
 export interface BenchRequest {

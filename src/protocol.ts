@@ -6,7 +6,7 @@ import type { ColumnGuess, FileFormat, TagScheme } from './data/types.ts';
 import type { DatasetSummary as DataSummary, TaskSummary } from './data/dataset.ts';
 import type { ColumnOverride } from './data/columnPlan.ts';
 import type { Batch } from './data/batches.ts';
-import type { Backend, ModelConfig, OrthogonalityMode, PresetName, ReversalReach, RunConfig, TrainConfig } from './model/config.ts';
+import type { Backend, ModelConfig, OrthogonalityMode, PresetName, ReversalReach, RunConfig, TrainConfig } from './core/config.ts';
 import type { ModelDims } from './model/taggerParams.ts';
 
 export type { ColumnGuess, ColumnOverride, FileFormat, TagScheme, TaskSummary };
@@ -363,7 +363,7 @@ export type {
   ReversalReach,
   RunConfig,
   TrainConfig,
-} from './model/config.ts';
+} from './core/config.ts';
 
 /** One task's score on an evaluation set: chunk F1 (conlleval) or token accuracy (plain tags). */
 export interface TaskScore {

@@ -6,9 +6,9 @@
 import { expose, transfer } from 'comlink';
 import type { Backend, BackendFault, BackendInfo, ColumnOverride, LoadResult, TrainerApi, VectorsInfo, WorkerEvent } from '../src/protocol.ts';
 import { vocabulariesFromJSON } from '../src/data/index.ts';
-import { ablations, mergeConfig, presets } from '../src/model/config.ts';
+import { ablations, mergeConfig, presets } from '../src/core/config.ts';
 import { parseWordVectorsAsync, type WordVectors } from '../src/model/pretrainedVectors.ts';
-import { checkSharedConfig } from '../src/train/checkSharedConfig.ts';
+import { checkSharedConfig } from '../src/core/checkSharedConfig.ts';
 import { DatasetStore } from '../src/train/datasetStore.ts';
 import { alignDatasetToModel } from '../src/train/continueData.ts';
 import { readModelArchive } from '../src/train/importArchive.ts';

@@ -4,7 +4,7 @@
  */
 import { fileURLToPath } from 'node:url';
 import { isDataError } from '../data/index.ts';
-import type { PresetName } from '../model/config.ts';
+import type { PresetName } from '../core/config.ts';
 import { runBenchmark } from '../train/benchmark.ts';
 import { intOption, parseArgs, UsageError } from './args.ts';
 import { useBackend, type NodeBackend } from './backend.ts';

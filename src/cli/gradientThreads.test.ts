@@ -7,7 +7,7 @@ import * as tf from '@tensorflow/tfjs';
 import { readFileSync } from 'node:fs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { encodeBatch, loadDataset } from '../data/index.ts';
-import { resolveConfig } from '../model/config.ts';
+import { resolveConfig } from '../core/config.ts';
 import { disposeTaggerModel } from '../train/taggerModel.ts';
 import { Trainer } from '../train/trainer.ts';
 import { useBackend } from './backend.ts';

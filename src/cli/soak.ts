@@ -8,7 +8,7 @@
 import { readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { loadDataset } from '../data/index.ts';
-import type { PresetName } from '../model/config.ts';
+import type { PresetName } from '../core/config.ts';
 import { runSoak, type SoakSample } from '../train/soak.ts';
 import { intOption, parseArgs, UsageError } from './args.ts';
 import { useBackend, type NodeBackend } from './backend.ts';

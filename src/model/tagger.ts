@@ -12,7 +12,7 @@
  */
 import * as tf from '@tensorflow/tfjs';
 import { unstack } from './unstack.ts';
-import type { OrthogonalityMode, ReversalReach } from './config.ts';
+import type { OrthogonalityMode, ReversalReach } from '../core/config.ts';
 import { adversarialLoss } from './adversary.ts';
 import type { BatchTensors } from './batchTensors.ts';
 import { crfNegLogLikelihood, crfViterbi } from './crf.ts';

@@ -7,7 +7,7 @@
 import * as tf from '@tensorflow/tfjs';
 import { afterEach, beforeAll, describe, expect, it } from 'vitest';
 import type { BatchTensors } from './batchTensors.ts';
-import { mergeConfig, presets, type ModelConfig, type RunConfigPatch } from './config.ts';
+import { mergeConfig, presets, type ModelConfig, type RunConfigPatch } from '../core/config.ts';
 import { forward, type ForwardOptions } from './tagger.ts';
 import { createTaggerParams, disposeTaggerParams, taskPairs, type ModelDims, type TaggerParams } from './taggerParams.ts';
 

@@ -5,7 +5,7 @@
  * `iterative` adds label embeddings and widens the encoders' input by the label width.
  */
 import * as tf from '@tensorflow/tfjs';
-import type { ModelConfig } from './config.ts';
+import type { ModelConfig } from '../core/config.ts';
 import { createAdversaryParams, type AdversaryParams } from './adversary.ts';
 import { createCrfParams, type CrfParams } from './crf.ts';
 import { createEmbeddingParams, type EmbeddingParams } from './embedding.ts';

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { resolveConfig } from './config.ts';
+import { resolveConfig } from '../core/config.ts';
 import { activationBytesPerSlot, stepSlotBudget } from './trainingMemory.ts';
 
 /** CoNLL-2003's tag sets: POS, chunk (IOB1 as read), NER. */

@@ -12,7 +12,7 @@
  * forward pass (`biLstmTwin`), their forward activations are no longer kept, so the estimate (still
  * counting them) is on the safe side; it was not refitted.
  */
-import type { RunConfig } from './config.ts';
+import type { RunConfig } from '../core/config.ts';
 
 /** Heap bytes per slot for each hidden unit and direction of an LSTM stream (fitted: 211). */
 const LSTM_BYTES_PER_UNIT = 224;

@@ -6,7 +6,7 @@
 import * as tf from '@tensorflow/tfjs';
 import { encodeBatch, paddingRatio, planBatches, type Batch } from '../data/index.ts';
 import type { Sentence, TaskSpec } from '../data/types.ts';
-import { mergeConfig, presets, type PresetName } from '../model/config.ts';
+import { mergeConfig, presets, type PresetName } from '../core/config.ts';
 import { countKernels } from '../model/kernelCount.ts';
 import type { GradientPool } from './gradientPool.ts';
 import { disposeTaggerModel } from './taggerModel.ts';

@@ -11,7 +11,7 @@ import { readFileSync } from 'node:fs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { buildVocabularies, loadDataset, type Dataset } from '../data/index.ts';
 import type { Sentence } from '../data/types.ts';
-import { resolveConfig, type RunConfigPatch } from '../model/config.ts';
+import { resolveConfig, type RunConfigPatch } from '../core/config.ts';
 import {
   CheckpointError,
   decodeModelFiles,

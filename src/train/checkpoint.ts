@@ -7,9 +7,9 @@
 import { strFromU8, strToU8, unzipSync, zipSync } from 'fflate';
 import { vocabulariesFromJSON, type Vocabularies, type VocabulariesJSON, vocabulariesToJSON } from '../data/index.ts';
 import type { TaskSpec } from '../data/types.ts';
-import { ConfigError, presets, type RunConfig } from '../model/config.ts';
+import { ConfigError, presets, type RunConfig } from '../core/config.ts';
 import { CheckpointError } from './checkpointError.ts';
-import { applyConfigPatch } from './configInput.ts';
+import { applyConfigPatch } from '../core/configInput.ts';
 import { decodeSafetensors, encodeSafetensors, type NamedWeight } from './safetensors.ts';
 
 export { CheckpointError };

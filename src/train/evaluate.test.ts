@@ -6,7 +6,7 @@
 import { readFileSync } from 'node:fs';
 import { afterAll, describe, expect, it } from 'vitest';
 import { loadDataset } from '../data/index.ts';
-import { ablations, mergeConfig, resolveConfig, type AblationName } from '../model/config.ts';
+import { ablations, mergeConfig, resolveConfig, type AblationName } from '../core/config.ts';
 import { evaluate } from './evaluate.ts';
 import { disposeTaggerModel } from './taggerModel.ts';
 import { Trainer } from './trainer.ts';

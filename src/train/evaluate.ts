@@ -5,7 +5,7 @@
 import * as tf from '@tensorflow/tfjs';
 import { encodeBatch, planBatches, type Batch } from '../data/index.ts';
 import type { Sentence } from '../data/types.ts';
-import type { OrthogonalityMode } from '../model/config.ts';
+import type { OrthogonalityMode } from '../core/config.ts';
 import { disposeBatchTensors, toBatchTensors, type BatchTensors } from '../model/batchTensors.ts';
 import { crfViterbi } from '../model/crf.ts';
 import { inferenceForward, representationNames } from '../model/tagger.ts';

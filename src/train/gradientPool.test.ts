@@ -11,7 +11,7 @@ import { afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { encodeBatch, loadDataset, type Batch } from '../data/index.ts';
 import type { Sentence } from '../data/types.ts';
 import { activationBytesPerSlot } from '../model/trainingMemory.ts';
-import { resolveConfig, type RunConfigPatch } from '../model/config.ts';
+import { resolveConfig, type RunConfigPatch } from '../core/config.ts';
 import type { EvaluationReply, EvaluationRequest, GradientPeerInit, GradientReply, GradientRequest } from '../protocol.ts';
 import { createGradientPeer, REPLICAS_KEPT } from './gradientPeer.ts';
 import { GradientPool, type GradientPeerHandle } from './gradientPool.ts';

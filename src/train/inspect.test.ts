@@ -1,7 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { afterAll, describe, expect, it } from 'vitest';
 import { loadDataset } from '../data/index.ts';
-import { resolveConfig } from '../model/config.ts';
+import { resolveConfig } from '../core/config.ts';
 import { evaluate } from './evaluate.ts';
 import { inspectSentences, sentenceFromText } from './inspect.ts';
 import { disposeTaggerModel } from './taggerModel.ts';

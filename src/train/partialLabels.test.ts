@@ -8,7 +8,7 @@ import * as tf from '@tensorflow/tfjs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { encodeBatch, type Batch } from '../data/index.ts';
 import type { Sentence, TaskSpec } from '../data/types.ts';
-import { resolveConfig } from '../model/config.ts';
+import { resolveConfig } from '../core/config.ts';
 import { forward, type ForwardOptions } from '../model/tagger.ts';
 import type { EpochEvent } from '../protocol.ts';
 import { evaluate, withBatchTensors } from './evaluate.ts';

@@ -6,7 +6,7 @@
  */
 import { describe, expect, it } from 'vitest';
 import { buildVocabularies } from '../data/index.ts';
-import { presets } from '../model/config.ts';
+import { presets } from '../core/config.ts';
 import type { EpochEvent, RunInfo, StepEvent, WorkerEvent } from '../protocol.ts';
 import { RunRecorder } from './runRecorder.ts';
 import { MemoryRunStorage } from './runStorage.ts';

@@ -2,7 +2,7 @@
  * Per-step hyper-parameters: the learning-rate decay and the adversarial weight's ramp.
  * Pure functions of progress, so a resumed run continues the same curve.
  */
-import type { TrainConfig } from '../model/config.ts';
+import type { TrainConfig } from '../core/config.ts';
 
 /**
  * "The initial learning rate is set to 0.008 and decreases as the training steps increase":

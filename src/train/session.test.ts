@@ -6,7 +6,7 @@
 import { describe, expect, it } from 'vitest';
 import { buildVocabularies, splitTrainDev, type Dataset } from '../data/index.ts';
 import type { Sentence } from '../data/types.ts';
-import { presets, type Backend, type RunConfig } from '../model/config.ts';
+import { presets, type Backend, type RunConfig } from '../core/config.ts';
 import type { BackendInfo, DoneEvent, EpochEvent, RunStatus, StepEvent, WorkerEvent } from '../protocol.ts';
 import type { NamedWeight } from './safetensors.ts';
 import { archiveName, tokenize, TrainingSession, type CreateTrainerInit, type RunHandle, type SessionEngine } from './session.ts';

@@ -14,7 +14,7 @@
  */
 import { splitTrainDev, type Dataset, type Vocabularies } from '../data/index.ts';
 import type { Sentence, TaskSpec } from '../data/types.ts';
-import { presets, validateConfig, type Backend, type RunConfig } from '../model/config.ts';
+import { presets, validateConfig, type Backend, type RunConfig } from '../core/config.ts';
 import type {
   BackendFault,
   BackendInfo,

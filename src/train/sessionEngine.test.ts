@@ -8,7 +8,7 @@ import '@tensorflow/tfjs-backend-wasm';
 import { readFileSync } from 'node:fs';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { loadDataset, type Dataset } from '../data/index.ts';
-import { resolveConfig, type Backend } from '../model/config.ts';
+import { resolveConfig, type Backend } from '../core/config.ts';
 import type { WorkerEvent } from '../protocol.ts';
 import { decodeModelFiles, unzipModel } from './checkpoint.ts';
 import { splitForRun, TrainingSession } from './session.ts';

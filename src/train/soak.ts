@@ -9,7 +9,7 @@
 import * as tf from '@tensorflow/tfjs';
 import { splitTrainDev } from '../data/index.ts';
 import type { Sentence, TaskSpec } from '../data/types.ts';
-import { mergeConfig, presets, type PresetName } from '../model/config.ts';
+import { mergeConfig, presets, type PresetName } from '../core/config.ts';
 import { disposeTaggerModel } from './taggerModel.ts';
 import { Trainer } from './trainer.ts';
 

@@ -6,7 +6,7 @@
 import * as tf from '@tensorflow/tfjs';
 import type { Vocabularies } from '../data/index.ts';
 import type { TaskSpec } from '../data/types.ts';
-import type { RunConfig } from '../model/config.ts';
+import type { RunConfig } from '../core/config.ts';
 import { createTaggerParams, disposeTaggerParams, type TaggerParams } from '../model/taggerParams.ts';
 import { CheckpointError, matchWeights, type NamedWeight, type SavedModel } from './checkpoint.ts';
 

@@ -10,7 +10,7 @@ import { afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { encodeBatch, loadDataset, splitBatch, type Batch, type Dataset } from '../data/index.ts';
 import type { Sentence } from '../data/types.ts';
 import { disposeBatchTensors, toBatchTensors } from '../model/batchTensors.ts';
-import { resolveConfig, type RunConfigPatch } from '../model/config.ts';
+import { resolveConfig, type RunConfigPatch } from '../core/config.ts';
 import { forward, type ForwardOptions } from '../model/tagger.ts';
 import { activationBytesPerSlot } from '../model/trainingMemory.ts';
 import type { EpochEvent, StepEvent, TrainEvent } from '../protocol.ts';

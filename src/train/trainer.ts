@@ -7,7 +7,7 @@
 import * as tf from '@tensorflow/tfjs';
 import { buildVocabularies, encodeBatch, groupBatches, partitionBatch, planBatches, splitBatch, type Batch, type Vocabularies } from '../data/index.ts';
 import type { Sentence, TaskSpec } from '../data/types.ts';
-import type { RunConfig, TrainConfig } from '../model/config.ts';
+import type { RunConfig, TrainConfig } from '../core/config.ts';
 import type { BatchTensors } from '../model/batchTensors.ts';
 import { stepSlotBudget } from '../model/trainingMemory.ts';
 import type { BatchEvaluation, DoneEvent, EpochEvent, GradientPeerInit, GradientReply, GradientRequest, GradientStep, LossParts, StepEvent, TaskScore, TrainEvent } from '../protocol.ts';

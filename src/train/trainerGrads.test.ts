@@ -6,7 +6,7 @@ import * as tf from '@tensorflow/tfjs';
 import { expect, it } from 'vitest';
 import { encodeBatch } from '../data/index.ts';
 import type { Sentence, TaskSpec } from '../data/types.ts';
-import { resolveConfig } from '../model/config.ts';
+import { resolveConfig } from '../core/config.ts';
 import { withBatchTensors } from './evaluate.ts';
 import { disposeTaggerModel } from './taggerModel.ts';
 import { Trainer } from './trainer.ts';

@@ -5,7 +5,7 @@
  */
 import { buildVocabularies, type Vocabularies } from '../data/index.ts';
 import type { Sentence } from '../data/types.ts';
-import type { RunConfig } from '../model/config.ts';
+import type { RunConfig } from '../core/config.ts';
 import { buildWordTable, vocabularyCoverage, type Coverage, type WordVectors } from '../model/pretrainedVectors.ts';
 import type { RunVectors, VectorsCoverage } from '../protocol.ts';
 import type { TrainingData } from './trainer.ts';

@@ -11,11 +11,11 @@ import { randomInt } from '../../data/prng.ts';
 import { generateConll } from '../../data/fuzz/corpusTargets.ts';
 import { flipBytes, insertAt, pick, randomBytes, truncate, type Rng } from '../../data/fuzz/mutators.ts';
 import type { FuzzCase, FuzzTarget } from '../../data/fuzz/runner.ts';
-import { presets } from '../../model/config.ts';
+import { presets } from '../../core/config.ts';
 import { CheckpointError, decodeModelFiles, encodeModelFiles, matchWeights, MODEL_FILES, minimumWeightCount, unzipModel, zipModel } from '../checkpoint.ts';
 import { createRng } from '../../data/prng.ts';
 import { decodeSafetensors, encodeSafetensors, type NamedWeight } from '../safetensors.ts';
-import { applyConfigPatch } from '../configInput.ts';
+import { applyConfigPatch } from '../../core/configInput.ts';
 
 interface Base {
   files: Record<string, Uint8Array>;

@@ -6,8 +6,8 @@
 import { randomInt } from '../../data/prng.ts';
 import { pick, randomBytes, truncate, toBytes, type Rng } from '../../data/fuzz/mutators.ts';
 import type { FuzzTarget } from '../../data/fuzz/runner.ts';
-import { ConfigError, presets, validateConfig, type RunConfig } from '../../model/config.ts';
-import { configFromText } from '../configInput.ts';
+import { ConfigError, presets, validateConfig, type RunConfig } from '../../core/config.ts';
+import { configFromText } from '../../core/configInput.ts';
 
 /** Every leaf of a config as a dotted path and its value. */
 function leaves(value: unknown, path: string[] = []): [string[], unknown][] {

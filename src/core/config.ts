@@ -1,10 +1,13 @@
 /**
  * The one typed configuration of a model and its training run, its presets and its validation.
- * Pure TypeScript (no tfjs) so the UI can import it through src/protocol.ts.
+ * Pure TypeScript: every layer imports it, the page included. The fields' ranges and kinds are in
+ * ./configFields.ts.
  *
  * Every size of DESIGN.md §2 is a field; every ablation of the paper's §IV-E is a value of a field,
  * never a code fork.
  */
+
+import { fieldAt, fieldPaths, fieldProblem, fieldSpec } from './configFields.ts';
 
 export type Architecture = 'mtaa' | 'base' | 'iterative';
 /** Where the discriminators read from: h^t (MTAA), x^t (E-ADV), or nowhere (no-TD). */
@@ -211,66 +214,13 @@ export function mergeConfig(base: RunConfig, patch: unknown, where = 'config'): 
   return config;
 }
 
-const choices: { path: string; get: (c: RunConfig) => string; allowed: readonly string[] }[] = [
-  { path: 'model.architecture', get: (c) => c.model.architecture, allowed: ['mtaa', 'base', 'iterative'] },
-  { path: 'model.adversary', get: (c) => c.model.adversary, allowed: ['individual', 'embedding', 'none'] },
-  { path: 'model.fusion', get: (c) => c.model.fusion, allowed: ['attention', 'average', 'concat', 'twoStep'] },
-  { path: 'train.adversarialSchedule', get: (c) => c.train.adversarialSchedule, allowed: ['constant', 'ramp'] },
-  { path: 'train.reversalReach', get: (c) => c.train.reversalReach, allowed: ['sharedEncoder', 'full'] },
-  { path: 'train.orthogonalityMode', get: (c) => c.train.orthogonalityMode, allowed: ['raw', 'perToken', 'normalized'] },
-];
-
-const integers: { path: string; get: (c: RunConfig) => number; min: number; max: number }[] = [
-  { path: 'model.embedding.wordDim', get: (c) => c.model.embedding.wordDim, min: 1, max: 4096 },
-  { path: 'model.embedding.minWordFreq', get: (c) => c.model.embedding.minWordFreq, min: 1, max: 1e6 },
-  { path: 'model.embedding.charDim', get: (c) => c.model.embedding.charDim, min: 1, max: 1024 },
-  { path: 'model.embedding.charFilters', get: (c) => c.model.embedding.charFilters, min: 0, max: 1024 },
-  { path: 'model.embedding.charWindow', get: (c) => c.model.embedding.charWindow, min: 1, max: 9 },
-  { path: 'model.embedding.maxWordLength', get: (c) => c.model.embedding.maxWordLength, min: 1, max: 100 },
-  { path: 'model.embedding.taskDim', get: (c) => c.model.embedding.taskDim, min: 1, max: 4096 },
-  { path: 'model.individual.hidden', get: (c) => c.model.individual.hidden, min: 1, max: 2048 },
-  { path: 'model.individual.layers', get: (c) => c.model.individual.layers, min: 1, max: 8 },
-  { path: 'model.shared.hidden', get: (c) => c.model.shared.hidden, min: 1, max: 2048 },
-  { path: 'model.shared.layers', get: (c) => c.model.shared.layers, min: 1, max: 8 },
-  { path: 'model.discriminator.hidden', get: (c) => c.model.discriminator.hidden, min: 1, max: 4096 },
-  { path: 'model.discriminator.layers', get: (c) => c.model.discriminator.layers, min: 1, max: 8 },
-  { path: 'model.attention.dim', get: (c) => c.model.attention.dim, min: 1, max: 4096 },
-  { path: 'model.iterative.iterations', get: (c) => c.model.iterative.iterations, min: 1, max: 8 },
-  { path: 'model.iterative.labelDim', get: (c) => c.model.iterative.labelDim, min: 1, max: 1024 },
-  { path: 'train.batchSize', get: (c) => c.train.batchSize, min: 1, max: 4096 },
-  { path: 'train.epochs', get: (c) => c.train.epochs, min: 1, max: 10000 },
-  { path: 'train.patience', get: (c) => c.train.patience, min: 0, max: 10000 },
-  { path: 'train.seed', get: (c) => c.train.seed, min: 0, max: 2 ** 31 - 1 },
-];
-
-const reals: { path: string; get: (c: RunConfig) => number; min: number; max: number; minOpen?: boolean }[] = [
-  { path: 'model.dropout', get: (c) => c.model.dropout, min: 0, max: 0.95 },
-  { path: 'train.lambdaAdversarial', get: (c) => c.train.lambdaAdversarial, min: 0, max: 1e4 },
-  { path: 'train.lambdaOrthogonality', get: (c) => c.train.lambdaOrthogonality, min: 0, max: 1e4 },
-  { path: 'train.learningRate', get: (c) => c.train.learningRate, min: 0, max: 10, minOpen: true },
-  { path: 'train.learningRateDecay', get: (c) => c.train.learningRateDecay, min: 0, max: 1e3 },
-  { path: 'train.clipNorm', get: (c) => c.train.clipNorm, min: 0, max: 1e6 },
-  { path: 'train.devFraction', get: (c) => c.train.devFraction, min: 0, max: 0.9 },
-];
-
 /** Throws a ConfigError naming the first field that is out of range or of an unknown value. */
 export function validateConfig(config: RunConfig, where = 'config'): void {
-  for (const { path, get, allowed } of choices) {
-    const value = get(config);
-    if (!allowed.includes(value)) {
-      throw new ConfigError(`${where}.${path}`, `must be one of ${allowed.join(', ')}; got ${JSON.stringify(value)}`);
-    }
-  }
-  for (const { path, get, min, max } of integers) {
-    const value = get(config);
-    if (!Number.isInteger(value) || value < min || value > max) {
-      throw new ConfigError(`${where}.${path}`, `must be an integer in [${min}, ${max}]; got ${JSON.stringify(value)}`);
-    }
-  }
-  for (const { path, get, min, max, minOpen } of reals) {
-    const value = get(config);
-    if (!Number.isFinite(value) || value < min || value > max || (minOpen && value === min)) {
-      throw new ConfigError(`${where}.${path}`, `must be a number in ${minOpen ? '(' : '['}${min}, ${max}]; got ${JSON.stringify(value)}`);
+  for (const type of ['choice', 'integer', 'real'] as const) {
+    for (const path of fieldPaths) {
+      if (fieldSpec(path).type !== type) continue;
+      const problem = fieldProblem(path, fieldAt(config, path));
+      if (problem) throw new ConfigError(`${where}.${path}`, problem);
     }
   }
   // Fusion mixes (or, for concat, stacks as equals) the individual and shared representations, and

@@ -3,7 +3,7 @@
  * of the presets must be there (so the restored config is exactly the shared one, nothing filled
  * in), and `mergeConfig` refuses unknown fields, wrong types and out-of-range values. Pure TS.
  */
-import { ConfigError, mergeConfig, presets, type RunConfig } from '../model/config.ts';
+import { ConfigError, mergeConfig, presets, type RunConfig } from './config.ts';
 
 export type CheckedConfig = { ok: true; config: RunConfig } | { ok: false; field: string; message: string };
 

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { presets } from '../model/config.ts';
+import { presets } from './config.ts';
 import { checkSharedConfig } from './checkSharedConfig.ts';
 
 describe('checkSharedConfig', () => {

@@ -4,7 +4,7 @@
  * else. `mergeConfig` walks the patch with `in`, so a `__proto__` key reaches Object.prototype and
  * assigning it throws a bare TypeError; such keys are refused here first, by their path.
  */
-import { ConfigError, mergeConfig, type RunConfig } from '../model/config.ts';
+import { ConfigError, mergeConfig, type RunConfig } from './config.ts';
 
 /** Keys that name an object's prototype machinery rather than a config field. */
 const FORBIDDEN_KEYS = new Set(['__proto__', 'constructor', 'prototype']);
