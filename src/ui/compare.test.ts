@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import type { EpochEvent } from '../protocol.ts';
 import { compareRuns, configDiff, describeChange } from './compare.ts';
-import { tinyConfig } from './runConfig.fixture.ts';
+import { presets } from '../core/config.ts';
 import type { RunState } from './store/runsSlice.ts';
 
 const loss = { total: 1, tasks: {}, adversarial: 0, orthogonality: 0 };
@@ -13,20 +13,20 @@ const epoch = (n: number, value: number, best: boolean): EpochEvent => ({
 
 describe('run comparison', () => {
   it('lists the config fields that differ from the baseline', () => {
-    const base = tinyConfig();
-    const other = tinyConfig();
+    const base = structuredClone(presets.tiny);
+    const other = structuredClone(presets.tiny);
     other.model.fusion = 'average';
     other.train.learningRate = 0.5;
     const diff = configDiff(base, other);
     expect(diff.map(describeChange)).toEqual(['model.fusion: attention → average', `train.learningRate: ${base.train.learningRate} → 0.5`]);
-    expect(configDiff(base, tinyConfig())).toEqual([]);
+    expect(configDiff(base, structuredClone(presets.tiny))).toEqual([]);
   });
 
   it('gives each run its best epoch, duration, backend and diff against the baseline', () => {
-    const other = tinyConfig();
+    const other = structuredClone(presets.tiny);
     other.model.adversary = 'none';
     const runs: Record<string, RunState> = {
-      a: { info: { runId: 'a', label: 'MTAA', config: tinyConfig(), datasetName: 'x', backend: 'wasm' }, status: 'completed', steps: [], epochs: [epoch(1, 40, true), epoch(2, 55, true), epoch(3, 50, false)], changes: [], visible: true, done: { type: 'done', runId: 'a', reason: 'completed', epochs: 3, bestEpoch: 2, best: [], seconds: 12 } },
+      a: { info: { runId: 'a', label: 'MTAA', config: structuredClone(presets.tiny), datasetName: 'x', backend: 'wasm' }, status: 'completed', steps: [], epochs: [epoch(1, 40, true), epoch(2, 55, true), epoch(3, 50, false)], changes: [], visible: true, done: { type: 'done', runId: 'a', reason: 'completed', epochs: 3, bestEpoch: 2, best: [], seconds: 12 } },
       b: { info: { runId: 'b', label: 'no-TD', config: other, datasetName: 'x', backend: 'webgpu' }, status: 'running', steps: [], epochs: [epoch(1, 60, true)], changes: [], visible: false },
     };
     const rows = compareRuns(runs, ['a', 'b'], 'a');

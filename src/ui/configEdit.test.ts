@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import type { LiveChange, RunConfig } from '../protocol.ts';
-import { tinyConfig } from './runConfig.fixture.ts';
+import { presets } from '../core/config.ts';
 import {
   applyField,
   describeConfig,
@@ -14,7 +14,7 @@ import {
   siblingLabel,
 } from './configEdit.ts';
 
-const tiny = (): RunConfig => tinyConfig();
+const tiny = (): RunConfig => structuredClone(presets.tiny);
 
 describe('config switches', () => {
   it('classifies every switch of DESIGN.md as live, shape or new-run', () => {

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import type { EpochEvent, StepEvent } from '../protocol.ts';
 import { csvField, metricsCsv, metricsFileName, metricsJson, metricsRows } from './metricsExport.ts';
-import { tinyConfig } from './runConfig.fixture.ts';
+import { presets } from '../core/config.ts';
 import type { RunState } from './store/runsSlice.ts';
 
 const loss = (total: number) => ({ total, tasks: { POS: total / 2, NER: total / 2 }, adversarial: 0.7, orthogonality: 0.01 });
@@ -42,7 +42,7 @@ const epoch: EpochEvent = {
   best: true,
 };
 const run: RunState = {
-  info: { runId: 'run-1', label: 'MTAA → "avg", fusion', config: tinyConfig(), datasetName: 'x.conll', backend: 'wasm' },
+  info: { runId: 'run-1', label: 'MTAA → "avg", fusion', config: structuredClone(presets.tiny), datasetName: 'x.conll', backend: 'wasm' },
   status: 'completed',
   steps: [step(2, 2), step(4, 4)],
   epochs: [epoch],

@@ -1,12 +1,12 @@
 import { describe, expect, it } from 'vitest';
-import { tinyConfig } from './runConfig.fixture.ts';
+import { presets } from '../core/config.ts';
 import { parseSharedJson, readShareParam, ShareError, shareUrl, sharedConfigJson, SHARE_PARAM, withoutShareParam } from './shareConfig.ts';
 
 const hash = 'ab'.repeat(32);
 
 describe('shared configs', () => {
   it('round-trips a config and its dataset exactly through the URL, keeping other parameters', () => {
-    const config = tinyConfig();
+    const config = structuredClone(presets.tiny);
     config.train.learningRate = 0.0123456789;
     config.train.seed = 42;
     config.model.fusion = 'twoStep';
@@ -20,7 +20,7 @@ describe('shared configs', () => {
   });
 
   it('round-trips through the JSON file', () => {
-    const config = tinyConfig();
+    const config = structuredClone(presets.tiny);
     expect(parseSharedJson(sharedConfigJson({ config }), 'c.json')).toEqual({ config });
   });
 
@@ -31,7 +31,7 @@ describe('shared configs', () => {
   it('names the problem of a malformed URL or file', () => {
     expect(() => readShareParam(`?${SHARE_PARAM}=%%%`)).toThrow(/URL parameter "config": config: cannot be decoded/);
     // Valid base64url, but cut: not JSON any more.
-    const cut = new URL(shareUrl('http://x/', { config: tinyConfig() })).searchParams.get(SHARE_PARAM)!.slice(0, 40);
+    const cut = new URL(shareUrl('http://x/', { config: structuredClone(presets.tiny) })).searchParams.get(SHARE_PARAM)!.slice(0, 40);
     expect(() => readShareParam(`?${SHARE_PARAM}=${cut}`)).toThrow(ShareError);
     expect(() => parseSharedJson('{"format":"mtaa-workbench-config",', 'c.json')).toThrow(/c\.json: JSON: not valid JSON/);
     expect(() => parseSharedJson('[]', 'c.json')).toThrow(/c\.json: JSON: expected an object/);

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import type { EpochEvent } from '../protocol.ts';
-import { tinyConfig } from './runConfig.fixture.ts';
+import { presets } from '../core/config.ts';
 import type { RunState } from './store/runsSlice.ts';
 import { cancelItem, createStudy, markStarted, meanStd, moveItem, nextQueued, parseSeeds, settleRunning, studyCsv, studyCurves, studyTable } from './study.ts';
 
@@ -20,7 +20,7 @@ function epoch(runId: string, n: number, pos: number, ner: number, best: boolean
   };
 }
 function run(runId: string, status: RunState['status'], epochs: EpochEvent[]): RunState {
-  return { info: { runId, label: runId, config: tinyConfig(), datasetName: 'x', backend: 'wasm' }, status, steps: [], epochs, changes: [], visible: true };
+  return { info: { runId, label: runId, config: structuredClone(presets.tiny), datasetName: 'x', backend: 'wasm' }, status, steps: [], epochs, changes: [], visible: true };
 }
 const ablations = [
   { name: 'MTAA', patch: {} },
@@ -29,7 +29,7 @@ const ablations = [
 
 describe('ablation study', () => {
   it('queues each configuration with each seed, applying the patch and the seed', () => {
-    const study = createStudy('s', tinyConfig(), ablations, [1, 2]);
+    const study = createStudy('s', structuredClone(presets.tiny), ablations, [1, 2]);
     expect(study.items.map((i) => `${i.configName}/${i.seed}`)).toEqual(['MTAA/1', 'MTAA/2', 'no-TD/1', 'no-TD/2']);
     expect(study.items[2]!.config.model.adversary).toBe('none');
     expect(study.items[3]!.config.train.seed).toBe(2);
@@ -38,7 +38,7 @@ describe('ablation study', () => {
   });
 
   it('reorders and cancels queued items only; runs them in queue order', () => {
-    let study = createStudy('s', tinyConfig(), ablations, [1]);
+    let study = createStudy('s', structuredClone(presets.tiny), ablations, [1]);
     study = moveItem(study, 's-2', -1);
     expect(nextQueued(study)!.configName).toBe('no-TD');
     study = markStarted(study, 's-2', 'run-1');
@@ -50,13 +50,13 @@ describe('ablation study', () => {
   });
 
   it('waits while the running item is interrupted', () => {
-    let study = markStarted(createStudy('s', tinyConfig(), ablations, [1]), 's-1', 'run-1');
+    let study = markStarted(createStudy('s', structuredClone(presets.tiny), ablations, [1]), 's-1', 'run-1');
     study = settleRunning(study, { 'run-1': run('run-1', 'interrupted', []) });
     expect(study.items[0]!.status).toBe('running');
   });
 
   it('tabulates the best epoch per configuration as mean ± std over seeds, and exports CSV', () => {
-    let study = createStudy('s', tinyConfig(), ablations, [1, 2]);
+    let study = createStudy('s', structuredClone(presets.tiny), ablations, [1, 2]);
     const runs: Record<string, RunState> = {
       'run-1': run('run-1', 'completed', [epoch('run-1', 1, 80, 40, true), epoch('run-1', 2, 90, 50, true), epoch('run-1', 3, 70, 10, false)]),
       'run-2': run('run-2', 'completed', [epoch('run-2', 1, 70, 60, true)]),
@@ -83,7 +83,7 @@ describe('ablation study', () => {
   });
 
   it('adds the best epoch\'s test score per task, mean ± std over the seeds that have one, and test columns to the CSV', () => {
-    let study = createStudy('s', tinyConfig(), ablations, [1, 2]);
+    let study = createStudy('s', structuredClone(presets.tiny), ablations, [1, 2]);
     const scored = (r: RunState, ner: number | null, message?: string): RunState => ({
       ...r,
       test: {
@@ -118,11 +118,11 @@ describe('ablation study', () => {
     );
     expect(csv[1]!.split(',').slice(0, 9)).toEqual(['MTAA', '75.00', Math.sqrt(50).toFixed(2), '', '', '50.00', Math.sqrt(200).toFixed(2), '40.00', Math.sqrt(200).toFixed(2)]);
     expect(csv[2]!.split(',').slice(6, 9)).toEqual([Math.sqrt(12.5).toFixed(2), '', '']);
-    expect(studyTable(createStudy('e', tinyConfig(), ablations, [1]), {}).hasTest).toBe(false);
+    expect(studyTable(createStudy('e', structuredClone(presets.tiny), ablations, [1]), {}).hasTest).toBe(false);
   });
 
   it('draws per task one curve per configuration: the dev score per epoch, averaged over its seeds', () => {
-    let study = createStudy('s', tinyConfig(), ablations, [1, 2]);
+    let study = createStudy('s', structuredClone(presets.tiny), ablations, [1, 2]);
     const runs: Record<string, RunState> = {
       // run-1 was resumed from epoch 1: its second report of epoch 2 is the one that stands.
       'run-1': run('run-1', 'completed', [epoch('run-1', 1, 80, 40, true), epoch('run-1', 2, 10, 10, false), epoch('run-1', 2, 90, 50, true)]),
@@ -143,6 +143,6 @@ describe('ablation study', () => {
       { configName: 'no-TD', points: [{ epoch: 1, mean: 60, n: 1 }] },
     ]);
     expect(curves[1]!.curves.map((c) => c.points.map((p) => p.mean))).toEqual([[50, 50], [30]]);
-    expect(studyCurves(createStudy('e', tinyConfig(), ablations, [1]), {})).toEqual([]);
+    expect(studyCurves(createStudy('e', structuredClone(presets.tiny), ablations, [1]), {})).toEqual([]);
   });
 });

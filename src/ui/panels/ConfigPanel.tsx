@@ -1,4 +1,5 @@
-import type { AdversaryPosition, Architecture, FusionKind, PresetName, RunConfig } from '../../protocol.ts';
+import { presets, type PresetName } from '../../core/config.ts';
+import type { AdversaryPosition, Architecture, FusionKind, RunConfig } from '../../protocol.ts';
 import {
   adversaryNames,
   applyField,
@@ -25,7 +26,6 @@ const PRESETS: PresetName[] = ['paper', 'small', 'tiny'];
  */
 export function ConfigPanel() {
   const draft = useWorkbench((s) => s.draft);
-  const presets = useWorkbench((s) => s.presets);
   const preset = useWorkbench((s) => s.preset);
   const choosePreset = useWorkbench((s) => s.choosePreset);
   const setDraft = useWorkbench((s) => s.setDraft);
@@ -41,7 +41,6 @@ export function ConfigPanel() {
   const pending = useWorkbench((s) => (s.selectedRunId ? s.pendingLive[s.selectedRunId] : undefined));
   const liveRun = liveInfo ? { info: liveInfo, changes: liveChanges ?? [] } : null;
 
-  if (!draft || !presets) return <p className="muted">Loading the presets…</p>;
   const config: RunConfig = liveRun ? effectiveConfig(liveRun.info.config, liveRun.changes) : draft;
   if (liveRun && pending) Object.assign(config.train, pending);
   const presetLambda = presets[preset].train.lambdaAdversarial || 1;

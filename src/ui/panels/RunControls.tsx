@@ -22,11 +22,11 @@ export function RunControls() {
       <button
         type="button"
         data-testid="run-start"
-        disabled={!draft || !dataset || !backend}
+        disabled={!dataset || !backend}
         title={!dataset ? 'Load a dataset first' : undefined}
         onClick={() => void startRun()}
       >
-        Start {draft ? describeConfig(draft) : ''} on {dataset?.name ?? '…'}
+        Start {describeConfig(draft)} on {dataset?.name ?? '…'}
       </button>
       {status && runId && (
         <div className="selected-run">

@@ -182,7 +182,7 @@ function ExportButtons({ run }: { run: RunState }) {
  */
 function ContinueTraining({ run }: { run: RunState }) {
   const dataset = useWorkbench((s) => s.dataset);
-  const train = useWorkbench((s) => s.draft?.train ?? null);
+  const train = useWorkbench((s) => s.draft.train);
   const backend = useWorkbench((s) => s.backend);
   const continueRun = useWorkbench((s) => s.continueRun);
   const { runId } = run.info;
@@ -200,7 +200,7 @@ function ContinueTraining({ run }: { run: RunState }) {
       </button>
       <span className="muted">
         A new run from these weights and vocabularies, with this model&apos;s architecture and the training settings of the config panel
-        {train ? ` (${train.epochs} epochs, learning rate ${train.learningRate})` : ''}; the dataset&apos;s tasks and tags must be the model&apos;s,
+        {` (${train.epochs} epochs, learning rate ${train.learningRate})`}; the dataset&apos;s tasks and tags must be the model&apos;s,
         and a task of the model the dataset lacks is trained on no labels. This imported run stays as it is.
       </span>
     </div>

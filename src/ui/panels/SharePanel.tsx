@@ -7,7 +7,6 @@ import { HiddenFileInput } from './HiddenFileInput.tsx';
  * to save and open, and what became of the last one opened (an error names the field at fault).
  */
 export function SharePanel() {
-  const draft = useWorkbench((s) => s.draft);
   const dataset = useWorkbench((s) => s.dataset);
   const sharedDataset = useWorkbench((s) => s.sharedDataset);
   const message = useWorkbench((s) => s.shareMessage);
@@ -28,10 +27,10 @@ export function SharePanel() {
   return (
     <div className="share-panel" data-testid="share-panel">
       <div className="actions">
-        <button type="button" className="secondary" data-testid="share-link" disabled={!draft} onClick={makeLink} title="A link that opens the workbench with these settings">
+        <button type="button" className="secondary" data-testid="share-link" onClick={makeLink} title="A link that opens the workbench with these settings">
           Copy link to these settings
         </button>
-        <button type="button" className="secondary" data-testid="config-save" disabled={!draft} onClick={downloadConfig}>
+        <button type="button" className="secondary" data-testid="config-save" onClick={downloadConfig}>
           Save settings (.json)
         </button>
         <button type="button" className="secondary" data-testid="config-open" onClick={() => fileInput.current?.click()}>

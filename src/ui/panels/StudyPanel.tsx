@@ -1,4 +1,6 @@
 import { useMemo, useState } from 'react';
+import { ablations } from '../../core/config.ts';
+import { messageOf } from '../../core/errors.ts';
 import { useWorkbench } from '../store.ts';
 import { DEFAULT_ABLATIONS, parseSeeds, studyTable, type MeanStd, type StudyItem } from '../study.ts';
 import { StudyCurves } from './StudyCurves.tsx';
@@ -12,7 +14,6 @@ const fmt = (x: number) => (Number.isFinite(x) ? x.toFixed(2) : '–');
  * exportable as CSV, and its curves per task (dev score by epoch per configuration), as PNG.
  */
 export function StudyPanel() {
-  const patches = useWorkbench((s) => s.ablationPatches);
   const study = useWorkbench((s) => s.study);
   const dataset = useWorkbench((s) => s.dataset);
   const startStudy = useWorkbench((s) => s.startStudy);
@@ -22,7 +23,7 @@ export function StudyPanel() {
   const [chosen, setChosen] = useState<string[]>([...DEFAULT_ABLATIONS]);
   const [seedText, setSeedText] = useState('1');
   const [seedError, setSeedError] = useState<string | null>(null);
-  const names = patches ? [...DEFAULT_ABLATIONS.filter((n) => n in patches), ...Object.keys(patches).filter((n) => !DEFAULT_ABLATIONS.includes(n as never))] : [];
+  const names = [...DEFAULT_ABLATIONS.filter((n) => n in ablations), ...Object.keys(ablations).filter((n) => !DEFAULT_ABLATIONS.includes(n as never))];
   const busy = study?.items.some((i) => i.status === 'running' || (study.active && i.status === 'queued')) ?? false;
 
   const start = () => {
@@ -30,7 +31,7 @@ export function StudyPanel() {
     try {
       seeds = parseSeeds(seedText);
     } catch (error) {
-      setSeedError(error instanceof Error ? error.message : String(error));
+      setSeedError(messageOf(error));
       return;
     }
     setSeedError(null);
@@ -60,7 +61,7 @@ export function StudyPanel() {
           seeds{' '}
           <input data-testid="study-seeds" value={seedText} onChange={(e) => setSeedText(e.target.value)} size={10} aria-label="Seeds, separated by commas" />
         </label>
-        <button type="button" data-testid="study-start" disabled={!dataset || busy || chosen.length === 0 || !patches} onClick={start}>
+        <button type="button" data-testid="study-start" disabled={!dataset || busy || chosen.length === 0} onClick={start}>
           Run study ({chosen.length} × {seedCount(seedText)} runs)
         </button>
       </fieldset>

@@ -1,12 +1,12 @@
 import { describe, expect, it } from 'vitest';
-import { tinyConfig } from '../runConfig.fixture.ts';
+import { presets } from '../../core/config.ts';
 import { applyWorkerEvent, emptyRuns, removeRun, restoreRuns } from './runsSlice.ts';
 
 describe('runs slice', () => {
   it('updates a run\'s backend and message from run-status events', () => {
     let state = applyWorkerEvent(emptyRuns, {
       type: 'run-started',
-      run: { runId: 'run-1', label: 'MTAA', config: tinyConfig(), datasetName: 'x', backend: 'webgpu' },
+      run: { runId: 'run-1', label: 'MTAA', config: structuredClone(presets.tiny), datasetName: 'x', backend: 'webgpu' },
     });
     state = applyWorkerEvent(state, { type: 'run-status', runId: 'run-1', status: 'failed', message: 'device lost' });
     expect(state.runs['run-1']).toMatchObject({ status: 'failed', message: 'device lost' });
@@ -19,7 +19,7 @@ describe('runs slice', () => {
   it('keeps a run\'s latest test scores (a resumed run is scored again when it ends)', () => {
     let state = applyWorkerEvent(emptyRuns, {
       type: 'run-started',
-      run: { runId: 'run-1', label: 'MTAA', config: tinyConfig(), datasetName: 'x', backend: 'webgpu' },
+      run: { runId: 'run-1', label: 'MTAA', config: structuredClone(presets.tiny), datasetName: 'x', backend: 'webgpu' },
     });
     const scores = (value: number) => [{ task: 'NER', metric: 'f1' as const, value, accuracy: 90 }];
     state = applyWorkerEvent(state, { type: 'test-scores', runId: 'run-1', epoch: 1, fileName: 't.conll', scores: scores(40) });
@@ -34,11 +34,11 @@ describe('restored runs', () => {
     const loss = { total: 1, tasks: {}, adversarial: 0, orthogonality: 0 };
     let state = applyWorkerEvent(emptyRuns, {
       type: 'run-started',
-      run: { runId: 'run-3', label: 'new', config: tinyConfig(), datasetName: 'x', backend: 'wasm' },
+      run: { runId: 'run-3', label: 'new', config: structuredClone(presets.tiny), datasetName: 'x', backend: 'wasm' },
     });
     state = restoreRuns(state, [
       {
-        info: { runId: 'run-1', label: 'MTAA', config: tinyConfig(), datasetName: 'x', backend: 'wasm' },
+        info: { runId: 'run-1', label: 'MTAA', config: structuredClone(presets.tiny), datasetName: 'x', backend: 'wasm' },
         status: 'interrupted',
         message: 'Interrupted by a reload',
         notes: 'first try',

@@ -1,8 +1,8 @@
 /** Shared configs: the draft in a link (`?config=`) or a JSON file, checked before it is applied. */
+import { checkSharedConfig } from '../../core/checkSharedConfig.ts';
 import { messageOf } from '../../core/errors.ts';
 import { downloadBlob } from '../download.ts';
 import { parseSharedJson, readShareParam, sharedConfigJson, shareUrl, withoutShareParam, type SharedConfig } from '../shareConfig.ts';
-import { trainerWorker } from '../workerClient.ts';
 import type { StoreKit } from './kit.ts';
 import type { WorkbenchState } from './state.ts';
 
@@ -11,8 +11,8 @@ export interface ShareSlice {
   shareMessage: { kind: 'info' | 'error'; text: string } | null;
   /** The dataset a shared config was made for (compared with the loaded one on the page). */
   sharedDataset: SharedConfig['dataset'] | null;
-  /** Checks a shared config (envelope already read) with the worker and makes it the draft. */
-  applySharedConfig(shared: { config: unknown; dataset?: SharedConfig['dataset'] }, source: string): Promise<boolean>;
+  /** Checks a shared config (envelope already read) and makes it the draft; false when refused. */
+  applySharedConfig(shared: { config: unknown; dataset?: SharedConfig['dataset'] }, source: string): boolean;
   /** Reads a config JSON file (as saved by `downloadConfig`). */
   openConfigFile(file: File): Promise<void>;
   /** Saves the draft config (and the loaded dataset's name and hash) as a JSON file. */
@@ -23,13 +23,12 @@ export interface ShareSlice {
 }
 
 /** The draft and the loaded dataset's name and hash, as shared. */
-function sharedOf({ draft, dataset }: WorkbenchState): SharedConfig | null {
-  if (!draft) return null;
+function sharedOf({ draft, dataset }: WorkbenchState): SharedConfig {
   return { config: draft, ...(dataset ? { dataset: { name: dataset.name, ...(dataset.hash ? { hash: dataset.hash } : {}) } } : {}) };
 }
 
-/** A config shared through the page's URL (`?config=`) becomes the draft once the presets are in. */
-export async function applyShareParam({ set, get }: StoreKit): Promise<void> {
+/** A config shared through the page's URL (`?config=`) becomes the draft. */
+export function applyShareParam({ set, get }: StoreKit): void {
   const location = globalThis.location;
   if (!location) return;
   let shared: ReturnType<typeof readShareParam>;
@@ -40,7 +39,7 @@ export async function applyShareParam({ set, get }: StoreKit): Promise<void> {
     return;
   }
   if (!shared) return;
-  if (await get().applySharedConfig(shared, 'the link')) {
+  if (get().applySharedConfig(shared, 'the link')) {
     // Applied: a reload should not undo later edits by applying the link again.
     globalThis.history?.replaceState(null, '', withoutShareParam(location.href));
   }
@@ -51,8 +50,8 @@ export function createShareSlice({ set, get }: StoreKit): ShareSlice {
     shareMessage: null,
     sharedDataset: null,
 
-    async applySharedConfig(shared, source) {
-      const checked = await trainerWorker().checkConfig(shared.config);
+    applySharedConfig(shared, source) {
+      const checked = checkSharedConfig(shared.config);
       if (!checked.ok) {
         set({ shareMessage: { kind: 'error', text: `${source}: ${checked.message}; the settings were not changed.` } });
         return false;
@@ -68,7 +67,7 @@ export function createShareSlice({ set, get }: StoreKit): ShareSlice {
     async openConfigFile(file) {
       try {
         const shared = parseSharedJson(await file.text(), file.name);
-        await get().applySharedConfig(shared, file.name);
+        get().applySharedConfig(shared, file.name);
       } catch (error) {
         set({ shareMessage: { kind: 'error', text: `${messageOf(error)}; the settings were not changed.` } });
       }
@@ -76,14 +75,12 @@ export function createShareSlice({ set, get }: StoreKit): ShareSlice {
 
     downloadConfig() {
       const shared = sharedOf(get());
-      if (!shared) return;
       downloadBlob('mtaa-config.json', new Blob([sharedConfigJson(shared)], { type: 'application/json' }));
     },
 
     shareLink() {
-      const shared = sharedOf(get());
-      if (!shared || !globalThis.location) return null;
-      return shareUrl(globalThis.location.href, shared);
+      if (!globalThis.location) return null;
+      return shareUrl(globalThis.location.href, sharedOf(get()));
     },
 
     dismissShareMessage() {

@@ -1,14 +1,12 @@
 /** The ablation study: a queue of runs (configurations × seeds) started one after another. */
 import { messageOf } from '../../core/errors.ts';
-import type { ModelConfig } from '../../protocol.ts';
+import { ablations, type AblationName } from '../../core/config.ts';
 import { downloadBlob } from '../download.ts';
 import { cancelItem, cancelStudy, createStudy, markStarted, moveItem, nextQueued, runningItem, settleRunning, studyCsv, studyTable, type Study } from '../study.ts';
 import { trainerWorker } from '../workerClient.ts';
 import type { StoreKit } from './kit.ts';
 
 export interface StudySlice {
-  /** The paper's ablations as model patches (from the worker). */
-  ablationPatches: Record<string, Partial<ModelConfig>> | null;
   study: Study | null;
   /** Starts a study of these ablations × seeds on the draft settings and the loaded dataset. */
   startStudy(configNames: string[], seeds: number[]): Promise<void>;
@@ -74,18 +72,16 @@ export function createStudySlice(kit: StoreKit): StudySlice {
   });
 
   return {
-    ablationPatches: null,
     study: null,
 
     startStudy(configNames, seeds) {
       return attempt(async () => {
-        const { draft, ablationPatches, study } = get();
-        if (!draft || !ablationPatches) throw new Error('The presets have not loaded yet.');
+        const { draft, study } = get();
         if (study && (runningItem(study) || nextQueued(study))) throw new Error('A study is already running: cancel it first.');
-        const unknown = configNames.find((n) => !(n in ablationPatches));
+        const unknown = configNames.find((n) => !(n in ablations));
         if (unknown) throw new Error(`Unknown configuration ${unknown}.`);
         const id = `study-${Date.now().toString(36)}`;
-        setStudy(createStudy(id, draft, configNames.map((name) => ({ name, patch: ablationPatches[name]! })), seeds));
+        setStudy(createStudy(id, draft, configNames.map((name) => ({ name, patch: ablations[name as AblationName] })), seeds));
         set({ trainingError: null });
         await advanceStudy();
       });

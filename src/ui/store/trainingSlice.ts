@@ -1,5 +1,6 @@
 /** Training: the draft settings, starting runs and acting on them, live settings, exports, imports. */
-import type { Backend, LiveChange, PresetName, RunConfig } from '../../protocol.ts';
+import { presets, type PresetName } from '../../core/config.ts';
+import type { Backend, LiveChange, RunConfig } from '../../protocol.ts';
 import { describeConfig } from '../configEdit.ts';
 import { downloadBlob } from '../download.ts';
 import { metricsCsv, metricsFileName, metricsJson } from '../metricsExport.ts';
@@ -9,11 +10,10 @@ import { runsOf, type StoreKit } from './kit.ts';
 import { setRunVisible } from './runsSlice.ts';
 
 export interface TrainingSlice {
-  /** The presets as the worker has them (the page cannot import src/model). */
-  presets: Record<PresetName, RunConfig> | null;
+  /** The preset the draft started from (src/core's presets). */
   preset: PresetName;
   /** The settings of the next run started with "Start". */
-  draft: RunConfig | null;
+  draft: RunConfig;
   /** The run the controls and live switches act on. */
   selectedRunId: string | null;
   /** The last failed training action (start, resume, export…), said plainly. */
@@ -57,16 +57,13 @@ export interface TrainingSlice {
 export function createTrainingSlice(kit: StoreKit): TrainingSlice {
   const { set, get, attempt } = kit;
   return {
-    presets: null,
     preset: 'small',
-    draft: null,
+    draft: structuredClone(presets.small),
     selectedRunId: null,
     trainingError: null,
     pendingLive: {},
 
     choosePreset(name) {
-      const presets = get().presets;
-      if (!presets) return;
       set({ preset: name, draft: structuredClone(presets[name]) });
     },
 
@@ -77,7 +74,6 @@ export function createTrainingSlice(kit: StoreKit): TrainingSlice {
     startRun() {
       return attempt(async () => {
         const draft = get().draft;
-        if (!draft) throw new Error('The presets have not loaded yet.');
         const info = await trainerWorker().startRun(draft, describeConfig(draft), undefined, kit.runOptions());
         set({ selectedRunId: info.runId, trainingError: null });
       });
@@ -182,8 +178,7 @@ export function createTrainingSlice(kit: StoreKit): TrainingSlice {
       return attempt(async () => {
         const source = get().runs[sourceId];
         if (!source) throw new Error(`There is no run ${sourceId}.`);
-        const draft = get().draft;
-        const config = { model: structuredClone(source.info.config.model), train: structuredClone((draft ?? source.info.config).train) };
+        const config = { model: structuredClone(source.info.config.model), train: structuredClone(get().draft.train) };
         const info = await trainerWorker().continueRun(sourceId, config);
         set({ selectedRunId: info.runId, trainingError: null });
       });

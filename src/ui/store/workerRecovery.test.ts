@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import type { RunCheckpoint, WorkerEvent } from '../../protocol.ts';
-import { tinyConfig } from '../runConfig.fixture.ts';
+import { presets } from '../../core/config.ts';
 import type { RunState } from './runsSlice.ts';
 import { effectiveConfig, WorkerRecovery } from './workerRecovery.ts';
 
@@ -9,7 +9,7 @@ const saved = (runId: string, epoch: number, best: boolean): WorkerEvent => ({ t
 
 function run(runId: string, status: RunState['status'], datasetName = 'a.conll'): RunState {
   return {
-    info: { runId, label: runId, config: tinyConfig(), datasetName, backend: 'wasm' },
+    info: { runId, label: runId, config: structuredClone(presets.tiny), datasetName, backend: 'wasm' },
     status,
     steps: [],
     epochs: [],

@@ -15,7 +15,7 @@ import type { DatasetSource } from './workerRecovery.ts';
 export interface WorkerSlice {
   /** How many times the trainer worker died and a new one took over (shown; asserted by tests). */
   workerRestarts: number;
-  /** Subscribes to the worker's events and fetches the presets (once). */
+  /** Subscribes to the worker's events, reads back the kept runs and study (once). */
   initTraining(preferred?: Backend): Promise<void>;
 }
 
@@ -93,16 +93,14 @@ export function createWorkerSlice(kit: StoreKit): WorkerSlice {
       preferredBackend = preferred;
       trainingInit ??= kit.attempt(async () => {
         const worker = trainerWorker();
-        const presets = await worker.configPresets();
-        set((state) => ({ presets, draft: state.draft ?? structuredClone(presets[state.preset]) }));
-        await applyShareParam(kit);
+        applyShareParam(kit);
         const backend = await worker.subscribe(eventListener(kit.onEvent), preferred);
         set({ backend });
         const saved = await worker.savedRuns();
         kit.flush();
         set((state) => ({ ...restoreRuns(runsOf(state), saved), restored: true }));
-        const [patches, study] = await Promise.all([worker.ablationPatches(), worker.savedStudy()]);
-        set({ ablationPatches: patches, ...(isStudy(study) ? { study } : {}) });
+        const study = await worker.savedStudy();
+        if (isStudy(study)) set({ study });
         await watchTrainerWorker(() => void recoverWorker());
       });
       return trainingInit;
