@@ -1,16 +1,12 @@
 import { describe, expect, it } from 'vitest';
-import type { LiveChange, RunConfig } from '../protocol.ts';
+import type { RunConfig } from '../protocol.ts';
 import { presets } from '../core/config.ts';
 import {
   applyField,
   describeConfig,
-  describeLiveChange,
-  effectiveConfig,
   fieldKinds,
   fieldValue,
   formatDuration,
-  lastNonZeroLambda,
-  liveSettings,
   siblingLabel,
 } from './configEdit.ts';
 
@@ -41,20 +37,6 @@ describe('config switches', () => {
     expect(off.train.lambdaAdversarial).toBe(0);
     expect(fieldValue(off, 'discriminator')).toBe(false);
     expect(applyField(off, 'discriminator', true, 3).train.lambdaAdversarial).toBe(3);
-    expect(liveSettings(tiny(), off)).toEqual({ lambdaAdversarial: 0 });
-  });
-
-  it('folds live changes into the effective config and finds the λ1 to restore', () => {
-    const changes: LiveChange[] = [
-      { runId: 'r', step: 3, epoch: 1, settings: { lambdaAdversarial: 2 }, previous: { lambdaAdversarial: 5 } },
-      { runId: 'r', step: 5, epoch: 1, settings: { lambdaAdversarial: 0, learningRate: 0.1 }, previous: { lambdaAdversarial: 2, learningRate: 0.01 } },
-    ];
-    const now = effectiveConfig(tiny(), changes);
-    expect(now.train.lambdaAdversarial).toBe(0);
-    expect(now.train.learningRate).toBe(0.1);
-    expect(lastNonZeroLambda(tiny(), changes)).toBe(2);
-    const zero = applyField(tiny(), 'lambdaAdversarial', 0);
-    expect(lastNonZeroLambda(zero, [], 7)).toBe(7);
   });
 
   it('names ablations and siblings the way the paper does', () => {
@@ -69,11 +51,7 @@ describe('config switches', () => {
     expect(siblingLabel('MTAA', 'hidden', 32)).toBe('MTAA → hidden 32');
   });
 
-  it('describes markers and durations', () => {
-    expect(describeLiveChange({ runId: 'r', step: 1, epoch: 1, settings: { lambdaAdversarial: 0 }, previous: { lambdaAdversarial: 5 } })).toBe(
-      'λ1 5 → 0 (discriminator off)',
-    );
-    expect(describeLiveChange({ runId: 'r', step: 1, epoch: 1, settings: { learningRate: 0.0005 } })).toBe('lr 0.0005');
+  it('describes durations', () => {
     expect(formatDuration(65)).toBe('1:05');
     expect(formatDuration(3723)).toBe('1:02:03');
     expect(formatDuration(Number.NaN)).toBe('—');

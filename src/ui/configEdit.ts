@@ -3,7 +3,7 @@
  * switches keep parameter shapes (applied live to a running run) and which change them (start a
  * sibling run on the same data and seed), and how runs are labelled. No React, no worker.
  */
-import type { AdversaryPosition, Architecture, FusionKind, LiveChange, RunConfig } from '../protocol.ts';
+import type { AdversaryPosition, Architecture, FusionKind, RunConfig } from '../protocol.ts';
 
 export type FieldKey =
   | 'architecture'
@@ -146,34 +146,6 @@ export function applyField(config: RunConfig, key: FieldKey, value: FieldValue, 
   return next;
 }
 
-/** The live settings a change of a live field sends (only what differs). */
-export function liveSettings(before: RunConfig, after: RunConfig): LiveChange['settings'] {
-  const settings: LiveChange['settings'] = {};
-  for (const key of ['lambdaAdversarial', 'lambdaOrthogonality', 'learningRate'] as const) {
-    if (before.train[key] !== after.train[key]) settings[key] = after.train[key];
-  }
-  return settings;
-}
-
-/** A run's config with its live changes applied: what it trains with now. */
-export function effectiveConfig(config: RunConfig, changes: readonly LiveChange[]): RunConfig {
-  const next = structuredClone(config);
-  for (const change of changes) Object.assign(next.train, change.settings);
-  return next;
-}
-
-/** The λ1 to restore when the discriminator is switched back on: the latest non-zero one. */
-export function lastNonZeroLambda(config: RunConfig, changes: readonly LiveChange[], fallback = 1): number {
-  let value = config.train.lambdaAdversarial > 0 ? config.train.lambdaAdversarial : 0;
-  for (const change of changes) {
-    const set = change.settings.lambdaAdversarial;
-    const was = change.previous?.lambdaAdversarial;
-    if (set !== undefined && set > 0) value = set;
-    else if (was !== undefined && was > 0) value = was;
-  }
-  return value > 0 ? value : fallback;
-}
-
 /** The paper's name for a config's ablation (§IV-E): `MTAA`, `no-TD`, `average`, `E-ADV + concat`… */
 export function describeConfig(config: RunConfig): string {
   const { architecture, adversary, fusion } = config.model;
@@ -209,32 +181,6 @@ export function describeChange(key: FieldKey, value: FieldValue): string {
 /** `MTAA → average fusion`: a sibling started from `parent` by one shape switch. */
 export function siblingLabel(parentLabel: string, key: FieldKey, value: FieldValue): string {
   return `${parentLabel} → ${describeChange(key, value)}`;
-}
-
-const liveNames: Record<keyof LiveChange['settings'], string> = {
-  lambdaAdversarial: 'λ1',
-  lambdaOrthogonality: 'λ2',
-  learningRate: 'lr',
-};
-
-/** `λ1 5 → 0 (discriminator off)`: a marker's text. */
-export function describeLiveChange(change: LiveChange): string {
-  const parts = (Object.keys(change.settings) as (keyof LiveChange['settings'])[]).map((key) => {
-    const value = change.settings[key]!;
-    const was = change.previous?.[key];
-    const text = `${liveNames[key]} ${was === undefined ? '' : `${formatNumber(was)} → `}${formatNumber(value)}`;
-    if (key === 'lambdaAdversarial' && value === 0) return `${text} (discriminator off)`;
-    if (key === 'lambdaAdversarial' && was === 0) return `${text} (discriminator on)`;
-    return text;
-  });
-  return parts.join(', ');
-}
-
-export function formatNumber(value: number): string {
-  if (value === 0) return '0';
-  const abs = Math.abs(value);
-  if (abs >= 1e5 || abs < 1e-4) return value.toExponential(2);
-  return String(Number(value.toPrecision(4)));
 }
 
 /** `1:05`, `12:00`, `1:02:03`; `—` when unknown. */

@@ -8,7 +8,6 @@ import {
   discriminatorPairs,
   discriminatorSeries,
   downsample,
-  formatChange,
   formatNumber,
   legendRuns,
   logDomain,
@@ -176,7 +175,6 @@ describe('live-change markers', () => {
     expect(formatNumber(0.0001)).toBe('1e-4');
     expect(formatNumber(123456)).toBe('1.23e5');
     expect(formatNumber(91.926)).toBe('91.9');
-    expect(formatChange({ settings: {} })).toBe('');
   });
 });
 

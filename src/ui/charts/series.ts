@@ -9,7 +9,8 @@
  * - a chart that overlays several curves per run keeps the run's colour and varies the dash;
  * - step series are downsampled (largest-triangle-three-buckets) beyond `maxPoints`.
  */
-import type { EpochEvent, LiveChange, StepEvent } from '../../protocol.ts';
+import type { EpochEvent, StepEvent } from '../../protocol.ts';
+import { describeLiveChange } from '../liveChange.ts';
 import type { RunState, RunsState } from '../store/runsSlice.ts';
 
 export interface Point {
@@ -148,27 +149,6 @@ export function formatNumber(value: number): string {
     return `${String(Number(mantissa))}e${Number(exponent)}`;
   }
   return String(Number(value.toPrecision(3)));
-}
-
-const settingNames: Record<keyof LiveChange['settings'], string> = {
-  lambdaAdversarial: 'λ1',
-  lambdaOrthogonality: 'λ2',
-  learningRate: 'lr',
-};
-
-/**
- * A live change's marker text: `{ lambdaAdversarial: 0 }` → `λ1→0`, or `λ1 5→0` when the replaced
- * value is known; several settings are joined with `, `.
- */
-export function formatChange(change: Pick<LiveChange, 'settings' | 'previous'>): string {
-  const parts: string[] = [];
-  for (const key of ['lambdaAdversarial', 'lambdaOrthogonality', 'learningRate'] as const) {
-    const value = change.settings[key];
-    if (value === undefined) continue;
-    const before = change.previous?.[key];
-    parts.push(`${settingNames[key]}${before !== undefined ? ` ${formatNumber(before)}` : ''}→${formatNumber(value)}`);
-  }
-  return parts.join(', ');
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -490,7 +470,7 @@ export function stepToEpoch(run: Pick<RunState, 'steps' | 'epochs'>, step: numbe
 export function changeMarkers(view: RunsView, axis: 'step' | 'epoch'): Marker[] {
   return shownRuns(view).flatMap(({ run, color }) =>
     run.changes.flatMap((change, i) => {
-      const label = formatChange(change);
+      const label = describeLiveChange(change, 'marker');
       if (!label) return [];
       const x = axis === 'step' ? change.step : stepToEpoch(run, change.step);
       return [{ key: `${run.info.runId}:change:${i}`, runId: run.info.runId, x, label, color }];

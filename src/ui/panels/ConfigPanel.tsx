@@ -4,15 +4,13 @@ import {
   adversaryNames,
   applyField,
   architectureNames,
-  effectiveConfig,
   fieldKinds,
   fusionNames,
-  lastNonZeroLambda,
-  liveSettings,
   siblingLabel,
   type FieldKey,
   type FieldValue,
 } from '../configEdit.ts';
+import { effectiveConfig, lastNonZeroLambda, liveSettings } from '../liveChange.ts';
 import { useWorkbench } from '../store.ts';
 import { NumberField } from './NumberField.tsx';
 

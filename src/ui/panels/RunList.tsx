@@ -1,5 +1,5 @@
 import type { EpochEvent, TestScoresEvent } from '../../protocol.ts';
-import { describeLiveChange } from '../configEdit.ts';
+import { describeLiveChange } from '../liveChange.ts';
 import type { RunState } from '../store/runsSlice.ts';
 import { useWorkbench } from '../store.ts';
 import { ProgressBar } from './ProgressBar.tsx';

@@ -2,7 +2,8 @@ import { describe, expect, it } from 'vitest';
 import type { RunCheckpoint, WorkerEvent } from '../../protocol.ts';
 import { presets } from '../../core/config.ts';
 import type { RunState } from './runsSlice.ts';
-import { effectiveConfig, WorkerRecovery } from './workerRecovery.ts';
+import { effectiveConfig } from '../liveChange.ts';
+import { WorkerRecovery } from './workerRecovery.ts';
 
 const checkpoint = (epoch: number): RunCheckpoint => ({ epoch, step: epoch * 4, weights: [{ name: 'w', shape: [1], data: Float32Array.of(epoch) }] });
 const saved = (runId: string, epoch: number, best: boolean): WorkerEvent => ({ type: 'checkpoint', runId, checkpoint: checkpoint(epoch), best, score: epoch, scores: [] });
@@ -68,7 +69,7 @@ describe('WorkerRecovery', () => {
   it('applies live changes in order to the effective config', () => {
     const r = run('run-1', 'running');
     r.changes.push({ runId: 'run-1', step: 5, epoch: 2, settings: { learningRate: 0.25, lambdaAdversarial: 0 } });
-    expect(effectiveConfig(r).train).toMatchObject({ learningRate: 0.25, lambdaAdversarial: 0 });
+    expect(effectiveConfig(r.info.config, r.changes).train).toMatchObject({ learningRate: 0.25, lambdaAdversarial: 0 });
     expect(r.info.config.train.learningRate).not.toBe(0.25);
   });
 });

@@ -5,6 +5,7 @@
  * Plain data outside the zustand state: weights are not something React renders.
  */
 import type { ColumnOverride, AdoptedRun, RunCheckpoint, RunStatus, TaskScore, WorkerEvent } from '../../protocol.ts';
+import { effectiveConfig } from '../liveChange.ts';
 import type { RunState } from './runsSlice.ts';
 
 /** Where the dataset came from; `added`: files added to it (partial labels), in order. */
@@ -78,7 +79,7 @@ export class WorkerRecovery {
         const epoch = kept?.last.epoch ?? 0;
         return {
           info: run.info,
-          config: effectiveConfig(run),
+          config: effectiveConfig(run.info.config, run.changes),
           status: run.status === 'interrupted' ? 'interrupted' : 'failed',
           message: run.status === 'interrupted' || run.status === 'failed' ? (run.message ?? message(run, epoch)) : message(run, epoch),
           last: kept?.last ?? null,
@@ -86,11 +87,4 @@ export class WorkerRecovery {
         };
       });
   }
-}
-
-/** The run's config with its live changes applied (what the dead worker trained with). */
-export function effectiveConfig(run: RunState): AdoptedRun['config'] {
-  const config = structuredClone(run.info.config);
-  for (const change of run.changes) Object.assign(config.train, change.settings);
-  return config;
 }
