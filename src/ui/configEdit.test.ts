@@ -7,6 +7,7 @@ import {
   fieldKinds,
   fieldValue,
   formatDuration,
+  numberField,
   siblingLabel,
 } from './configEdit.ts';
 
@@ -21,6 +22,21 @@ describe('config switches', () => {
     expect(fieldKinds.adversary).toBe('shape');
     expect(fieldKinds.architecture).toBe('shape');
     expect(fieldKinds.hidden).toBe('shape');
+  });
+
+  it("takes each number switch's label and range from core's field table", () => {
+    expect(numberField('lambdaAdversarial')).toEqual({ label: 'λ1 adversarial', integer: false, min: 0, max: 1e4, minOpen: false });
+    expect(numberField('learningRate')).toMatchObject({ min: 0, minOpen: true });
+    expect(numberField('hidden')).toEqual({ label: 'hidden (per direction)', integer: true, min: 1, max: 2048, minOpen: false });
+    expect(() => numberField('fusion')).toThrow(/choice/);
+  });
+
+  it('sets choices as names and numbers as numbers', () => {
+    const next = applyField(applyField(tiny(), 'fusion', 'concat'), 'epochs', '7');
+    expect(next.model.fusion).toBe('concat');
+    expect(next.train.epochs).toBe(7);
+    expect(fieldValue(next, 'epochs')).toBe(7);
+    expect(fieldValue(next, 'fusion')).toBe('concat');
   });
 
   it('applies fields without touching the original; hidden and layers set both encoders', () => {

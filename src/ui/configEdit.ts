@@ -1,10 +1,14 @@
 /**
- * The training page's switches as pure functions: which field changes what in a RunConfig, which
- * switches keep parameter shapes (applied live to a running run) and which change them (start a
- * sibling run on the same data and seed), and how runs are labelled. No React, no worker.
+ * The training page's switches as pure functions: which field of src/core's field table each one
+ * sets (its label, range and kind come from there), how it changes a RunConfig, and how runs are
+ * labelled. No React, no worker.
  */
+import { configFields, fieldAt, fieldSpec, type FieldKind, type FieldPath } from '../core/configFields.ts';
 import type { AdversaryPosition, Architecture, FusionKind, RunConfig } from '../protocol.ts';
 
+export type { FieldKind };
+
+/** The switches of the config panel. */
 export type FieldKey =
   | 'architecture'
   | 'fusion'
@@ -21,74 +25,45 @@ export type FieldKey =
   | 'batchSize';
 
 /**
- * - `live`: keeps every parameter shape; applied to a running run from its next batch (a marker).
- * - `shape`: changes the model; on a running run it starts a sibling run on the same data and seed.
- * - `new-run`: only meaningful before a run starts (schedule, data order, batch size).
+ * Each switch's field in the table. `discriminator` is λ1 seen as on/off; `hidden` and `layers`
+ * set the shared encoder's too (fusion needs the two equal), so they name the individual one's.
  */
-export type FieldKind = 'live' | 'shape' | 'new-run';
-
-export const fieldKinds: Record<FieldKey, FieldKind> = {
-  architecture: 'shape',
-  fusion: 'shape',
-  adversary: 'shape',
-  hidden: 'shape',
-  taskDim: 'shape',
-  layers: 'shape',
-  discriminator: 'live',
-  lambdaAdversarial: 'live',
-  lambdaOrthogonality: 'live',
-  learningRate: 'live',
-  epochs: 'new-run',
-  seed: 'new-run',
-  batchSize: 'new-run',
+export const switchFields: Record<FieldKey, FieldPath> = {
+  architecture: 'model.architecture',
+  fusion: 'model.fusion',
+  adversary: 'model.adversary',
+  discriminator: 'train.lambdaAdversarial',
+  lambdaAdversarial: 'train.lambdaAdversarial',
+  lambdaOrthogonality: 'train.lambdaOrthogonality',
+  learningRate: 'train.learningRate',
+  hidden: 'model.individual.hidden',
+  taskDim: 'model.embedding.taskDim',
+  layers: 'model.individual.layers',
+  epochs: 'train.epochs',
+  seed: 'train.seed',
+  batchSize: 'train.batchSize',
 };
+
+/** What a change of each switch means for a running run (the table's kind of its field). */
+export const fieldKinds = Object.fromEntries(Object.entries(switchFields).map(([key, path]) => [key, fieldSpec(path).kind])) as Record<FieldKey, FieldKind>;
 
 export type FieldValue = string | number | boolean;
 
-export const architectureNames: Record<Architecture, string> = { mtaa: 'MTAA', base: 'base (single-task)', iterative: 'iterative' };
-export const fusionNames: Record<FusionKind, string> = {
-  attention: 'attention',
-  average: 'average',
-  concat: 'concat',
-  twoStep: 'two-step attention',
-};
-export const adversaryNames: Record<AdversaryPosition, string> = {
-  individual: 'individual (MTAA)',
-  embedding: 'embedding (E-ADV)',
-  none: 'none (no-TD)',
-};
+export const architectureNames: Record<Architecture, string> = configFields['model.architecture'].choices;
+export const fusionNames: Record<FusionKind, string> = configFields['model.fusion'].choices;
+export const adversaryNames: Record<AdversaryPosition, string> = configFields['model.adversary'].choices;
+
+/** A number switch's label and the values it takes, from the table. */
+export function numberField(key: FieldKey): { label: string; integer: boolean; min: number; max: number; minOpen: boolean } {
+  const spec = fieldSpec(switchFields[key]);
+  if (spec.type === 'choice') throw new Error(`${key} is a choice, not a number`);
+  return { label: spec.label, integer: spec.type === 'integer', min: spec.min, max: spec.max, minOpen: spec.type === 'real' && spec.minOpen === true };
+}
 
 /** The value a field shows for a config. */
 export function fieldValue(config: RunConfig, key: FieldKey): FieldValue {
-  const { model, train } = config;
-  switch (key) {
-    case 'architecture':
-      return model.architecture;
-    case 'fusion':
-      return model.fusion;
-    case 'adversary':
-      return model.adversary;
-    case 'discriminator':
-      return train.lambdaAdversarial > 0;
-    case 'lambdaAdversarial':
-      return train.lambdaAdversarial;
-    case 'lambdaOrthogonality':
-      return train.lambdaOrthogonality;
-    case 'learningRate':
-      return train.learningRate;
-    case 'hidden':
-      return model.individual.hidden;
-    case 'taskDim':
-      return model.embedding.taskDim;
-    case 'layers':
-      return model.individual.layers;
-    case 'epochs':
-      return train.epochs;
-    case 'seed':
-      return train.seed;
-    case 'batchSize':
-      return train.batchSize;
-  }
+  if (key === 'discriminator') return config.train.lambdaAdversarial > 0;
+  return fieldAt(config, switchFields[key]) as FieldValue;
 }
 
 /**
@@ -99,51 +74,23 @@ export function fieldValue(config: RunConfig, key: FieldKey): FieldValue {
 export function applyField(config: RunConfig, key: FieldKey, value: FieldValue, restoreLambda = 1): RunConfig {
   const next = structuredClone(config);
   const { model, train } = next;
-  const num = Number(value);
-  switch (key) {
-    case 'architecture':
-      model.architecture = value as Architecture;
-      break;
-    case 'fusion':
-      model.fusion = value as FusionKind;
-      break;
-    case 'adversary':
-      model.adversary = value as AdversaryPosition;
-      break;
-    case 'discriminator':
-      train.lambdaAdversarial = value ? (train.lambdaAdversarial > 0 ? train.lambdaAdversarial : restoreLambda) : 0;
-      break;
-    case 'lambdaAdversarial':
-      train.lambdaAdversarial = num;
-      break;
-    case 'lambdaOrthogonality':
-      train.lambdaOrthogonality = num;
-      break;
-    case 'learningRate':
-      train.learningRate = num;
-      break;
-    case 'hidden':
-      model.individual.hidden = num;
-      model.shared.hidden = num;
-      break;
-    case 'taskDim':
-      model.embedding.taskDim = num;
-      break;
-    case 'layers':
-      model.individual.layers = num;
-      model.shared.layers = num;
-      break;
-    case 'epochs':
-      train.epochs = num;
-      break;
-    case 'seed':
-      train.seed = num;
-      break;
-    case 'batchSize':
-      train.batchSize = num;
-      break;
+  if (key === 'discriminator') {
+    train.lambdaAdversarial = value ? (train.lambdaAdversarial > 0 ? train.lambdaAdversarial : restoreLambda) : 0;
+    return next;
   }
+  const path = switchFields[key];
+  setAt(next, path, fieldSpec(path).type === 'choice' ? String(value) : Number(value));
+  if (key === 'hidden') model.shared.hidden = model.individual.hidden;
+  if (key === 'layers') model.shared.layers = model.individual.layers;
   return next;
+}
+
+/** Sets the value at a field's path (the config is a fresh copy). */
+function setAt(config: RunConfig, path: FieldPath, value: string | number): void {
+  const keys = path.split('.');
+  let target = config as unknown as Record<string, unknown>;
+  for (const key of keys.slice(0, -1)) target = target[key] as Record<string, unknown>;
+  target[keys.at(-1)!] = value;
 }
 
 /** The paper's name for a config's ablation (§IV-E): `MTAA`, `no-TD`, `average`, `E-ADV + concat`… */

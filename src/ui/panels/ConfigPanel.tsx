@@ -5,7 +5,9 @@ import {
   applyField,
   architectureNames,
   fieldKinds,
+  fieldValue,
   fusionNames,
+  numberField,
   siblingLabel,
   type FieldKey,
   type FieldValue,
@@ -14,7 +16,7 @@ import { effectiveConfig, lastNonZeroLambda, liveSettings } from '../liveChange.
 import { useWorkbench } from '../store.ts';
 import { NumberField } from './NumberField.tsx';
 
-const PRESETS: PresetName[] = ['paper', 'small', 'tiny'];
+const PRESETS = Object.keys(presets) as PresetName[];
 
 /**
  * The run settings. With no live run selected they edit the next run; with a running or paused
@@ -145,36 +147,17 @@ export function ConfigPanel() {
           />
           <span>Discriminator on (λ1 &gt; 0) {tag('discriminator')}</span>
         </label>
-        <NumberField
-          testId="field-lambdaAdversarial"
-          label="λ1 adversarial"
-          value={train.lambdaAdversarial}
-          min={0}
-          title={hint('lambdaAdversarial')}
-          onCommit={(v) => onField('lambdaAdversarial', v)}
-        />
-        <NumberField
-          testId="field-lambdaOrthogonality"
-          label="λ2 orthogonality"
-          value={train.lambdaOrthogonality}
-          min={0}
-          title={hint('lambdaOrthogonality')}
-          onCommit={(v) => onField('lambdaOrthogonality', v)}
-        />
-        <NumberField
-          testId="field-learningRate"
-          label="learning rate"
-          value={train.learningRate}
-          min={0}
-          title={hint('learningRate')}
-          onCommit={(v) => v > 0 && onField('learningRate', v)}
-        />
-        <NumberField testId="field-hidden" label="hidden (per direction)" value={model.individual.hidden} integer min={1} max={2048} title={hint('hidden')} onCommit={(v) => onField('hidden', v)} />
-        <NumberField testId="field-taskDim" label="task dim k" value={model.embedding.taskDim} integer min={1} max={4096} title={hint('taskDim')} onCommit={(v) => onField('taskDim', v)} />
-        <NumberField testId="field-layers" label="BiLSTM layers" value={model.individual.layers} integer min={1} max={8} title={hint('layers')} onCommit={(v) => onField('layers', v)} />
-        <NumberField testId="field-epochs" label="epochs" value={train.epochs} integer min={1} max={10000} disabled={frozen('epochs')} title={hint('epochs')} onCommit={(v) => onField('epochs', v)} />
-        <NumberField testId="field-seed" label="seed" value={train.seed} integer min={0} disabled={frozen('seed')} title={hint('seed')} onCommit={(v) => onField('seed', v)} />
-        <NumberField testId="field-batchSize" label="batch size" value={train.batchSize} integer min={1} max={4096} disabled={frozen('batchSize')} title={hint('batchSize')} onCommit={(v) => onField('batchSize', v)} />
+        {(['lambdaAdversarial', 'lambdaOrthogonality', 'learningRate', 'hidden', 'taskDim', 'layers', 'epochs', 'seed', 'batchSize'] as const).map((key) => (
+          <NumberField
+            key={key}
+            testId={`field-${key}`}
+            {...numberField(key)}
+            value={fieldValue(config, key) as number}
+            disabled={frozen(key)}
+            title={hint(key)}
+            onCommit={(v) => onField(key, v)}
+          />
+        ))}
       </div>
       {liveRun && (
         <p className="muted">

@@ -9,6 +9,8 @@ interface NumberFieldProps {
   integer?: boolean;
   min?: number;
   max?: number;
+  /** `min` itself is refused (a learning rate must be above 0). */
+  minOpen?: boolean;
   step?: number | 'any';
   title?: string;
 }
@@ -22,7 +24,7 @@ export function NumberField(props: NumberFieldProps) {
   return <NumberInput key={String(props.value)} {...props} />;
 }
 
-function NumberInput({ testId, label, value, onCommit, disabled, integer, min, max, step, title }: NumberFieldProps) {
+function NumberInput({ testId, label, value, onCommit, disabled, integer, min, max, minOpen, step, title }: NumberFieldProps) {
   const [text, setText] = useState(String(value));
   // Enter then blur must not commit twice (a shape switch would start two sibling runs).
   const [committed, setCommitted] = useState<number | null>(null);
@@ -32,7 +34,7 @@ function NumberInput({ testId, label, value, onCommit, disabled, integer, min, m
       text.trim() !== '' &&
       Number.isFinite(parsed) &&
       (!integer || Number.isInteger(parsed)) &&
-      (min === undefined || parsed >= min) &&
+      (min === undefined || parsed > min || (parsed === min && !minOpen)) &&
       (max === undefined || parsed <= max);
     if (!valid) {
       setText(String(value));
