@@ -6,7 +6,7 @@
 import type { ColumnGuess, FileFormat, TagScheme } from './data/types.ts';
 import type { DatasetSummary as DataSummary, TaskSummary } from './data/dataset.ts';
 import type { ColumnOverride } from './data/columnPlan.ts';
-import type { Backend, ModelConfig, PresetName, RunConfig } from './core/config.ts';
+import type { Backend, RunConfig } from './core/config.ts';
 import type { LiveChange, RunEvent, RunInfo, RunStatus, TaskScore, TestScoresEvent, TrainEvent, VectorsCoverage } from './core/events.ts';
 import type { SentenceInspection } from './core/inspection.ts';
 
@@ -188,8 +188,6 @@ export interface TrainerApi {
    * backend from their last epoch checkpoint when resumed.
    */
   setBackend(name: Backend): Promise<BackendInfo>;
-  /** The presets (`paper`, `small`, `tiny`) as full configs: the page cannot import src/model. */
-  configPresets(): Promise<Record<PresetName, RunConfig>>;
   /**
    * Starts a run on the current dataset; events follow through `subscribe`. With `vectors`, its
    * word table starts from the loaded pre-trained vectors and its wordDim becomes theirs.
@@ -249,13 +247,6 @@ export interface TrainerApi {
   deleteRun(runId: string): Promise<void>;
   /** Saves a run's notes (free text). */
   setNotes(runId: string, notes: string): Promise<void>;
-  /**
-   * Checks a config that came from outside (a shared URL or JSON file): every field present, none
-   * unknown, types and ranges right. The error names the first bad field (`model.fusion`).
-   */
-  checkConfig(raw: unknown): Promise<{ ok: true; config: RunConfig } | { ok: false; field: string; message: string }>;
-  /** The paper's ablations (`MTAA`, `no-TD`, …) as patches on a model config. */
-  ablationPatches(): Promise<Record<string, Partial<ModelConfig>>>;
   /** Keeps the page's ablation study (queue and results' run ids) with the runs; null clears it. */
   saveStudy(study: unknown): Promise<void>;
   /** The study kept by `saveStudy`, if any (the page checks its shape). */

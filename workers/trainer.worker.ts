@@ -7,9 +7,8 @@ import { expose, transfer } from 'comlink';
 import type { Backend } from '../src/core/config.ts';
 import type { BackendFault, BackendInfo, ColumnOverride, LoadResult, TrainerApi, VectorsInfo, WorkerEvent } from '../src/protocol.ts';
 import { vocabulariesFromJSON } from '../src/data/index.ts';
-import { ablations, mergeConfig, presets } from '../src/core/config.ts';
+import { mergeConfig } from '../src/core/config.ts';
 import { parseWordVectorsAsync, type WordVectors } from '../src/data/pretrainedVectors.ts';
-import { checkSharedConfig } from '../src/core/checkSharedConfig.ts';
 import { DatasetStore } from '../src/workbench/datasets/datasetStore.ts';
 import { alignDatasetToModel } from '../src/workbench/datasets/continueData.ts';
 import { readModelArchive } from '../src/train/formats/importArchive.ts';
@@ -276,10 +275,6 @@ const api: TrainerApi = {
     return session.setBackend(name);
   },
 
-  async configPresets() {
-    return structuredClone(presets);
-  },
-
   async startRun(config, label, siblingOf, options) {
     await ready();
     await restore();
@@ -397,10 +392,6 @@ const api: TrainerApi = {
     await recorder.flush();
   },
 
-  async ablationPatches() {
-    return structuredClone(ablations) as Record<string, Partial<typeof presets.paper.model>>;
-  },
-
   async saveStudy(study) {
     try {
       await storage.putValue('study', study);
@@ -411,10 +402,6 @@ const api: TrainerApi = {
 
   async savedStudy() {
     return (await storage.getValue('study')) ?? null;
-  },
-
-  async checkConfig(raw) {
-    return checkSharedConfig(raw);
   },
 
   async storageEstimate() {

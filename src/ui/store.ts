@@ -14,6 +14,8 @@ import type {
   VectorsInfo,
   WorkerEvent,
 } from '../protocol.ts';
+import { ablations, presets as configPresets } from '../core/config.ts';
+import { checkSharedConfig } from '../core/checkSharedConfig.ts';
 import { describeConfig } from './configEdit.ts';
 import { downloadBlob } from './download.ts';
 import { metricsCsv, metricsFileName, metricsJson } from './metricsExport.ts';
@@ -43,11 +45,11 @@ export interface WorkbenchState extends RunsState {
   dismissError(): void;
 
   // --- training (runs, order and backend come from RunsState, folded from worker events) ---
-  /** The presets as the worker has them (the page cannot import src/model). */
-  presets: Record<PresetName, RunConfig> | null;
+  /** The presets (src/core). */
+  presets: Record<PresetName, RunConfig>;
   preset: PresetName;
   /** The settings of the next run started with "Start". */
-  draft: RunConfig | null;
+  draft: RunConfig;
   /** The run the controls and live switches act on. */
   selectedRunId: string | null;
   /** The last failed training action (start, resume, export…), said plainly. */
@@ -57,7 +59,7 @@ export interface WorkbenchState extends RunsState {
    * switches show them at once instead of flicking back for a round trip.
    */
   pendingLive: Record<string, LiveChange['settings']>;
-  /** Subscribes to the worker's events and fetches the presets (once). */
+  /** Subscribes to the worker's events and reads the runs and the study kept in storage (once). */
   initTraining(preferred?: Backend): Promise<void>;
   choosePreset(name: PresetName): void;
   setDraft(config: RunConfig): void;
@@ -104,8 +106,8 @@ export interface WorkbenchState extends RunsState {
   dismissShareMessage(): void;
 
   // --- ablation study (a queue of runs, one after another) ---
-  /** The paper's ablations as model patches (from the worker). */
-  ablationPatches: Record<string, Partial<ModelConfig>> | null;
+  /** The paper's ablations as model patches (src/core). */
+  ablationPatches: Record<string, Partial<ModelConfig>>;
   study: Study | null;
   /** Starts a study of these ablations × seeds on the draft settings and the loaded dataset. */
   startStudy(configNames: string[], seeds: number[]): Promise<void>;
@@ -379,9 +381,9 @@ export const useWorkbench = create<WorkbenchState>()((set, get) => {
     loading: null,
     loadError: null,
     ...emptyRuns,
-    presets: null,
+    presets: configPresets,
     preset: 'small',
-    draft: null,
+    draft: structuredClone(configPresets.small),
     selectedRunId: null,
     trainingError: null,
     pendingLive: {},
@@ -389,7 +391,7 @@ export const useWorkbench = create<WorkbenchState>()((set, get) => {
     restored: false,
     shareMessage: null,
     sharedDataset: null,
-    ablationPatches: null,
+    ablationPatches: ablations,
     study: null,
     smoothing: 0,
     baselineRunId: null,
@@ -463,25 +465,21 @@ export const useWorkbench = create<WorkbenchState>()((set, get) => {
       preferredBackend = preferred;
       trainingInit ??= attempt(async () => {
         const worker = trainerWorker();
-        const presets = await worker.configPresets();
-        set((state) => ({ presets, draft: state.draft ?? structuredClone(presets[state.preset]) }));
         await applyShareParam();
         const backend = await worker.subscribe(proxy(onEvent), preferred);
         set({ backend });
         const saved = await worker.savedRuns();
         flush();
         set((state) => ({ ...restoreRuns({ runs: state.runs, order: state.order, backend: state.backend }, saved), restored: true }));
-        const [patches, study] = await Promise.all([worker.ablationPatches(), worker.savedStudy()]);
-        set({ ablationPatches: patches, ...(isStudy(study) ? { study } : {}) });
+        const study = await worker.savedStudy();
+        if (isStudy(study)) set({ study });
         await watchTrainerWorker(() => void recoverWorker());
       });
       return trainingInit;
     },
 
     choosePreset(name) {
-      const presets = get().presets;
-      if (!presets) return;
-      set({ preset: name, draft: structuredClone(presets[name]) });
+      set({ preset: name, draft: structuredClone(configPresets[name]) });
     },
 
     setDraft(config) {
@@ -491,7 +489,6 @@ export const useWorkbench = create<WorkbenchState>()((set, get) => {
     startRun() {
       return attempt(async () => {
         const draft = get().draft;
-        if (!draft) throw new Error('The presets have not loaded yet.');
         const info = await trainerWorker().startRun(draft, describeConfig(draft), undefined, runOptions());
         set({ selectedRunId: info.runId, trainingError: null });
       });
@@ -602,7 +599,7 @@ export const useWorkbench = create<WorkbenchState>()((set, get) => {
     },
 
     async applySharedConfig(shared, source) {
-      const checked = await trainerWorker().checkConfig(shared.config);
+      const checked = checkSharedConfig(shared.config);
       if (!checked.ok) {
         set({ shareMessage: { kind: 'error', text: `${source}: ${checked.message}; the settings were not changed.` } });
         return false;
@@ -647,7 +644,6 @@ export const useWorkbench = create<WorkbenchState>()((set, get) => {
     startStudy(configNames, seeds) {
       return attempt(async () => {
         const { draft, ablationPatches, study } = get();
-        if (!draft || !ablationPatches) throw new Error('The presets have not loaded yet.');
         if (study && (runningItem(study) || nextQueued(study))) throw new Error('A study is already running: cancel it first.');
         const unknown = configNames.find((n) => !(n in ablationPatches));
         if (unknown) throw new Error(`Unknown configuration ${unknown}.`);

@@ -41,7 +41,6 @@ export function ConfigPanel() {
   const pending = useWorkbench((s) => (s.selectedRunId ? s.pendingLive[s.selectedRunId] : undefined));
   const liveRun = liveInfo ? { info: liveInfo, changes: liveChanges ?? [] } : null;
 
-  if (!draft || !presets) return <p className="muted">Loading the presets…</p>;
   const config: RunConfig = liveRun ? effectiveConfig(liveRun.info.config, liveRun.changes) : draft;
   if (liveRun && pending) Object.assign(config.train, pending);
   const presetLambda = presets[preset].train.lambdaAdversarial || 1;
