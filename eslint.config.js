@@ -41,8 +41,8 @@ export default tseslint.config(
     rules: {
       ...reactHooks.configs.recommended.rules,
       'no-restricted-imports': noUpward(
-        [...tfjs, '**/model/**', '**/train/**', '**/cli/**', '**/workers/**'],
-        'The UI talks to the worker through src/protocol.ts only; it never imports tfjs, model or train.',
+        [...tfjs, '**/model/**', '**/train/**', '**/workbench/**', '**/cli/**', '**/workers/**'],
+        'The UI imports src/core, src/data types and src/protocol.ts; it never imports tfjs, model, train or the workbench.',
       ),
     },
   },
@@ -59,8 +59,8 @@ export default tseslint.config(
     files: ['src/data/**/*.ts'],
     rules: {
       'no-restricted-imports': noUpward(
-        [...tfjs, 'react', 'react-dom', '**/metrics/**', '**/model/**', '**/train/**', '**/ui/**', '**/cli/**', '**/workers/**'],
-        'src/data is floor 1: pure TypeScript, importing nothing of ours above it.',
+        [...tfjs, 'react', 'react-dom', '**/metrics/**', '**/model/**', '**/train/**', '**/workbench/**', '**/protocol.ts', '**/ui/**', '**/cli/**', '**/workers/**'],
+        'src/data is floor 2: pure TypeScript, importing nothing of ours above it.',
       ),
     },
   },
@@ -68,8 +68,8 @@ export default tseslint.config(
     files: ['src/metrics/**/*.ts'],
     rules: {
       'no-restricted-imports': noUpward(
-        [...tfjs, 'react', 'react-dom', '**/model/**', '**/train/**', '**/ui/**', '**/cli/**', '**/workers/**'],
-        'src/metrics is floor 2: pure TypeScript.',
+        [...tfjs, 'react', 'react-dom', '**/model/**', '**/train/**', '**/workbench/**', '**/protocol.ts', '**/ui/**', '**/cli/**', '**/workers/**'],
+        'src/metrics is floor 3: pure TypeScript.',
       ),
     },
   },
@@ -77,7 +77,7 @@ export default tseslint.config(
     files: ['src/model/**/*.ts'],
     rules: {
       'no-restricted-imports': noUpward(
-        ['react', 'react-dom', '**/train/**', '**/ui/**', '**/cli/**', '**/workers/**'],
+        ['react', 'react-dom', '**/train/**', '**/workbench/**', '**/protocol.ts', '**/ui/**', '**/cli/**', '**/workers/**'],
         'src/model knows tfjs but not the trainer, the UI or the worker.',
       ),
     },
@@ -86,8 +86,19 @@ export default tseslint.config(
     files: ['src/train/**/*.ts'],
     rules: {
       'no-restricted-imports': noUpward(
-        ['react', 'react-dom', '**/ui/**', '**/cli/**', '**/workers/**'],
-        'src/train knows tfjs but no DOM, UI or worker.',
+        ['react', 'react-dom', '**/workbench/**', '**/protocol.ts', '**/ui/**', '**/cli/**', '**/workers/**'],
+        'src/train is the tfjs core shared by the CLI and the worker: it knows neither the page <-> worker API nor the workbench.',
+      ),
+    },
+  },
+  {
+    files: ['src/workbench/**/*.ts'],
+    // Its tests may put the real tfjs engine under the workbench (an integration test, *.test.ts).
+    ignores: ['src/workbench/**/*.test.ts'],
+    rules: {
+      'no-restricted-imports': noUpward(
+        [...tfjs, 'react', 'react-dom', '**/ui/**', '**/cli/**', '**/workers/**'],
+        'src/workbench is the worker-side application without tfjs: the tfjs side comes in through its deps (a SessionEngine).',
       ),
     },
   },

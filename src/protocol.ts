@@ -1,15 +1,32 @@
 /**
- * Everything that crosses the boundary between the UI (main thread) and the trainer worker.
- * Types only: both sides import this file, neither imports the other.
+ * The page <-> trainer worker API (comlink) and the data types only it carries. Types only: both
+ * sides import this file, neither imports the other. A run's vocabulary (its config, events and
+ * statuses) is src/core's, re-exported here for the page, which speaks it through this API.
  */
 import type { ColumnGuess, FileFormat, TagScheme } from './data/types.ts';
 import type { DatasetSummary as DataSummary, TaskSummary } from './data/dataset.ts';
 import type { ColumnOverride } from './data/columnPlan.ts';
-import type { Batch } from './data/batches.ts';
-import type { Backend, ModelConfig, OrthogonalityMode, PresetName, ReversalReach, RunConfig, TrainConfig } from './core/config.ts';
-import type { ModelDims } from './model/taggerParams.ts';
+import type { Backend, RunConfig } from './core/config.ts';
+import type { LiveChange, RunEvent, RunInfo, RunStatus, TaskScore, TestScoresEvent, TrainEvent, VectorsCoverage } from './core/events.ts';
+import type { SentenceInspection } from './core/inspection.ts';
 
 export type { ColumnGuess, ColumnOverride, FileFormat, TagScheme, TaskSummary };
+export type {
+  AblationName,
+  AdversarialSchedule,
+  AdversaryPosition,
+  Architecture,
+  Backend,
+  FusionKind,
+  ModelConfig,
+  OrthogonalityMode,
+  PresetName,
+  ReversalReach,
+  RunConfig,
+  TrainConfig,
+} from './core/config.ts';
+export type * from './core/events.ts';
+export type { SentenceInspection } from './core/inspection.ts';
 
 /**
  * What the UI knows of the loaded dataset (the sentences themselves stay in the worker): the data
@@ -50,22 +67,6 @@ export interface TestFileSummary {
 
 export type TestFileResult = { ok: true; test: TestFileSummary } | { ok: false; error: DataErrorInfo };
 
-/**
- * A run's best epoch scored on the test file loaded when it started, sent when the run ends
- * (completed or stopped). Each task is scored only on test sentences that carry its labels, so a
- * task the file does not label has no score here.
- */
-export interface TestScoresEvent {
-  type: 'test-scores';
-  runId: string;
-  /** The best epoch, whose weights were scored. */
-  epoch: number;
-  fileName: string;
-  scores: TaskScore[];
-  /** Set when scoring failed (the scores are then empty). */
-  message?: string;
-}
-
 /** Which tfjs backend the worker runs on, and what it found. */
 export interface BackendInfo {
   name: Backend;
@@ -91,21 +92,6 @@ export interface BackendInfo {
  */
 export type BackendFault = 'lost' | 'error';
 
-export type RunStatus = 'queued' | 'running' | 'paused' | 'completed' | 'stopped' | 'failed' | 'interrupted';
-
-/** How much of a vocabulary pre-trained vectors cover (exact match, else lowercased). */
-export interface VectorsCoverage {
-  /** Word types considered (the `<pad>` and `<unk>` entries excluded). */
-  words: number;
-  exact: number;
-  lowercase: number;
-  missing: number;
-  /** (exact + lowercase) / words, in percent. */
-  percent: number;
-  /** A few of the words without a vector, in vocabulary order. */
-  missingExamples: string[];
-}
-
 /** Pre-trained word vectors loaded in the worker (GloVe / word2vec text). */
 export interface VectorsInfo {
   fileName: string;
@@ -118,56 +104,14 @@ export interface VectorsInfo {
   coverage: VectorsCoverage | null;
 }
 
-/** Pre-trained vectors a run's word table started from, with its coverage of the run's vocabulary. */
-export interface RunVectors {
-  fileName: string;
-  dim: number;
-  coverage: VectorsCoverage;
-}
-
-/** What a run is: shown beside its curves. */
-export interface RunInfo {
-  runId: string;
-  /** e.g. `MTAA`, `no-TD`, or `MTAA (λ1=1)` for a sibling. */
-  label: string;
-  config: RunConfig;
-  datasetName: string;
-  /** SHA-256 (hex) of the dataset file's bytes, when known. */
-  datasetHash?: string;
-  /** The run this one was started from by a shape-changing switch, if any. */
-  siblingOf?: string;
-  backend: Backend;
-  /** The pre-trained vectors its word table started from, if any (its wordDim is theirs). */
-  vectors?: RunVectors;
-  /** The run (an imported model) whose weights and vocabularies this run continued training from. */
-  continuedFrom?: string;
-  /** The archive this run's model was imported from (an imported run trains no further itself). */
-  importedFrom?: string;
-}
-
-/** A change of live settings applied to a running run from its next step (a marker on its curves). */
-export interface LiveChange {
-  runId: string;
-  step: number;
-  epoch: number;
-  settings: Partial<Pick<TrainConfig, 'lambdaAdversarial' | 'lambdaOrthogonality' | 'learningRate'>>;
-  /** The values these settings replaced (for the marker's text, e.g. "λ1 5 → 0"). */
-  previous?: Partial<Pick<TrainConfig, 'lambdaAdversarial' | 'lambdaOrthogonality' | 'learningRate'>>;
-}
-
 /** Everything the worker tells the page, pushed through the callback given to `subscribe`. */
 export type WorkerEvent =
-  | TrainEvent
-  | { type: 'run-started'; run: RunInfo }
-  /** `backend` is set when the run moved to another backend (resumed after a failure or a switch). */
-  | { type: 'run-status'; runId: string; status: RunStatus; message?: string; backend?: Backend }
-  | { type: 'live-change'; change: LiveChange }
+  | RunEvent
   | { type: 'backend'; backend: BackendInfo }
   /** Reading a vectors file: the share read so far, in [0, 1] (1 when the file has been read). */
   | { type: 'vectors-progress'; fileName: string; fraction: number }
   /** Persistence news: a write that failed (quota, unavailable storage) or succeeded again after one. */
   | { type: 'storage'; ok: boolean; message: string }
-  | TestScoresEvent
   /**
    * A run's host checkpoint after an epoch, copied to the page: if the worker dies, a new one
    * resumes the run from it (`restoreRuns`). `best` when it is also the run's best so far.
@@ -244,8 +188,6 @@ export interface TrainerApi {
    * backend from their last epoch checkpoint when resumed.
    */
   setBackend(name: Backend): Promise<BackendInfo>;
-  /** The presets (`paper`, `small`, `tiny`) as full configs: the page cannot import src/model. */
-  configPresets(): Promise<Record<PresetName, RunConfig>>;
   /**
    * Starts a run on the current dataset; events follow through `subscribe`. With `vectors`, its
    * word table starts from the loaded pre-trained vectors and its wordDim becomes theirs.
@@ -305,13 +247,6 @@ export interface TrainerApi {
   deleteRun(runId: string): Promise<void>;
   /** Saves a run's notes (free text). */
   setNotes(runId: string, notes: string): Promise<void>;
-  /**
-   * Checks a config that came from outside (a shared URL or JSON file): every field present, none
-   * unknown, types and ranges right. The error names the first bad field (`model.fusion`).
-   */
-  checkConfig(raw: unknown): Promise<{ ok: true; config: RunConfig } | { ok: false; field: string; message: string }>;
-  /** The paper's ablations (`MTAA`, `no-TD`, …) as patches on a model config. */
-  ablationPatches(): Promise<Record<string, Partial<ModelConfig>>>;
   /** Keeps the page's ablation study (queue and results' run ids) with the runs; null clears it. */
   saveStudy(study: unknown): Promise<void>;
   /** The study kept by `saveStudy`, if any (the page checks its shape). */
@@ -346,204 +281,3 @@ export interface TrainerApi {
   holdLifeline(name: string): Promise<void>;
 }
 
-// ---------------------------------------------------------------------------------------------
-// Training: configuration and the events a run emits (the CLI prints them as JSON lines; the
-// worker streams them to the page).
-
-export type {
-  AblationName,
-  AdversarialSchedule,
-  AdversaryPosition,
-  Architecture,
-  Backend,
-  FusionKind,
-  ModelConfig,
-  OrthogonalityMode,
-  PresetName,
-  ReversalReach,
-  RunConfig,
-  TrainConfig,
-} from './core/config.ts';
-
-/** One task's score on an evaluation set: chunk F1 (conlleval) or token accuracy (plain tags). */
-export interface TaskScore {
-  task: string;
-  metric: 'f1' | 'accuracy';
-  /** Percent, as conlleval prints it. */
-  value: number;
-  precision?: number;
-  recall?: number;
-  /** Token accuracy (conlleval's first figure), also given for chunk tasks. */
-  accuracy: number;
-}
-
-/** The parts of the objective L = Σ_t L_t + λ1·L_adv + λ2·L_o (unweighted parts, and the total). */
-export interface LossParts {
-  total: number;
-  /** Per task CRF negative log-likelihood, by task name. */
-  tasks: Record<string, number>;
-  adversarial: number;
-  orthogonality: number;
-}
-
-export interface DiscriminatorAccuracy {
-  /** `NER+POS`: the pair's task names joined by `+`. */
-  pair: string;
-  accuracy: number;
-}
-
-/** Mean attention β of a task over its representations on the dev set. */
-export interface AttentionSummary {
-  task: string;
-  /** `individual`, then `shared:<other task>` for each pair the task is in. */
-  representations: string[];
-  mean: number[];
-}
-
-export interface StepEvent {
-  type: 'step';
-  runId: string;
-  epoch: number;
-  /** Batch within the epoch, 1-based. */
-  batch: number;
-  batches: number;
-  /** Optimiser steps since the run began. */
-  step: number;
-  loss: LossParts;
-  learningRate: number;
-  lambdaAdversarial: number;
-  tokensPerSecond: number;
-  /** Threads that computed the window's last step (the trainer's and its gradient peers'); absent in runs saved before it was reported. */
-  threads?: number;
-  elapsedSeconds: number;
-  etaSeconds: number;
-}
-
-export interface EvaluationReport {
-  scores: TaskScore[];
-  discriminatorAccuracy: DiscriminatorAccuracy[];
-  attention: AttentionSummary[];
-  loss: LossParts;
-}
-
-export interface EpochEvent {
-  type: 'epoch';
-  runId: string;
-  epoch: number;
-  step: number;
-  seconds: number;
-  learningRate: number;
-  lambdaAdversarial: number;
-  /** Mean loss parts over the epoch's training batches. */
-  train: LossParts;
-  dev: EvaluationReport;
-  /** Mean of the dev task scores: what "best" and patience look at. */
-  devScore: number;
-  best: boolean;
-}
-
-export interface DoneEvent {
-  type: 'done';
-  runId: string;
-  reason: 'completed' | 'patience' | 'cancelled' | 'diverged';
-  epochs: number;
-  bestEpoch: number;
-  best: TaskScore[];
-  seconds: number;
-  message?: string;
-}
-
-export type TrainEvent = StepEvent | EpochEvent | DoneEvent;
-
-/** One sentence as the attention inspector shows it. */
-export interface SentenceInspection {
-  words: string[];
-  tasks: {
-    task: string;
-    predicted: string[];
-    gold: string[] | null;
-    representations: string[];
-    /** `[token][representation]`, rows sum to 1; null for fusions without attention. */
-    beta: number[][] | null;
-  }[];
-}
-
-/**
- * Gradient peers: threads (worker_threads in Node, nested Web Workers in the browser) that each hold
- * a replica of a Trainer's weights and compute the gradients of part of a batch while the trainer
- * computes the rest, so one step uses more than one core on the single-threaded WASM backend.
- */
-export interface GradientStep {
-  /** Optimiser steps done: with `seed`, names this step's dropout masks. */
-  step: number;
-  /** The run's seed. */
-  seed: number;
-  /** λ1 the discriminators learn at (0: no adversarial term). */
-  lambdaAdversarial: number;
-  /** λ1's ramped value at this point of training: the encoders' reversed share. */
-  rampedLambda: number;
-  lambdaOrthogonality: number;
-  reversalReach: ReversalReach;
-  orthogonalityMode: OrthogonalityMode;
-}
-
-/** What a peer builds its replica from (shapes only: the weights come with the first request). */
-export interface GradientPeerInit {
-  config: RunConfig;
-  dims: Omit<ModelDims, 'wordInit'>;
-}
-
-/** Part of a batch for a peer: whole-sentence slices, each with its loss weights and dropout index. */
-export interface GradientRequest {
-  /** Which replica (one per trainer: interleaved runs share the peers). */
-  replica: string;
-  step: GradientStep;
-  slices: { batch: Batch; weights: number[] | null; index: number }[];
-  /** The replica's new weights, in the model's variable order. */
-  weights: Float32Array[];
-}
-
-export interface GradientReply {
-  /** True when the peer holds no such replica (never built, or dropped for a newer one): init, then ask again. */
-  missing?: boolean;
-  /** Per variable, in the model's variable order; null where the loss did not reach it. */
-  grads: (Float32Array | null)[];
-  /** Summed loss parts `[total, task…, adv, orth]` of the slices. */
-  parts: Float32Array;
-}
-
-/** One batch's evaluation as plain numbers (src/train/evaluate.ts `evaluateBatch`; a peer hands them back). */
-export interface BatchEvaluation {
-  /** `[task][row]` Viterbi tag ids. */
-  paths: number[][][];
-  /** `[task losses…, adversarial, orthogonality, discriminator accuracy per pair…]`; empty when not asked for. */
-  scalars: number[];
-  /** Per task: Σ β over the batch's real tokens (one value per representation), null without attention. */
-  betaSums: (number[] | null)[];
-}
-
-/** Batches for a peer to evaluate (dev scores, decoding) with the replica's new weights. */
-export interface EvaluationRequest {
-  replica: string;
-  weights: Float32Array[];
-  batches: Batch[];
-  orthogonalityMode: OrthogonalityMode;
-  /** False: Viterbi paths and β only (decoding). */
-  lossesNeeded: boolean;
-}
-
-export interface EvaluationReply {
-  /** As `GradientReply.missing`. */
-  missing?: boolean;
-  results: BatchEvaluation[];
-}
-
-/** A peer's API (comlink). */
-export interface GradientPeerApi {
-  /** Starts tfjs on `backend` (once); resolves to the backend that runs. */
-  start(backend: string): Promise<string>;
-  /** Builds replica `replica` (keeping the few most recently used others). */
-  init(replica: string, init: GradientPeerInit): Promise<void>;
-  compute(request: GradientRequest): Promise<GradientReply>;
-  evaluate(request: EvaluationRequest): Promise<EvaluationReply>;
-}

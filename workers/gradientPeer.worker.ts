@@ -4,8 +4,8 @@
  * trainer worker starts it (WASM single-threaded from the app's origin).
  */
 import { expose, transfer } from 'comlink';
-import type { Backend } from '../src/protocol.ts';
-import { gradientPeerApi } from '../src/train/gradientPeer.ts';
+import type { Backend } from '../src/core/config.ts';
+import { gradientPeerApi } from '../src/train/parallel/gradientPeer.ts';
 import { BackendManager } from './backends.ts';
 
 const manager = new BackendManager({ onLost: () => {} });

@@ -3,8 +3,8 @@
  * data-parallel step), on WASM or CPU only (on a GPU backend the work is not on this CPU's cores).
  */
 import { wrap } from 'comlink';
-import type { GradientPeerApi } from '../src/protocol.ts';
-import { GradientPool, type GradientPeerHandle } from '../src/train/gradientPool.ts';
+import type { GradientPeerApi } from '../src/train/parallel/wire.ts';
+import { GradientPool, type GradientPeerHandle } from '../src/train/parallel/gradientPool.ts';
 
 /** Peers besides the trainer worker itself: one per further core, at most 3 (each holds a replica). */
 export function peerCount(): number {

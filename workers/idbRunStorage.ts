@@ -8,7 +8,7 @@
  * - `values` (key string): small named values (the study queue).
  */
 import { openDB, type DBSchema, type IDBPDatabase } from 'idb';
-import type { CheckpointKind, RunStorage, StoredCheckpoint, StoredDataset, StoredEvent, StoredRun } from '../src/train/runStorage.ts';
+import type { CheckpointKind, RunStorage, StoredCheckpoint, StoredDataset, StoredEvent, StoredRun } from '../src/workbench/persistence/runStorage.ts';
 
 interface WorkbenchDB extends DBSchema {
   runs: { key: string; value: StoredRun };

@@ -4,24 +4,24 @@
  * and backend selection in ./backends.ts. The page never blocks on it.
  */
 import { expose, transfer } from 'comlink';
-import type { Backend, BackendFault, BackendInfo, ColumnOverride, LoadResult, TrainerApi, VectorsInfo, WorkerEvent } from '../src/protocol.ts';
+import type { Backend } from '../src/core/config.ts';
+import type { BackendFault, BackendInfo, ColumnOverride, LoadResult, TrainerApi, VectorsInfo, WorkerEvent } from '../src/protocol.ts';
 import { vocabulariesFromJSON } from '../src/data/index.ts';
-import { ablations, mergeConfig, presets } from '../src/core/config.ts';
-import { parseWordVectorsAsync, type WordVectors } from '../src/model/pretrainedVectors.ts';
-import { checkSharedConfig } from '../src/core/checkSharedConfig.ts';
-import { DatasetStore } from '../src/train/datasetStore.ts';
-import { alignDatasetToModel } from '../src/train/continueData.ts';
-import { readModelArchive } from '../src/train/importArchive.ts';
-import { RunRecorder, type LoadedRun } from '../src/train/runRecorder.ts';
-import { deferredStorage, MemoryRunStorage, type RunStorage } from '../src/train/runStorage.ts';
-import { splitForRun, TrainingSession } from '../src/train/session.ts';
+import { mergeConfig } from '../src/core/config.ts';
+import { parseWordVectorsAsync, type WordVectors } from '../src/data/pretrainedVectors.ts';
+import { DatasetStore } from '../src/workbench/datasets/datasetStore.ts';
+import { alignDatasetToModel } from '../src/workbench/datasets/continueData.ts';
+import { readModelArchive } from '../src/train/formats/importArchive.ts';
+import { RunRecorder, type LoadedRun } from '../src/workbench/persistence/runRecorder.ts';
+import { deferredStorage, MemoryRunStorage, type RunStorage } from '../src/workbench/persistence/runStorage.ts';
+import { splitForRun, TrainingSession } from '../src/workbench/session/session.ts';
 import { tfjsSessionEngine, withGradientPool } from '../src/train/sessionEngine.ts';
 import { datasetCoverage, pretrainedStart } from '../src/train/wordVectors.ts';
 import type { SavedRun } from '../src/protocol.ts';
 import { BackendManager } from './backends.ts';
 import { BrowserGradientPools } from './gradientPeers.ts';
 import { IdbRunStorage } from './idbRunStorage.ts';
-import { withQuotaFaults } from '../src/train/storageFaults.ts';
+import { withQuotaFaults } from '../src/workbench/persistence/storageFaults.ts';
 
 const SAMPLE_NAME = 'en_ewt-ud-sample.conllu';
 /** The page names the worker `…:testhooks` when it runs with `?testhooks` (browser tests). */
@@ -275,10 +275,6 @@ const api: TrainerApi = {
     return session.setBackend(name);
   },
 
-  async configPresets() {
-    return structuredClone(presets);
-  },
-
   async startRun(config, label, siblingOf, options) {
     await ready();
     await restore();
@@ -396,10 +392,6 @@ const api: TrainerApi = {
     await recorder.flush();
   },
 
-  async ablationPatches() {
-    return structuredClone(ablations) as Record<string, Partial<typeof presets.paper.model>>;
-  },
-
   async saveStudy(study) {
     try {
       await storage.putValue('study', study);
@@ -410,10 +402,6 @@ const api: TrainerApi = {
 
   async savedStudy() {
     return (await storage.getValue('study')) ?? null;
-  },
-
-  async checkConfig(raw) {
-    return checkSharedConfig(raw);
   },
 
   async storageEstimate() {

@@ -2,7 +2,7 @@
 import { formatReport, scoreSequences } from '../metrics/conlleval.ts';
 import { tokenAccuracy } from '../metrics/accuracy.ts';
 import { convertTags, isDataError } from '../data/index.ts';
-import { CheckpointError } from '../train/checkpoint.ts';
+import { CheckpointError } from '../train/formats/checkpoint.ts';
 import { evaluate } from '../train/evaluate.ts';
 import { disposeTaggerModel, fromSavedModel } from '../train/taggerModel.ts';
 import { parseArgs, UsageError } from './args.ts';

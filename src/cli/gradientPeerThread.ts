@@ -5,7 +5,7 @@
 import { expose, transfer } from 'comlink';
 import nodeEndpoint from 'comlink/dist/esm/node-adapter.mjs';
 import { parentPort } from 'node:worker_threads';
-import { gradientPeerApi } from '../train/gradientPeer.ts';
+import { gradientPeerApi } from '../train/parallel/gradientPeer.ts';
 import { useBackend, type NodeBackend } from './backend.ts';
 
 if (!parentPort) throw new Error('gradientPeerThread runs in a worker thread');

@@ -6,8 +6,8 @@ import { wrap, type Remote } from 'comlink';
 import nodeEndpoint from 'comlink/dist/esm/node-adapter.mjs';
 import { availableParallelism } from 'node:os';
 import { Worker } from 'node:worker_threads';
-import type { GradientPeerApi } from '../protocol.ts';
-import { GradientPool } from '../train/gradientPool.ts';
+import type { GradientPeerApi } from '../train/parallel/wire.ts';
+import { GradientPool } from '../train/parallel/gradientPool.ts';
 
 /** Threads by default: the machine's cores, at most 4 (each holds a replica of the weights). */
 export function defaultThreads(): number {

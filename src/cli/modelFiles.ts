@@ -1,7 +1,7 @@
 /** Reading and writing saved models on disk: a folder of the three files, or a .zip archive. */
 import { mkdirSync, readFileSync, statSync, writeFileSync, existsSync } from 'node:fs';
 import { join } from 'node:path';
-import { decodeModelFiles, encodeModelFiles, MODEL_FILES, unzipModel, type SavedModel } from '../train/checkpoint.ts';
+import { decodeModelFiles, encodeModelFiles, MODEL_FILES, unzipModel, type SavedModel } from '../train/formats/checkpoint.ts';
 
 export function writeModelDir(dir: string, model: SavedModel): string[] {
   mkdirSync(dir, { recursive: true });

@@ -4,7 +4,7 @@
  * Blank lines separate sentences; `-DOCSTART-` lines and blank lines pass through unchanged.
  */
 import type { Sentence } from '../data/types.ts';
-import { CheckpointError } from '../train/checkpoint.ts';
+import { CheckpointError } from '../train/formats/checkpoint.ts';
 import { evaluate } from '../train/evaluate.ts';
 import { disposeTaggerModel, fromSavedModel } from '../train/taggerModel.ts';
 import { parseArgs, UsageError } from './args.ts';

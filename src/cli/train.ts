@@ -4,10 +4,10 @@
  */
 import { readFileSync } from 'node:fs';
 import { buildVocabularies, isDataError, loadDataset, splitTrainDev, type Dataset, type Vocabularies } from '../data/index.ts';
-import { buildWordTable, parseWordVectors, WordVectorsError } from '../model/pretrainedVectors.ts';
+import { buildWordTable, parseWordVectors, WordVectorsError } from '../data/pretrainedVectors.ts';
 import { ablations, ConfigError, mergeConfig, presets, resolveConfig, type AblationName, type PresetName } from '../core/config.ts';
 import { applyConfigPatch } from '../core/configInput.ts';
-import type { TaskScore } from '../protocol.ts';
+import type { TaskScore } from '../core/events.ts';
 import { evaluate } from '../train/evaluate.ts';
 import { toSavedModel } from '../train/taggerModel.ts';
 import { Trainer } from '../train/trainer.ts';

@@ -7,35 +7,11 @@ import { detectColumns } from './columnDetection.ts';
 import { DataError } from './dataError.ts';
 import { planColumns, type ColumnOverride } from './columnPlan.ts';
 import { readCorpus, type ReadCorpusOptions } from './readCorpus.ts';
-import { datasetParts, type DatasetPart } from './mergeDatasets.ts';
+import { datasetParts } from './mergeDatasets.ts';
 import { convertTags, type ChunkScheme } from './tagSchemes.ts';
-import type { ColumnGuess, FileFormat, ParsedFile, Sentence, TaskSpec } from './types.ts';
+import type { Dataset, DatasetPart, FileFormat, ParsedFile, Sentence, TaskSpec } from './types.ts';
 
-export interface DatasetStats {
-  sentences: number;
-  tokens: number;
-  docStarts: number;
-  multiwordTokens: number;
-  emptyNodes: number;
-  maxSentenceLength: number;
-}
-
-export interface Dataset {
-  /** The file name without its folders. */
-  name: string;
-  fileName: string;
-  format: FileFormat;
-  columnCount: number;
-  wordColumn: number;
-  /** Every column, as detected and then overridden by the user. */
-  columns: ColumnGuess[];
-  tasks: TaskSpec[];
-  /** `sentences[i].tags[k]` belongs to `tasks[k]`; null when this file has no labels for it. */
-  sentences: Sentence[];
-  stats: DatasetStats;
-  /** Set when several files were merged (`mergeDatasets`): each file, in the order added. */
-  parts?: DatasetPart[];
-}
+export type { Dataset, DatasetStats } from './types.ts';
 
 /**
  * Sentences longer than this are refused: a recurrent encoder walks a sentence one token at a time,

@@ -9,19 +9,10 @@
  * different schemes (the other file's tags are converted, as `alignTo` does for dev files).
  */
 import { DataError } from './dataError.ts';
-import type { Dataset } from './dataset.ts';
 import { convertTags, type ChunkScheme } from './tagSchemes.ts';
-import type { Sentence, TaskSpec } from './types.ts';
+import type { Dataset, DatasetPart, Sentence, TaskSpec } from './types.ts';
 
-/** One file of a merged dataset, as the page lists it. */
-export interface DatasetPart {
-  name: string;
-  format: Dataset['format'];
-  sentences: number;
-  tokens: number;
-  /** The tasks this file carries labels for. */
-  tasks: string[];
-}
+export type { DatasetPart } from './types.ts';
 
 /** The parts of a dataset: itself alone when it was not merged. */
 export function datasetParts(dataset: Dataset): DatasetPart[] {

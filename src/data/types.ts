@@ -62,3 +62,39 @@ export interface Sentence {
   words: string[];
   tags: (string[] | null)[];
 }
+
+export interface DatasetStats {
+  sentences: number;
+  tokens: number;
+  docStarts: number;
+  multiwordTokens: number;
+  emptyNodes: number;
+  maxSentenceLength: number;
+}
+
+export interface Dataset {
+  /** The file name without its folders. */
+  name: string;
+  fileName: string;
+  format: FileFormat;
+  columnCount: number;
+  wordColumn: number;
+  /** Every column, as detected and then overridden by the user. */
+  columns: ColumnGuess[];
+  tasks: TaskSpec[];
+  /** `sentences[i].tags[k]` belongs to `tasks[k]`; null when this file has no labels for it. */
+  sentences: Sentence[];
+  stats: DatasetStats;
+  /** Set when several files were merged (`mergeDatasets`): each file, in the order added. */
+  parts?: DatasetPart[];
+}
+
+/** One file of a merged dataset, as the page lists it. */
+export interface DatasetPart {
+  name: string;
+  format: FileFormat;
+  sentences: number;
+  tokens: number;
+  /** The tasks this file carries labels for. */
+  tasks: string[];
+}

@@ -8,7 +8,7 @@ import { encodeBatch, paddingRatio, planBatches, type Batch } from '../data/inde
 import type { Sentence, TaskSpec } from '../data/types.ts';
 import { mergeConfig, presets, type PresetName } from '../core/config.ts';
 import { countKernels } from '../model/kernelCount.ts';
-import type { GradientPool } from './gradientPool.ts';
+import type { GradientPool } from './parallel/gradientPool.ts';
 import { disposeTaggerModel } from './taggerModel.ts';
 import { Trainer } from './trainer.ts';
 

@@ -4,7 +4,7 @@
  */
 import type { Sentence } from '../data/types.ts';
 import { decode, representationNames } from '../model/tagger.ts';
-import type { SentenceInspection } from '../protocol.ts';
+import type { SentenceInspection } from '../core/inspection.ts';
 import { toBatchTensors, disposeBatchTensors } from '../model/batchTensors.ts';
 import { evaluationBatches } from './evaluate.ts';
 import type { TaggerModel } from './taggerModel.ts';

@@ -8,7 +8,7 @@ import type { BatchTensors } from '../model/batchTensors.ts';
 import { forward } from '../model/tagger.ts';
 import { addAll } from '../model/addAll.ts';
 import type { TaggerParams } from '../model/taggerParams.ts';
-import type { GradientStep } from '../protocol.ts';
+import type { GradientStep } from './parallel/wire.ts';
 
 export interface LossGradients {
   /** Variable name → gradient (variables the loss did not reach are absent). */

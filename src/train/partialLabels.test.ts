@@ -10,7 +10,7 @@ import { encodeBatch, type Batch } from '../data/index.ts';
 import type { Sentence, TaskSpec } from '../data/types.ts';
 import { resolveConfig } from '../core/config.ts';
 import { forward, type ForwardOptions } from '../model/tagger.ts';
-import type { EpochEvent } from '../protocol.ts';
+import type { EpochEvent } from '../core/events.ts';
 import { evaluate, withBatchTensors } from './evaluate.ts';
 import { disposeTaggerModel } from './taggerModel.ts';
 import { Trainer } from './trainer.ts';

@@ -3,12 +3,12 @@
  * weights back, exports archives and decodes single sentences for the inspector. No DOM.
  */
 import type { Sentence } from '../data/types.ts';
-import type { SentenceInspection } from '../protocol.ts';
-import { encodeModelFiles, matchWeights, zipModel, type NamedWeight } from './checkpoint.ts';
+import type { SentenceInspection } from '../core/inspection.ts';
+import { encodeModelFiles, matchWeights, zipModel, type NamedWeight } from './formats/checkpoint.ts';
 import { evaluate } from './evaluate.ts';
-import type { GradientPool } from './gradientPool.ts';
+import type { GradientPool } from './parallel/gradientPool.ts';
 import { inspectSentences } from './inspect.ts';
-import type { CreateTrainerInit, SessionEngine } from './session.ts';
+import type { CreateTrainerInit, SessionEngine } from './runEngine.ts';
 import { assignWeights, createTaggerModel, disposeTaggerModel, fromSavedModel, readWeights, weightSpecs } from './taggerModel.ts';
 import { Trainer } from './trainer.ts';
 

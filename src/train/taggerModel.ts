@@ -8,7 +8,7 @@ import type { Vocabularies } from '../data/index.ts';
 import type { TaskSpec } from '../data/types.ts';
 import type { RunConfig } from '../core/config.ts';
 import { createTaggerParams, disposeTaggerParams, type TaggerParams } from '../model/taggerParams.ts';
-import { CheckpointError, matchWeights, type NamedWeight, type SavedModel } from './checkpoint.ts';
+import { CheckpointError, matchWeights, type NamedWeight, type SavedModel } from './formats/checkpoint.ts';
 
 export interface TaggerModel {
   config: RunConfig;

@@ -7,7 +7,7 @@ import { convertTags } from '../data/index.ts';
 import type { TaskSpec } from '../data/types.ts';
 import { scoreSequences } from '../metrics/conlleval.ts';
 import { tokenAccuracy } from '../metrics/accuracy.ts';
-import type { TaskScore } from '../protocol.ts';
+import type { TaskScore } from '../core/events.ts';
 
 export function scoreTask(task: TaskSpec, gold: readonly string[][], pred: readonly string[][]): TaskScore {
   if (task.scheme === 'plain') {

@@ -13,7 +13,7 @@ import { disposeBatchTensors, toBatchTensors } from '../model/batchTensors.ts';
 import { resolveConfig, type RunConfigPatch } from '../core/config.ts';
 import { forward, type ForwardOptions } from '../model/tagger.ts';
 import { activationBytesPerSlot } from '../model/trainingMemory.ts';
-import type { EpochEvent, StepEvent, TrainEvent } from '../protocol.ts';
+import type { EpochEvent, StepEvent, TrainEvent } from '../core/events.ts';
 import { evaluate, withBatchTensors } from './evaluate.ts';
 import { disposeTaggerModel } from './taggerModel.ts';
 import { Trainer } from './trainer.ts';

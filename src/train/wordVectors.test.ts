@@ -2,7 +2,7 @@ import * as tf from '@tensorflow/tfjs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Sentence, TaskSpec } from '../data/types.ts';
 import { mergeConfig, resolveConfig } from '../core/config.ts';
-import { parseWordVectors } from '../model/pretrainedVectors.ts';
+import { parseWordVectors } from '../data/pretrainedVectors.ts';
 import { disposeTaggerModel } from './taggerModel.ts';
 import { Trainer } from './trainer.ts';
 import { datasetCoverage, pretrainedStart } from './wordVectors.ts';

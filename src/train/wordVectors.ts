@@ -6,8 +6,8 @@
 import { buildVocabularies, type Vocabularies } from '../data/index.ts';
 import type { Sentence } from '../data/types.ts';
 import type { RunConfig } from '../core/config.ts';
-import { buildWordTable, vocabularyCoverage, type Coverage, type WordVectors } from '../model/pretrainedVectors.ts';
-import type { RunVectors, VectorsCoverage } from '../protocol.ts';
+import { buildWordTable, vocabularyCoverage, type Coverage, type WordVectors } from '../data/pretrainedVectors.ts';
+import type { RunVectors, VectorsCoverage } from '../core/events.ts';
 import type { TrainingData } from './trainer.ts';
 
 /** `<pad>` (0) and `<unk>` (1) are not words: they are never counted as covered or missing. */

@@ -12,9 +12,9 @@ import { generateConll } from '../../data/fuzz/corpusTargets.ts';
 import { flipBytes, insertAt, pick, randomBytes, truncate, type Rng } from '../../data/fuzz/mutators.ts';
 import type { FuzzCase, FuzzTarget } from '../../data/fuzz/runner.ts';
 import { presets } from '../../core/config.ts';
-import { CheckpointError, decodeModelFiles, encodeModelFiles, matchWeights, MODEL_FILES, minimumWeightCount, unzipModel, zipModel } from '../checkpoint.ts';
+import { CheckpointError, decodeModelFiles, encodeModelFiles, matchWeights, MODEL_FILES, minimumWeightCount, unzipModel, zipModel } from '../formats/checkpoint.ts';
 import { createRng } from '../../data/prng.ts';
-import { decodeSafetensors, encodeSafetensors, type NamedWeight } from '../safetensors.ts';
+import { decodeSafetensors, encodeSafetensors, type NamedWeight } from '../formats/safetensors.ts';
 import { applyConfigPatch } from '../../core/configInput.ts';
 
 interface Base {

@@ -6,9 +6,10 @@
  * flush, so nothing is dropped silently. `load` gives the runs back after a reload; those that were
  * training are marked `interrupted`. Pure TypeScript.
  */
-import { vocabulariesToJSON } from '../data/index.ts';
-import type { ColumnOverride, RunStatus, SavedRun, WorkerEvent } from '../protocol.ts';
-import type { BestCheckpoint, HostCheckpoint, HostModel } from './session.ts';
+import { vocabulariesToJSON } from '../../data/index.ts';
+import type { RunStatus } from '../../core/events.ts';
+import type { ColumnOverride, SavedRun, WorkerEvent } from '../../protocol.ts';
+import type { BestCheckpoint, HostCheckpoint, HostModel } from '../session/session.ts';
 import type { CheckpointKind, RunStorage, StoredCheckpoint, StoredEvent, StoredRun } from './runStorage.ts';
 
 export interface RunRecorderOptions {

@@ -1,7 +1,7 @@
 import { unzipSync, zipSync } from 'fflate';
 import { describe, expect, it } from 'vitest';
-import { buildVocabularies } from '../data/index.ts';
-import { presets } from '../core/config.ts';
+import { buildVocabularies } from '../../data/index.ts';
+import { presets } from '../../core/config.ts';
 import { encodeModelFiles, minimumWeightCount, MODEL_FILES, zipModel } from './checkpoint.ts';
 import { readModelArchive } from './importArchive.ts';
 

@@ -4,8 +4,8 @@
  * token and tag (the file of a merged dataset, with the sentence's number in it).
  */
 import { describe, expect, it } from 'vitest';
-import { TagSet, type Dataset } from '../data/index.ts';
-import type { TaskSpec } from '../data/types.ts';
+import { TagSet, type Dataset } from '../../data/index.ts';
+import type { TaskSpec } from '../../data/types.ts';
 import { alignDatasetToModel, checkTrainingTags } from './continueData.ts';
 
 const model = {

@@ -4,13 +4,14 @@
  * checkpoint, divergence, interruption by a backend switch, device loss, siblings, throttling.
  */
 import { describe, expect, it } from 'vitest';
-import { buildVocabularies, splitTrainDev, type Dataset } from '../data/index.ts';
-import type { Sentence } from '../data/types.ts';
-import { presets, type Backend, type RunConfig } from '../core/config.ts';
-import type { BackendInfo, DoneEvent, EpochEvent, RunStatus, StepEvent, WorkerEvent } from '../protocol.ts';
-import type { NamedWeight } from './safetensors.ts';
+import { buildVocabularies, splitTrainDev, type Dataset } from '../../data/index.ts';
+import type { Sentence } from '../../data/types.ts';
+import { presets, type Backend, type RunConfig } from '../../core/config.ts';
+import type { DoneEvent, EpochEvent, RunStatus, StepEvent } from '../../core/events.ts';
+import type { BackendInfo, WorkerEvent } from '../../protocol.ts';
+import type { NamedWeight } from '../../train/formats/safetensors.ts';
 import { archiveName, tokenize, TrainingSession, type CreateTrainerInit, type RunHandle, type SessionEngine } from './session.ts';
-import type { LiveSettings, TrainerHooks } from './trainer.ts';
+import type { LiveSettings, TrainerHooks } from '../../train/trainer.ts';
 
 interface Script {
   batches: number;

@@ -9,9 +9,9 @@
  * need no such check: the Trainer encodes them with the model's vocabulary (unknown words → `<unk>`).
  * Pure TS.
  */
-import type { Dataset, Vocabularies } from '../data/index.ts';
-import { convertTags, type ChunkScheme } from '../data/tagSchemes.ts';
-import type { Sentence, TaskSpec } from '../data/types.ts';
+import type { Dataset, Vocabularies } from '../../data/index.ts';
+import { convertTags, type ChunkScheme } from '../../data/tagSchemes.ts';
+import type { Sentence, TaskSpec } from '../../data/types.ts';
 
 export class ContinueError extends Error {
   constructor(message: string) {

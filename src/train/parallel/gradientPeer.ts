@@ -5,11 +5,11 @@
  * `src/cli/gradientPeerThread.ts` (Node) expose it over comlink.
  */
 import * as tf from '@tensorflow/tfjs';
-import { disposeBatchTensors, toBatchTensors } from '../model/batchTensors.ts';
-import { createTaggerParams, disposeTaggerParams, type TaggerParams } from '../model/taggerParams.ts';
-import type { EvaluationReply, EvaluationRequest, GradientPeerApi, GradientPeerInit, GradientReply, GradientRequest } from '../protocol.ts';
-import { evaluateBatches } from './evaluate.ts';
-import { addLossGradients, lossGradients, type LossGradients } from './lossGradients.ts';
+import { disposeBatchTensors, toBatchTensors } from '../../model/batchTensors.ts';
+import { createTaggerParams, disposeTaggerParams, type TaggerParams } from '../../model/taggerParams.ts';
+import type { EvaluationReply, EvaluationRequest, GradientPeerApi, GradientPeerInit, GradientReply, GradientRequest } from './wire.ts';
+import { evaluateBatches } from '../evaluate.ts';
+import { addLossGradients, lossGradients, type LossGradients } from '../lossGradients.ts';
 
 export class GradientReplica {
   private readonly params: TaggerParams;

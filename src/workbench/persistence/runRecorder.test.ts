@@ -5,9 +5,10 @@
  * deleted run leaves nothing behind.
  */
 import { describe, expect, it } from 'vitest';
-import { buildVocabularies } from '../data/index.ts';
-import { presets } from '../core/config.ts';
-import type { EpochEvent, RunInfo, StepEvent, WorkerEvent } from '../protocol.ts';
+import { buildVocabularies } from '../../data/index.ts';
+import { presets } from '../../core/config.ts';
+import type { EpochEvent, RunInfo, StepEvent } from '../../core/events.ts';
+import type { WorkerEvent } from '../../protocol.ts';
 import { RunRecorder } from './runRecorder.ts';
 import { MemoryRunStorage } from './runStorage.ts';
 

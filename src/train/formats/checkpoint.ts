@@ -5,11 +5,11 @@
  * tensor exists, so a bad file never leaves a half-loaded model behind. Pure TypeScript.
  */
 import { strFromU8, strToU8, unzipSync, zipSync } from 'fflate';
-import { vocabulariesFromJSON, type Vocabularies, type VocabulariesJSON, vocabulariesToJSON } from '../data/index.ts';
-import type { TaskSpec } from '../data/types.ts';
-import { ConfigError, presets, type RunConfig } from '../core/config.ts';
+import { vocabulariesFromJSON, type Vocabularies, type VocabulariesJSON, vocabulariesToJSON } from '../../data/index.ts';
+import type { TaskSpec } from '../../data/types.ts';
+import { ConfigError, presets, type RunConfig } from '../../core/config.ts';
 import { CheckpointError } from './checkpointError.ts';
-import { applyConfigPatch } from '../core/configInput.ts';
+import { applyConfigPatch } from '../../core/configInput.ts';
 import { decodeSafetensors, encodeSafetensors, type NamedWeight } from './safetensors.ts';
 
 export { CheckpointError };

@@ -7,16 +7,16 @@ import * as tf from '@tensorflow/tfjs';
 import '@tensorflow/tfjs-backend-wasm';
 import { readFileSync } from 'node:fs';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { loadDataset, type Dataset } from '../data/index.ts';
-import { resolveConfig, type Backend } from '../core/config.ts';
-import type { WorkerEvent } from '../protocol.ts';
-import { decodeModelFiles, unzipModel } from './checkpoint.ts';
+import { loadDataset, type Dataset } from '../../data/index.ts';
+import { resolveConfig, type Backend } from '../../core/config.ts';
+import type { WorkerEvent } from '../../protocol.ts';
+import { decodeModelFiles, unzipModel } from '../../train/formats/checkpoint.ts';
 import { splitForRun, TrainingSession } from './session.ts';
-import { createTrainer, tfjsSessionEngine } from './sessionEngine.ts';
-import { readWeights } from './taggerModel.ts';
-import type { Trainer } from './trainer.ts';
+import { createTrainer, tfjsSessionEngine } from '../../train/sessionEngine.ts';
+import { readWeights } from '../../train/taggerModel.ts';
+import type { Trainer } from '../../train/trainer.ts';
 
-const full = loadDataset('en_ewt-ud-sample.conllu', readFileSync(new URL('../../public/samples/en_ewt-ud-sample.conllu', import.meta.url)));
+const full = loadDataset('en_ewt-ud-sample.conllu', readFileSync(new URL('../../../public/samples/en_ewt-ud-sample.conllu', import.meta.url)));
 const dataset: Dataset = { ...full, sentences: full.sentences.filter((s) => s.words.length <= 6).slice(0, 24) };
 
 beforeAll(async () => {

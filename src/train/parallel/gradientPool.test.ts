@@ -8,19 +8,19 @@ import * as tf from '@tensorflow/tfjs';
 import '@tensorflow/tfjs-backend-wasm';
 import { readFileSync } from 'node:fs';
 import { afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { encodeBatch, loadDataset, type Batch } from '../data/index.ts';
-import type { Sentence } from '../data/types.ts';
-import { activationBytesPerSlot } from '../model/trainingMemory.ts';
-import { resolveConfig, type RunConfigPatch } from '../core/config.ts';
-import type { EvaluationReply, EvaluationRequest, GradientPeerInit, GradientReply, GradientRequest } from '../protocol.ts';
+import { encodeBatch, loadDataset, type Batch } from '../../data/index.ts';
+import type { Sentence } from '../../data/types.ts';
+import { activationBytesPerSlot } from '../../model/trainingMemory.ts';
+import { resolveConfig, type RunConfigPatch } from '../../core/config.ts';
+import type { EvaluationReply, EvaluationRequest, GradientPeerInit, GradientReply, GradientRequest } from './wire.ts';
 import { createGradientPeer, REPLICAS_KEPT } from './gradientPeer.ts';
 import { GradientPool, type GradientPeerHandle } from './gradientPool.ts';
-import { evaluate } from './evaluate.ts';
-import type { LossGradients } from './lossGradients.ts';
-import { disposeTaggerModel } from './taggerModel.ts';
-import { Trainer } from './trainer.ts';
+import { evaluate } from '../evaluate.ts';
+import type { LossGradients } from '../lossGradients.ts';
+import { disposeTaggerModel } from '../taggerModel.ts';
+import { Trainer } from '../trainer.ts';
 
-const dataset = loadDataset('en_ewt-ud-sample.conllu', readFileSync(new URL('../../public/samples/en_ewt-ud-sample.conllu', import.meta.url)));
+const dataset = loadDataset('en_ewt-ud-sample.conllu', readFileSync(new URL('../../../public/samples/en_ewt-ud-sample.conllu', import.meta.url)));
 const sentences: Sentence[] = dataset.sentences
   .filter((s) => s.words.length >= 3 && s.words.length <= 12)
   .slice(0, 24)

@@ -6,10 +6,12 @@
  * browsers without IndexedDB use `MemoryRunStorage`. Pure TypeScript: records are structured-clone
  * friendly (plain objects, typed arrays).
  */
-import type { VocabulariesJSON } from '../data/index.ts';
-import type { TaskSpec } from '../data/types.ts';
-import type { ColumnOverride, LiveChange, RunConfig, RunInfo, RunStatus, TaskScore, TestScoresEvent, TrainEvent } from '../protocol.ts';
-import type { NamedWeight } from './safetensors.ts';
+import type { VocabulariesJSON } from '../../data/index.ts';
+import type { TaskSpec } from '../../data/types.ts';
+import type { RunConfig } from '../../core/config.ts';
+import type { LiveChange, RunInfo, RunStatus, TaskScore, TestScoresEvent, TrainEvent } from '../../core/events.ts';
+import type { ColumnOverride } from '../../protocol.ts';
+import type { NamedWeight } from '../../train/formats/safetensors.ts';
 
 export interface StoredRun {
   runId: string;

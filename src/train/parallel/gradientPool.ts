@@ -10,7 +10,7 @@
  * Transport-free: the Node CLI makes its peers from worker_threads (`src/cli/gradientThreads.ts`),
  * the browser's trainer worker from nested Web Workers (`workers/gradientPeers.ts`).
  */
-import type { EvaluationReply, EvaluationRequest, GradientPeerInit, GradientReply, GradientRequest } from '../protocol.ts';
+import type { EvaluationReply, EvaluationRequest, GradientPeerInit, GradientReply, GradientRequest } from './wire.ts';
 
 export interface GradientPeerHandle {
   init(replica: string, init: GradientPeerInit): Promise<void>;

@@ -9,9 +9,9 @@ import '@tensorflow/tfjs-backend-wasm';
 import { strFromU8, strToU8, zipSync } from 'fflate';
 import { readFileSync } from 'node:fs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { buildVocabularies, loadDataset, type Dataset } from '../data/index.ts';
-import type { Sentence } from '../data/types.ts';
-import { resolveConfig, type RunConfigPatch } from '../core/config.ts';
+import { buildVocabularies, loadDataset, type Dataset } from '../../data/index.ts';
+import type { Sentence } from '../../data/types.ts';
+import { resolveConfig, type RunConfigPatch } from '../../core/config.ts';
 import {
   CheckpointError,
   decodeModelFiles,
@@ -22,14 +22,14 @@ import {
   zipModel,
   type ModelManifest,
 } from './checkpoint.ts';
-import { evaluate } from './evaluate.ts';
-import { createTaggerModel, disposeTaggerModel, fromSavedModel, toSavedModel, type TaggerModel } from './taggerModel.ts';
+import { evaluate } from '../evaluate.ts';
+import { createTaggerModel, disposeTaggerModel, fromSavedModel, toSavedModel, type TaggerModel } from '../taggerModel.ts';
 
 const SOURCE = 'tagger.zip';
 
 const dataset: Dataset = loadDataset(
   'en_ewt-ud-sample.conllu',
-  readFileSync(new URL('../../public/samples/en_ewt-ud-sample.conllu', import.meta.url)),
+  readFileSync(new URL('../../../public/samples/en_ewt-ud-sample.conllu', import.meta.url)),
 );
 const sentences: Sentence[] = dataset.sentences.filter((s) => s.words.length >= 3 && s.words.length <= 9).slice(0, 10);
 

@@ -3,7 +3,7 @@ import { describe, expect, it } from 'vitest';
 import { DatasetStore } from './datasetStore.ts';
 
 /** The research corpora, read in place (never copied into the repository). */
-const shared = new URL('../../../shared/data/', import.meta.url);
+const shared = new URL('../../../../shared/data/', import.meta.url);
 const load = (path: string) => new Uint8Array(readFileSync(new URL(path, shared)));
 
 const bytes = (text: string) => new TextEncoder().encode(text);

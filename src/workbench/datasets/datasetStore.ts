@@ -2,9 +2,9 @@
  * Holds the dataset the worker trains on, and swaps it only when a new one was read completely.
  * A rejected file leaves the current dataset (and everything trained on it) untouched.
  */
-import { datasetFromParsed, isDataError, mergeDatasets, readCorpus, summarizeDataset } from '../data/index.ts';
-import type { ColumnOverride, Dataset, ParsedFile } from '../data/index.ts';
-import type { DataErrorInfo, DatasetSummary, LoadResult, TestFileResult, TestFileSummary } from '../protocol.ts';
+import { datasetFromParsed, isDataError, mergeDatasets, readCorpus, summarizeDataset } from '../../data/index.ts';
+import type { ColumnOverride, Dataset, ParsedFile } from '../../data/index.ts';
+import type { DataErrorInfo, DatasetSummary, LoadResult, TestFileResult, TestFileSummary } from '../../protocol.ts';
 
 /** One file as read: the primary one, or one added to it (partial labels). */
 interface LoadedFile {

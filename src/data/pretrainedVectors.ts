@@ -14,7 +14,7 @@
  * Binary word2vec (`.bin`) is not supported: convert it to text first.
  */
 
-import { createRng } from '../data/prng.ts';
+import { createRng } from './prng.ts';
 
 export class WordVectorsError extends Error {
   readonly line: number;

@@ -1,0 +1,175 @@
+/**
+ * The vocabulary of a training run: what a run is (RunInfo), the events it emits while it trains
+ * (the CLI prints them as JSON lines; the worker streams them to the page and keeps them), and the
+ * statuses it goes through. Pure TypeScript: the trainer, the workbench, the recorder and the page
+ * all speak it.
+ */
+import type { Backend, RunConfig } from './config.ts';
+import type { LiveSettings } from './configFields.ts';
+
+export type RunStatus = 'queued' | 'running' | 'paused' | 'completed' | 'stopped' | 'failed' | 'interrupted';
+
+/** One task's score on an evaluation set: chunk F1 (conlleval) or token accuracy (plain tags). */
+export interface TaskScore {
+  task: string;
+  metric: 'f1' | 'accuracy';
+  /** Percent, as conlleval prints it. */
+  value: number;
+  precision?: number;
+  recall?: number;
+  /** Token accuracy (conlleval's first figure), also given for chunk tasks. */
+  accuracy: number;
+}
+
+/** The parts of the objective L = Σ_t L_t + λ1·L_adv + λ2·L_o (unweighted parts, and the total). */
+export interface LossParts {
+  total: number;
+  /** Per task CRF negative log-likelihood, by task name. */
+  tasks: Record<string, number>;
+  adversarial: number;
+  orthogonality: number;
+}
+
+export interface DiscriminatorAccuracy {
+  /** `NER+POS`: the pair's task names joined by `+`. */
+  pair: string;
+  accuracy: number;
+}
+
+/** Mean attention β of a task over its representations on the dev set. */
+export interface AttentionSummary {
+  task: string;
+  /** `individual`, then `shared:<other task>` for each pair the task is in. */
+  representations: string[];
+  mean: number[];
+}
+
+export interface StepEvent {
+  type: 'step';
+  runId: string;
+  epoch: number;
+  /** Batch within the epoch, 1-based. */
+  batch: number;
+  batches: number;
+  /** Optimiser steps since the run began. */
+  step: number;
+  loss: LossParts;
+  learningRate: number;
+  lambdaAdversarial: number;
+  tokensPerSecond: number;
+  /** Threads that computed the window's last step (the trainer's and its gradient peers'); absent in runs saved before it was reported. */
+  threads?: number;
+  elapsedSeconds: number;
+  etaSeconds: number;
+}
+
+export interface EvaluationReport {
+  scores: TaskScore[];
+  discriminatorAccuracy: DiscriminatorAccuracy[];
+  attention: AttentionSummary[];
+  loss: LossParts;
+}
+
+export interface EpochEvent {
+  type: 'epoch';
+  runId: string;
+  epoch: number;
+  step: number;
+  seconds: number;
+  learningRate: number;
+  lambdaAdversarial: number;
+  /** Mean loss parts over the epoch's training batches. */
+  train: LossParts;
+  dev: EvaluationReport;
+  /** Mean of the dev task scores: what "best" and patience look at. */
+  devScore: number;
+  best: boolean;
+}
+
+export interface DoneEvent {
+  type: 'done';
+  runId: string;
+  reason: 'completed' | 'patience' | 'cancelled' | 'diverged';
+  epochs: number;
+  bestEpoch: number;
+  best: TaskScore[];
+  seconds: number;
+  message?: string;
+}
+
+export type TrainEvent = StepEvent | EpochEvent | DoneEvent;
+
+/**
+ * A run's best epoch scored on the test file loaded when it started, sent when the run ends
+ * (completed or stopped). Each task is scored only on test sentences that carry its labels, so a
+ * task the file does not label has no score here.
+ */
+export interface TestScoresEvent {
+  type: 'test-scores';
+  runId: string;
+  /** The best epoch, whose weights were scored. */
+  epoch: number;
+  fileName: string;
+  scores: TaskScore[];
+  /** Set when scoring failed (the scores are then empty). */
+  message?: string;
+}
+
+/** How much of a vocabulary pre-trained vectors cover (exact match, else lowercased). */
+export interface VectorsCoverage {
+  /** Word types considered (the `<pad>` and `<unk>` entries excluded). */
+  words: number;
+  exact: number;
+  lowercase: number;
+  missing: number;
+  /** (exact + lowercase) / words, in percent. */
+  percent: number;
+  /** A few of the words without a vector, in vocabulary order. */
+  missingExamples: string[];
+}
+
+/** Pre-trained vectors a run's word table started from, with its coverage of the run's vocabulary. */
+export interface RunVectors {
+  fileName: string;
+  dim: number;
+  coverage: VectorsCoverage;
+}
+
+/** What a run is: shown beside its curves. */
+export interface RunInfo {
+  runId: string;
+  /** e.g. `MTAA`, `no-TD`, or `MTAA (λ1=1)` for a sibling. */
+  label: string;
+  config: RunConfig;
+  datasetName: string;
+  /** SHA-256 (hex) of the dataset file's bytes, when known. */
+  datasetHash?: string;
+  /** The run this one was started from by a shape-changing switch, if any. */
+  siblingOf?: string;
+  backend: Backend;
+  /** The pre-trained vectors its word table started from, if any (its wordDim is theirs). */
+  vectors?: RunVectors;
+  /** The run (an imported model) whose weights and vocabularies this run continued training from. */
+  continuedFrom?: string;
+  /** The archive this run's model was imported from (an imported run trains no further itself). */
+  importedFrom?: string;
+}
+
+/** A change of live settings applied to a running run from its next step (a marker on its curves). */
+export interface LiveChange {
+  runId: string;
+  step: number;
+  epoch: number;
+  settings: LiveSettings;
+  /** The values these settings replaced (for the marker's text, e.g. "λ1 5 → 0"). */
+  previous?: LiveSettings;
+}
+
+/** Everything a run tells about itself, in the order it happens: what the run record is folded from. */
+export type RunEvent =
+  | TrainEvent
+  | TestScoresEvent
+  | { type: 'run-started'; run: RunInfo }
+  /** `backend` is set when the run moved to another backend (resumed after a failure or a switch). */
+  | { type: 'run-status'; runId: string; status: RunStatus; message?: string; backend?: Backend }
+  | { type: 'live-change'; change: LiveChange };
