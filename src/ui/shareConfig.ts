@@ -2,9 +2,10 @@
  * A run's settings as something to share: the full RunConfig plus the name and SHA-256 of the
  * dataset it was meant for, carried in the URL (`?config=`, base64url of the JSON) or in a JSON
  * file. Reading checks the envelope here and names the first bad field; the config itself is then
- * validated by the worker (types and ranges live beside the model, which the page may not import).
+ * checked by src/core's `checkSharedConfig` (types and ranges from the field table).
  * Pure: no React, no worker.
  */
+import { messageOf } from '../core/errors.ts';
 import type { RunConfig } from '../protocol.ts';
 
 export const SHARE_PARAM = 'config';
@@ -73,7 +74,7 @@ export function readShareParam(search: string): { config: unknown; dataset?: Sha
   try {
     text = fromBase64Url(value.trim());
   } catch (error) {
-    throw new ShareError(source, SHARE_PARAM, `cannot be decoded (${error instanceof Error ? error.message : String(error)}); the link may be cut short`);
+    throw new ShareError(source, SHARE_PARAM, `cannot be decoded (${messageOf(error)}); the link may be cut short`);
   }
   return parseSharedJson(text, source);
 }
@@ -84,7 +85,7 @@ export function parseSharedJson(text: string, source: string): { config: unknown
   try {
     raw = JSON.parse(text);
   } catch (error) {
-    throw new ShareError(source, 'JSON', `not valid JSON (${error instanceof Error ? error.message : String(error)})`);
+    throw new ShareError(source, 'JSON', `not valid JSON (${messageOf(error)})`);
   }
   if (typeof raw !== 'object' || raw === null || Array.isArray(raw)) throw new ShareError(source, 'JSON', 'expected an object');
   const envelope = raw as Partial<Envelope> & Record<string, unknown>;

@@ -1,4 +1,5 @@
 import { useRef, useState, type ReactNode } from 'react';
+import { messageOf } from '../../core/errors.ts';
 import { exportChartPng, pngFileName, type PngLegendItem } from './exportPng.ts';
 import { ChartStyles } from './ChartStyles.tsx';
 import { RunLegend, StyleKeyList } from './RunLegend.tsx';
@@ -38,7 +39,7 @@ export function ChartFrame({ title, testId, legend, onToggleRun, showLegend = tr
       setExportError(null);
       await exportChartPng(container, { title, legend: items, fileName: pngFileName(title) });
     } catch (error) {
-      setExportError(error instanceof Error ? error.message : String(error));
+      setExportError(messageOf(error));
     }
   };
 

@@ -1,0 +1,121 @@
+/**
+ * The store with a fake worker in place of the comlink client: what the slices do with the
+ * worker's answers and events, without a browser.
+ */
+import { afterEach, beforeAll, beforeEach, describe, expect, it, vi } from 'vitest';
+import { presets } from '../core/config.ts';
+import type { BackendInfo, LiveChange, RunInfo, WorkerEvent } from '../protocol.ts';
+
+const worker = vi.hoisted(() => ({
+  onEvent: null as ((event: WorkerEvent) => void) | null,
+  calls: [] as string[],
+  answers: {} as Record<string, unknown>,
+}));
+
+vi.mock('./workerClient.ts', () => {
+  const api = new Proxy(
+    {},
+    {
+      get: (_target, name: string) =>
+        (...args: unknown[]) => {
+          worker.calls.push(name);
+          if (name === 'subscribe') worker.onEvent = args[0] as (event: WorkerEvent) => void;
+          const answer = worker.answers[name];
+          return typeof answer === 'function' ? Promise.resolve((answer as (...a: unknown[]) => unknown)(...args)) : Promise.resolve(answer);
+        },
+    },
+  );
+  return {
+    trainerWorker: () => api,
+    movedBytes: (bytes: ArrayBuffer) => bytes,
+    eventListener: (listener: unknown) => listener,
+    watchTrainerWorker: async () => undefined,
+    replaceTrainerWorker: () => undefined,
+  };
+});
+
+const { useWorkbench } = await import('./store.ts');
+
+const backend: BackendInfo = { name: 'wasm', adapter: '', available: ['wasm', 'cpu'] };
+const info = (runId: string): RunInfo => ({ runId, label: 'MTAA', config: structuredClone(presets.tiny), datasetName: 'x.conll', backend: 'wasm' });
+
+let initCalls: string[] = [];
+beforeAll(async () => {
+  worker.answers = { subscribe: backend, savedRuns: [], savedStudy: null };
+  await useWorkbench.getState().initTraining();
+  initCalls = worker.calls;
+});
+
+beforeEach(() => {
+  vi.useFakeTimers();
+  worker.calls = [];
+});
+
+afterEach(() => {
+  vi.useRealTimers();
+});
+
+describe('the workbench store', () => {
+  it('starts with the small preset as the draft, before the worker answers anything', () => {
+    expect(useWorkbench.getState().draft).toEqual(presets.small);
+    expect(useWorkbench.getState().backend).toEqual(backend);
+    expect(initCalls).toEqual(['subscribe', 'savedRuns', 'savedStudy']); // no presets, ablations or config check asked of it
+  });
+
+  it('gathers run events into one update; storage news is shown at once', () => {
+    const updates = vi.fn();
+    const unsubscribe = useWorkbench.subscribe(updates);
+    worker.onEvent!({ type: 'run-started', run: info('run-1') });
+    worker.onEvent!({ type: 'run-status', runId: 'run-1', status: 'paused' });
+    worker.onEvent!({ type: 'storage', ok: false, message: 'quota exceeded' });
+    expect(useWorkbench.getState().storageError).toBe('quota exceeded');
+    expect(useWorkbench.getState().runs['run-1']).toBeUndefined();
+    updates.mockClear();
+    vi.advanceTimersByTime(60);
+    expect(updates).toHaveBeenCalledTimes(1);
+    expect(useWorkbench.getState().runs['run-1']!.status).toBe('paused');
+    expect(useWorkbench.getState().order.at(-1)).toBe('run-1');
+    unsubscribe();
+  });
+
+  it('shows a live change at once and keeps the one the worker confirms', async () => {
+    worker.onEvent!({ type: 'run-started', run: info('run-2') });
+    vi.advanceTimersByTime(60);
+    const change: LiveChange = { runId: 'run-2', step: 4, epoch: 1, settings: { lambdaAdversarial: 0 }, previous: { lambdaAdversarial: 0.5 } };
+    worker.answers.updateLive = () => worker.onEvent!({ type: 'live-change', change });
+    const done = useWorkbench.getState().updateLive('run-2', { lambdaAdversarial: 0 });
+    expect(useWorkbench.getState().pendingLive['run-2']).toEqual({ lambdaAdversarial: 0 });
+    await done;
+    expect(useWorkbench.getState().pendingLive['run-2']).toBeUndefined();
+    expect(useWorkbench.getState().runs['run-2']!.changes).toEqual([change]);
+  });
+
+  it('puts a refused training action in the banner', async () => {
+    worker.answers.pause = () => {
+      throw new Error('run-9 is completed');
+    };
+    await useWorkbench.getState().pauseRun('run-9');
+    expect(useWorkbench.getState().trainingError).toBe('run-9 is completed');
+  });
+
+  it('refuses a file over the limit unread', async () => {
+    const huge = { name: 'big.conll', size: 300 * 1024 * 1024, arrayBuffer: () => Promise.reject(new Error('read')) } as unknown as File;
+    await useWorkbench.getState().loadFile(huge);
+    expect(useWorkbench.getState().loadError).toMatchObject({ file: 'big.conll', kind: 'too-large' });
+    expect(worker.calls).not.toContain('loadFile');
+  });
+
+  it('is the panels’ way to ask a run’s model', async () => {
+    worker.answers.tagText = (runId: string, text: string) => [{ runId, text }];
+    expect(await useWorkbench.getState().tagText('run-1', 'EU rejects')).toEqual([{ runId: 'run-1', text: 'EU rejects' }]);
+    expect(worker.calls.at(-1)).toBe('tagText');
+  });
+
+  it('refuses a shared config naming its field, and leaves the draft', () => {
+    const before = useWorkbench.getState().draft;
+    const bad = { ...structuredClone(presets.small), train: { ...presets.small.train, learningRate: -1 } };
+    expect(useWorkbench.getState().applySharedConfig({ config: bad }, 'the link')).toBe(false);
+    expect(useWorkbench.getState().shareMessage?.text).toMatch(/^the link: config\.train\.learningRate/);
+    expect(useWorkbench.getState().draft).toBe(before);
+  });
+});
