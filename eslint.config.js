@@ -5,6 +5,8 @@ import tseslint from 'typescript-eslint';
 
 // The layering of DESIGN.md §1 is enforced here: each floor may only import the floors below it.
 const tfjs = ['@tensorflow/*'];
+/** What the UI may not import (DESIGN.md §1): nothing that runs tfjs or lives in the worker. */
+const uiUpward = [...tfjs, '**/model/**', '**/train/**', '**/workbench/**', '**/cli/**', '**/workers/**'];
 const noUpward = (patterns, message) => ['error', { patterns: [{ group: patterns, message }] }];
 
 const htmlSink = (property) => ({ property, message: `${property} parses HTML; render file content as text (JSX children, textContent).` });
@@ -41,9 +43,16 @@ export default tseslint.config(
     rules: {
       ...reactHooks.configs.recommended.rules,
       'no-restricted-imports': noUpward(
-        [...tfjs, '**/model/**', '**/train/**', '**/workbench/**', '**/cli/**', '**/workers/**'],
-        'The UI imports src/core, src/data types and src/protocol.ts; it never imports tfjs, model, train or the workbench.',
+        [...uiUpward, 'comlink'],
+        'The UI imports src/core, src/data types and src/protocol.ts; it never imports tfjs, model, train or the workbench. It reaches the worker through the store, whose one worker client (src/ui/workerClient.ts) alone imports comlink.',
       ),
+    },
+  },
+  {
+    // The page's one worker client: the only UI module that knows comlink.
+    files: ['src/ui/workerClient.ts'],
+    rules: {
+      'no-restricted-imports': noUpward(uiUpward, 'The UI imports src/core, src/data types and src/protocol.ts; it never imports tfjs, model, train or the workbench.'),
     },
   },
   {
