@@ -1,26 +1,11 @@
 /** The training data loaded in the worker: the sample, a dropped file, added files, column choices. */
-import type { ColumnOverride, DataErrorInfo, DatasetSummary, LoadResult } from '../../protocol.ts';
+import type { LoadResult } from '../../protocol.ts';
 import { messageOf } from '../../core/errors.ts';
 import { movedBytes, trainerWorker } from '../workerClient.ts';
 import { tooLargeMessage } from './fileLimits.ts';
 import type { StoreKit } from './kit.ts';
+import type { DatasetSlice } from './state.ts';
 
-export interface DatasetSlice {
-  dataset: DatasetSummary | null;
-  /** Set while a file is being read or parsed: the name being loaded. */
-  loading: string | null;
-  /** The last rejected file's message; the dataset above is untouched by it. */
-  loadError: DataErrorInfo | null;
-  loadSample(): Promise<void>;
-  loadFile(file: File): Promise<void>;
-  /**
-   * Adds a file to the training data (partial labels): tasks merged by name with the loaded ones;
-   * a rejected file changes nothing.
-   */
-  addFile(file: File): Promise<void>;
-  applyOverrides(overrides: ColumnOverride[]): Promise<void>;
-  dismissError(): void;
-}
 
 /** Applies a worker answer to a load: only a success replaces the dataset. */
 export function settleLoad({ set, get }: StoreKit, result: LoadResult): void {

@@ -2,10 +2,9 @@
  * Questions to a run's model (the attention inspector, tag text): answers go to the asking panel,
  * not into the state, since they are that panel's view; the store is the panels' one way to the worker.
  */
-import type { TrainerApi } from '../../protocol.ts';
 import { trainerWorker } from '../workerClient.ts';
+import type { InspectSlice } from './state.ts';
 
-export type InspectSlice = Pick<TrainerApi, 'devSentences' | 'inspectSentence' | 'tagText'>;
 
 export function createInspectSlice(): InspectSlice {
   return {

@@ -4,23 +4,8 @@ import { messageOf } from '../../core/errors.ts';
 import { downloadBlob } from '../download.ts';
 import { parseSharedJson, readShareParam, sharedConfigJson, shareUrl, withoutShareParam, type SharedConfig } from '../shareConfig.ts';
 import type { StoreKit } from './kit.ts';
-import type { WorkbenchState } from './state.ts';
+import type { ShareSlice, WorkbenchState } from './state.ts';
 
-export interface ShareSlice {
-  /** The outcome of the last shared config opened: applied (info) or refused (error, naming the field). */
-  shareMessage: { kind: 'info' | 'error'; text: string } | null;
-  /** The dataset a shared config was made for (compared with the loaded one on the page). */
-  sharedDataset: SharedConfig['dataset'] | null;
-  /** Checks a shared config (envelope already read) and makes it the draft; false when refused. */
-  applySharedConfig(shared: { config: unknown; dataset?: SharedConfig['dataset'] }, source: string): boolean;
-  /** Reads a config JSON file (as saved by `downloadConfig`). */
-  openConfigFile(file: File): Promise<void>;
-  /** Saves the draft config (and the loaded dataset's name and hash) as a JSON file. */
-  downloadConfig(): void;
-  /** The page's URL carrying the draft config. */
-  shareLink(): string | null;
-  dismissShareMessage(): void;
-}
 
 /** The draft and the loaded dataset's name and hash, as shared. */
 function sharedOf({ draft, dataset }: WorkbenchState): SharedConfig {

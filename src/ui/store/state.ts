@@ -1,15 +1,170 @@
-/** The workbench store's state: the runs folded from the worker's events, and one slice per concern. */
-import type { CompareSlice } from './compareSlice.ts';
-import type { DatasetSlice } from './datasetSlice.ts';
-import type { InspectSlice } from './inspectSlice.ts';
+/**
+ * The shape of the workbench store, one interface per concern: the runs folded from the worker's
+ * events, and a slice each for the dataset, training, storage, shared configs, the study, the
+ * comparison view, word vectors, the test file, questions to a model and the worker link. Each
+ * slice is made in its own file (`createXSlice`); this file only says what the store holds.
+ */
+import type { PresetName } from '../../core/config.ts';
+import type {
+  Backend,
+  ColumnOverride,
+  DataErrorInfo,
+  DatasetSummary,
+  LiveChange,
+  RunConfig,
+  TestFileSummary,
+  TrainerApi,
+  VectorsInfo,
+} from '../../protocol.ts';
+import type { SharedConfig } from '../shareConfig.ts';
+import type { Study } from '../study.ts';
 import type { RunsState } from './runsSlice.ts';
-import type { ShareSlice } from './shareSlice.ts';
-import type { StorageSlice } from './storageSlice.ts';
-import type { StudySlice } from './studySlice.ts';
-import type { TestFileSlice } from './testFileSlice.ts';
-import type { TrainingSlice } from './trainingSlice.ts';
-import type { VectorsSlice } from './vectorsSlice.ts';
-import type { WorkerSlice } from './workerSlice.ts';
+
+export interface DatasetSlice {
+  dataset: DatasetSummary | null;
+  /** Set while a file is being read or parsed: the name being loaded. */
+  loading: string | null;
+  /** The last rejected file's message; the dataset above is untouched by it. */
+  loadError: DataErrorInfo | null;
+  loadSample(): Promise<void>;
+  loadFile(file: File): Promise<void>;
+  /**
+   * Adds a file to the training data (partial labels): tasks merged by name with the loaded ones;
+   * a rejected file changes nothing.
+   */
+  addFile(file: File): Promise<void>;
+  applyOverrides(overrides: ColumnOverride[]): Promise<void>;
+  dismissError(): void;
+}
+
+export interface TrainingSlice {
+  /** The preset the draft started from (src/core's presets). */
+  preset: PresetName;
+  /** The settings of the next run started with "Start". */
+  draft: RunConfig;
+  /** The run the controls and live switches act on. */
+  selectedRunId: string | null;
+  /** The last failed training action (start, resume, export…), said plainly. */
+  trainingError: string | null;
+  /**
+   * Live settings sent to a run but not yet confirmed by its `live-change` event, by run id: the
+   * switches show them at once instead of flicking back for a round trip.
+   */
+  pendingLive: Record<string, LiveChange['settings']>;
+  choosePreset(name: PresetName): void;
+  setDraft(config: RunConfig): void;
+  /** Starts a run with the draft settings. */
+  startRun(): Promise<void>;
+  /** Starts a sibling of `parentId` (same data and seed) with a shape-changing switch applied. */
+  startSibling(parentId: string, config: RunConfig, label: string): Promise<void>;
+  pauseRun(runId: string): Promise<void>;
+  resumeRun(runId: string): Promise<void>;
+  stopRun(runId: string): Promise<void>;
+  stepRun(runId: string): Promise<void>;
+  /**
+   * Changes a running run's live settings from its next batch: one call to the worker, whose
+   * `live-change` event (posted before the answer) is the record the run card and charts show.
+   */
+  updateLive(runId: string, settings: LiveChange['settings']): Promise<void>;
+  setBackend(name: Backend): Promise<void>;
+  selectRun(runId: string | null): void;
+  setRunVisible(runId: string, visible: boolean): void;
+  /** Downloads the run's best model as a zip. */
+  exportModel(runId: string): Promise<void>;
+  exportMetrics(runId: string, format: 'csv' | 'json'): void;
+  dismissTrainingError(): void;
+  /** Reads a model archive as a new run (to tag text, inspect, export); a bad one is refused plainly. */
+  importModel(file: File): Promise<void>;
+  /**
+   * Continues training `sourceId` (an imported model) as a new run on the loaded dataset: the
+   * model's own settings (they fix the weights' shapes) with the draft's training settings.
+   */
+  continueRun(sourceId: string): Promise<void>;
+}
+
+export interface StorageSlice {
+  /** The last storage failure (quota, no IndexedDB), until a write succeeds again or it is dismissed. */
+  storageError: string | null;
+  /** Whether the runs kept from earlier visits have been read back. */
+  restored: boolean;
+  /** Deletes a run (stopping it first) from the page and from storage. */
+  deleteRun(runId: string): Promise<void>;
+  setNotes(runId: string, notes: string): Promise<void>;
+  dismissStorageError(): void;
+}
+
+export interface ShareSlice {
+  /** The outcome of the last shared config opened: applied (info) or refused (error, naming the field). */
+  shareMessage: { kind: 'info' | 'error'; text: string } | null;
+  /** The dataset a shared config was made for (compared with the loaded one on the page). */
+  sharedDataset: SharedConfig['dataset'] | null;
+  /** Checks a shared config (envelope already read) and makes it the draft; false when refused. */
+  applySharedConfig(shared: { config: unknown; dataset?: SharedConfig['dataset'] }, source: string): boolean;
+  /** Reads a config JSON file (as saved by `downloadConfig`). */
+  openConfigFile(file: File): Promise<void>;
+  /** Saves the draft config (and the loaded dataset's name and hash) as a JSON file. */
+  downloadConfig(): void;
+  /** The page's URL carrying the draft config. */
+  shareLink(): string | null;
+  dismissShareMessage(): void;
+}
+
+export interface StudySlice {
+  study: Study | null;
+  /** Starts a study of these ablations × seeds on the draft settings and the loaded dataset. */
+  startStudy(configNames: string[], seeds: number[]): Promise<void>;
+  moveStudyItem(id: string, delta: -1 | 1): void;
+  cancelStudyItem(id: string): void;
+  /** Cancels every queued item (the running run is left to the run controls). */
+  cancelStudy(): void;
+  clearStudy(): void;
+  exportStudyCsv(): void;
+}
+
+export interface CompareSlice {
+  /**
+   * Curve smoothing weight w ∈ [0, MAX_SMOOTHING] for the charts: a debiased EMA as TensorBoard's
+   * (`emaSmooth` in smoothing.ts); 0 shows the raw values.
+   */
+  smoothing: number;
+  setSmoothing(weight: number): void;
+  /** The run the comparison table diffs configs against (null: the first run). */
+  baselineRunId: string | null;
+  setBaseline(runId: string | null): void;
+}
+
+export interface VectorsSlice {
+  vectors: VectorsInfo | null;
+  /** The vectors file being read and the share read so far (from the worker's progress events). */
+  vectorsLoading: { fileName: string; fraction: number } | null;
+  /** The last vectors file refused (file, line, problem); loaded vectors stay. */
+  vectorsError: string | null;
+  /** Whether new runs start their word table from the loaded vectors. */
+  useVectors: boolean;
+  loadVectors(file: File): Promise<void>;
+  clearVectors(): Promise<void>;
+  setUseVectors(use: boolean): void;
+  dismissVectorsError(): void;
+}
+
+export interface TestFileSlice {
+  /** Runs started while it is loaded are scored on it when they end (their `test` scores). */
+  testFile: TestFileSummary | null;
+  /** Why the test file went away without the user removing it (the training data changed). */
+  testFileNotice: string | null;
+  /** Reads a test file; a bad one goes to the load error banner and the previous test file stays. */
+  loadTestFile(file: File): Promise<void>;
+  clearTestFile(): Promise<void>;
+}
+
+export type InspectSlice = Pick<TrainerApi, 'devSentences' | 'inspectSentence' | 'tagText'>;
+
+export interface WorkerSlice {
+  /** How many times the trainer worker died and a new one took over (shown; asserted by tests). */
+  workerRestarts: number;
+  /** Subscribes to the worker's events, reads back the kept runs and study (once). */
+  initTraining(preferred?: Backend): Promise<void>;
+}
 
 export type WorkbenchState = RunsState &
   DatasetSlice &

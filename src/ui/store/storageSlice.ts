@@ -2,17 +2,8 @@
 import { trainerWorker } from '../workerClient.ts';
 import { runsOf, type StoreKit } from './kit.ts';
 import { removeRun, setRunNotes } from './runsSlice.ts';
+import type { StorageSlice } from './state.ts';
 
-export interface StorageSlice {
-  /** The last storage failure (quota, no IndexedDB), until a write succeeds again or it is dismissed. */
-  storageError: string | null;
-  /** Whether the runs kept from earlier visits have been read back. */
-  restored: boolean;
-  /** Deletes a run (stopping it first) from the page and from storage. */
-  deleteRun(runId: string): Promise<void>;
-  setNotes(runId: string, notes: string): Promise<void>;
-  dismissStorageError(): void;
-}
 
 export function createStorageSlice(kit: StoreKit): StorageSlice {
   const { set, attempt } = kit;

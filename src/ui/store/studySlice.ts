@@ -5,18 +5,8 @@ import { downloadBlob } from '../download.ts';
 import { cancelItem, cancelStudy, createStudy, markStarted, moveItem, nextQueued, runningItem, settleRunning, studyCsv, studyTable, type Study } from '../study.ts';
 import { trainerWorker } from '../workerClient.ts';
 import type { StoreKit } from './kit.ts';
+import type { StudySlice } from './state.ts';
 
-export interface StudySlice {
-  study: Study | null;
-  /** Starts a study of these ablations × seeds on the draft settings and the loaded dataset. */
-  startStudy(configNames: string[], seeds: number[]): Promise<void>;
-  moveStudyItem(id: string, delta: -1 | 1): void;
-  cancelStudyItem(id: string): void;
-  /** Cancels every queued item (the running run is left to the run controls). */
-  cancelStudy(): void;
-  clearStudy(): void;
-  exportStudyCsv(): void;
-}
 
 /** Whether a value read back from storage looks like a Study (written by this page). */
 export function isStudy(value: unknown): value is Study {

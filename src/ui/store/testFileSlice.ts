@@ -1,18 +1,9 @@
 /** The test file: read and kept in the worker, aligned to the training tasks. */
-import type { TestFileSummary } from '../../protocol.ts';
 import { movedBytes, trainerWorker } from '../workerClient.ts';
 import { failLoad, refuseTooLarge } from './datasetSlice.ts';
 import type { StoreKit } from './kit.ts';
+import type { TestFileSlice } from './state.ts';
 
-export interface TestFileSlice {
-  /** Runs started while it is loaded are scored on it when they end (their `test` scores). */
-  testFile: TestFileSummary | null;
-  /** Why the test file went away without the user removing it (the training data changed). */
-  testFileNotice: string | null;
-  /** Reads a test file; a bad one goes to the load error banner and the previous test file stays. */
-  loadTestFile(file: File): Promise<void>;
-  clearTestFile(): Promise<void>;
-}
 
 export function createTestFileSlice(kit: StoreKit): TestFileSlice {
   const { set } = kit;

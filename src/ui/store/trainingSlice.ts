@@ -1,6 +1,5 @@
 /** Training: the draft settings, starting runs and acting on them, live settings, exports, imports. */
-import { presets, type PresetName } from '../../core/config.ts';
-import type { Backend, LiveChange, RunConfig } from '../../protocol.ts';
+import { presets } from '../../core/config.ts';
 import { describeConfig } from '../configEdit.ts';
 import { downloadBlob } from '../download.ts';
 import { metricsCsv, metricsFileName, metricsJson } from '../metricsExport.ts';
@@ -8,51 +7,8 @@ import { movedBytes, trainerWorker } from '../workerClient.ts';
 import { tooLargeMessage } from './fileLimits.ts';
 import { runsOf, type StoreKit } from './kit.ts';
 import { setRunVisible } from './runsSlice.ts';
+import type { TrainingSlice } from './state.ts';
 
-export interface TrainingSlice {
-  /** The preset the draft started from (src/core's presets). */
-  preset: PresetName;
-  /** The settings of the next run started with "Start". */
-  draft: RunConfig;
-  /** The run the controls and live switches act on. */
-  selectedRunId: string | null;
-  /** The last failed training action (start, resume, export…), said plainly. */
-  trainingError: string | null;
-  /**
-   * Live settings sent to a run but not yet confirmed by its `live-change` event, by run id: the
-   * switches show them at once instead of flicking back for a round trip.
-   */
-  pendingLive: Record<string, LiveChange['settings']>;
-  choosePreset(name: PresetName): void;
-  setDraft(config: RunConfig): void;
-  /** Starts a run with the draft settings. */
-  startRun(): Promise<void>;
-  /** Starts a sibling of `parentId` (same data and seed) with a shape-changing switch applied. */
-  startSibling(parentId: string, config: RunConfig, label: string): Promise<void>;
-  pauseRun(runId: string): Promise<void>;
-  resumeRun(runId: string): Promise<void>;
-  stopRun(runId: string): Promise<void>;
-  stepRun(runId: string): Promise<void>;
-  /**
-   * Changes a running run's live settings from its next batch: one call to the worker, whose
-   * `live-change` event (posted before the answer) is the record the run card and charts show.
-   */
-  updateLive(runId: string, settings: LiveChange['settings']): Promise<void>;
-  setBackend(name: Backend): Promise<void>;
-  selectRun(runId: string | null): void;
-  setRunVisible(runId: string, visible: boolean): void;
-  /** Downloads the run's best model as a zip. */
-  exportModel(runId: string): Promise<void>;
-  exportMetrics(runId: string, format: 'csv' | 'json'): void;
-  dismissTrainingError(): void;
-  /** Reads a model archive as a new run (to tag text, inspect, export); a bad one is refused plainly. */
-  importModel(file: File): Promise<void>;
-  /**
-   * Continues training `sourceId` (an imported model) as a new run on the loaded dataset: the
-   * model's own settings (they fix the weights' shapes) with the draft's training settings.
-   */
-  continueRun(sourceId: string): Promise<void>;
-}
 
 export function createTrainingSlice(kit: StoreKit): TrainingSlice {
   const { set, get, attempt } = kit;

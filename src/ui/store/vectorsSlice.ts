@@ -1,23 +1,10 @@
 /** Pre-trained word vectors: read and kept in the worker; new runs may start their word table from them. */
 import { messageOf } from '../../core/errors.ts';
-import type { VectorsInfo } from '../../protocol.ts';
 import { movedBytes, trainerWorker } from '../workerClient.ts';
 import { MAX_VECTORS_BYTES } from './fileLimits.ts';
 import type { StoreKit } from './kit.ts';
+import type { VectorsSlice } from './state.ts';
 
-export interface VectorsSlice {
-  vectors: VectorsInfo | null;
-  /** The vectors file being read and the share read so far (from the worker's progress events). */
-  vectorsLoading: { fileName: string; fraction: number } | null;
-  /** The last vectors file refused (file, line, problem); loaded vectors stay. */
-  vectorsError: string | null;
-  /** Whether new runs start their word table from the loaded vectors. */
-  useVectors: boolean;
-  loadVectors(file: File): Promise<void>;
-  clearVectors(): Promise<void>;
-  setUseVectors(use: boolean): void;
-  dismissVectorsError(): void;
-}
 
 export function createVectorsSlice({ set, get }: StoreKit): VectorsSlice {
   return {

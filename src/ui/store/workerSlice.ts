@@ -9,15 +9,10 @@ import { settleLoad } from './datasetSlice.ts';
 import { runsOf, type StoreKit } from './kit.ts';
 import { restoreRuns, type RunState } from './runsSlice.ts';
 import { applyShareParam } from './shareSlice.ts';
+import type { WorkerSlice } from './state.ts';
 import { isStudy } from './studySlice.ts';
 import type { DatasetSource } from './workerRecovery.ts';
 
-export interface WorkerSlice {
-  /** How many times the trainer worker died and a new one took over (shown; asserted by tests). */
-  workerRestarts: number;
-  /** Subscribes to the worker's events, reads back the kept runs and study (once). */
-  initTraining(preferred?: Backend): Promise<void>;
-}
 
 /** Runs still training when the worker died: without a new worker to take them, they are lost. */
 const LIVE_STATUSES: readonly RunState['status'][] = ['running', 'paused', 'queued'];
