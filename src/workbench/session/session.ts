@@ -15,6 +15,8 @@
 import { splitTrainDev, type Dataset } from '../../data/index.ts';
 import type { Sentence, TaskSpec } from '../../data/types.ts';
 import { presets, validateConfig, type Backend, type RunConfig } from '../../core/config.ts';
+import { fieldProblem, liveKeys } from '../../core/configFields.ts';
+import { ACTIVE_STATUSES, statusAfterDone } from '../../core/runState.ts';
 import type { DoneEvent, LiveChange, RunInfo, RunStatus, StepEvent, TaskScore, TrainEvent } from '../../core/events.ts';
 import type { SentenceInspection } from '../../core/inspection.ts';
 import type { BackendFault, BackendInfo, ExportedModel, AdoptedRun, WorkerEvent } from '../../protocol.ts';
@@ -159,7 +161,7 @@ function testFor(test: Dataset | null, tasks: readonly TaskSpec[]): RunRecord<un
   return { fileName: test.name, sentences: test.sentences };
 }
 
-const ACTIVE: readonly RunStatus[] = ['running', 'paused', 'queued'];
+const ACTIVE = ACTIVE_STATUSES;
 /** Sentences tagged in one request (each is decoded on its own). */
 const MAX_TAG_LINES = 500;
 
@@ -522,7 +524,7 @@ export class TrainingSession<H extends RunHandle> {
         // (takeCheckpoint skips weights that went NaN in an epoch's last batch).
         this.setStatus(rec, 'failed', `${done.message ?? 'the loss diverged'}. Resume continues from epoch ${rec.last?.epoch ?? 0}.`);
       } else {
-        this.setStatus(rec, done.reason === 'cancelled' ? 'stopped' : 'completed');
+        this.setStatus(rec, statusAfterDone(done.reason));
       }
     } catch (error) {
       this.fail(rec, gen, error);
@@ -752,12 +754,12 @@ export class TrainingSession<H extends RunHandle> {
     const patch: LiveChange['settings'] = {};
     const previous: LiveChange['previous'] = {};
     const train = rec.config.train;
-    for (const key of ['lambdaAdversarial', 'lambdaOrthogonality', 'learningRate'] as const) {
+    for (const key of liveKeys) {
       const value = settings[key];
       if (value === undefined) continue;
-      if (!Number.isFinite(value) || value < 0 || (key === 'learningRate' && value <= 0)) {
-        throw new SessionError(`${key} must be a ${key === 'learningRate' ? 'positive' : 'non-negative'} number, got ${value}.`);
-      }
+      // The same bounds as validateConfig: a live change cannot make a config no run could start with.
+      const problem = fieldProblem(`train.${key}`, value);
+      if (problem) throw new SessionError(`${key} ${problem}.`);
       if (value === train[key]) continue;
       previous[key] = train[key];
       patch[key] = value;
