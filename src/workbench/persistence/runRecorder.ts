@@ -7,9 +7,9 @@
  * training are marked `interrupted`. Pure TypeScript.
  */
 import { vocabulariesToJSON } from '../../data/index.ts';
-import type { RunStatus } from '../../core/events.ts';
+import { ACTIVE_STATUSES, foldRunHead, runIdOf, startedHead } from '../../core/runState.ts';
 import type { ColumnOverride, SavedRun, WorkerEvent } from '../../protocol.ts';
-import type { BestCheckpoint, HostCheckpoint, HostModel } from '../session/session.ts';
+import type { BestCheckpoint, HostCheckpoint, HostModel } from '../../train/runEngine.ts';
 import type { CheckpointKind, RunStorage, StoredCheckpoint, StoredEvent, StoredRun } from './runStorage.ts';
 
 export interface RunRecorderOptions {
@@ -31,8 +31,6 @@ export interface LoadedRun {
   /** The stored tasks and vocabularies (JSON form) of its checkpoints. */
   host: { tasks: StoredCheckpoint['tasks']; vocabularies: StoredCheckpoint['vocabularies'] } | null;
 }
-
-const ACTIVE: readonly RunStatus[] = ['running', 'paused', 'queued'];
 
 function messageOf(error: unknown): string {
   return error instanceof Error ? error.message : String(error);
@@ -67,15 +65,18 @@ export class RunRecorder {
   /** Notes a worker event (run starts, status changes, train events, live changes). */
   record(event: WorkerEvent): void {
     switch (event.type) {
+      case 'backend':
+      case 'storage':
+      case 'vectors-progress':
+      case 'checkpoint':
+        return;
       case 'run-started': {
         const { run } = event;
         if (this.deleted.has(run.runId)) return;
         const parent = run.siblingOf !== undefined ? this.meta.get(run.siblingOf) : undefined;
         this.meta.set(run.runId, {
           runId: run.runId,
-          info: structuredClone(run),
-          config: structuredClone(run.config),
-          status: 'running',
+          ...startedHead(run),
           notes: '',
           datasetHash: run.datasetHash ?? null,
           overrides: parent ? parent.overrides : (this.options.currentOverrides?.() ?? []),
@@ -84,35 +85,17 @@ export class RunRecorder {
         this.touch(run.runId);
         return;
       }
-      case 'run-status':
-        this.update(event.runId, (run) => {
-          run.status = event.status;
-          if (event.message === undefined) delete run.message;
-          else run.message = event.message;
-          if (event.backend) run.info.backend = event.backend;
-        });
-        return;
-      case 'done':
-        this.update(event.runId, (run) => {
-          run.status = event.reason === 'cancelled' ? 'stopped' : event.reason === 'diverged' ? 'failed' : 'completed';
-          if (event.message) run.message = event.message;
-        });
-        this.append(event.runId, event);
-        return;
-      case 'live-change':
-        this.update(event.change.runId, (run) => Object.assign(run.config.train, event.change.settings));
-        this.append(event.change.runId, event);
-        return;
-      case 'step':
-      case 'epoch':
-      case 'test-scores':
-        this.append(event.runId, event);
-        return;
-      case 'backend':
-      case 'storage':
-      case 'vectors-progress':
-        return;
     }
+    const runId = runIdOf(event);
+    const run = this.meta.get(runId);
+    if (!run || this.deleted.has(runId)) return;
+    const next = foldRunHead(run, event);
+    if (next !== run) {
+      this.meta.set(runId, { ...next, updatedAt: this.now() });
+      this.touch(runId);
+    }
+    // Train events, test scores and live changes are the run's history; statuses are its head.
+    if (event.type !== 'run-status') this.append(runId, event);
   }
 
   /** Keeps a run's latest checkpoint (and its best, when this epoch is the best): written at once. */
@@ -167,7 +150,7 @@ export class RunRecorder {
     const runs = (await this.storage.runs()).sort((a, b) => runOrder(a.runId) - runOrder(b.runId) || a.updatedAt - b.updatedAt);
     const loaded: LoadedRun[] = [];
     for (const run of runs) {
-      if (ACTIVE.includes(run.status)) {
+      if (ACTIVE_STATUSES.includes(run.status)) {
         run.status = 'interrupted';
         run.message = 'Interrupted when the page was closed or reloaded. Resume continues from its last checkpoint.';
       }

@@ -259,6 +259,11 @@ describe('TrainingSession', () => {
     session.updateLive('run-1', { lambdaAdversarial: 0 }); // no change: no marker
     expect(events.filter((e) => e.type === 'live-change')).toHaveLength(1);
     expect(() => session.updateLive('run-1', { learningRate: -1 })).toThrow(/learningRate/);
+    // The bounds are validateConfig's: a value past a field's maximum is refused too, and nothing changes.
+    expect(() => session.updateLive('run-1', { learningRate: 11 })).toThrow(/learningRate must be a number in \(0, 10\]; got 11/);
+    expect(() => session.updateLive('run-1', { lambdaAdversarial: 1e5 })).toThrow(/lambdaAdversarial must be a number in \[0, 10000\]/);
+    expect(() => session.updateLive('run-1', { lambdaOrthogonality: Number.NaN })).toThrow(/lambdaOrthogonality/);
+    expect(trainers[0]!.live.flatMap((patch) => Object.values(patch))).toEqual([0]);
     await session.stop('run-1');
     expect(() => session.updateLive('run-1', { lambdaAdversarial: 1 })).toThrow(/stopped/);
   });

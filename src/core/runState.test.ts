@@ -1,0 +1,66 @@
+import { describe, expect, it } from 'vitest';
+import { presets } from './config.ts';
+import type { EpochEvent, RunEvent, RunInfo, StepEvent } from './events.ts';
+import { effectiveConfig, foldRun, foldRunHead, runIdOf, startedHead, startedRecord, statusAfterDone } from './runState.ts';
+
+const info: RunInfo = { runId: 'run-1', label: 'MTAA', config: structuredClone(presets.tiny), datasetName: 'x.conll', backend: 'webgpu' };
+const loss = { total: 1, tasks: {}, adversarial: 0, orthogonality: 0 };
+const step: StepEvent = {
+  type: 'step', runId: 'run-1', epoch: 1, batch: 1, batches: 2, step: 1, loss, learningRate: 0.01, lambdaAdversarial: 0.5, tokensPerSecond: 10, elapsedSeconds: 1, etaSeconds: 1,
+};
+const epoch: EpochEvent = {
+  type: 'epoch', runId: 'run-1', epoch: 1, step: 2, seconds: 1, learningRate: 0.01, lambdaAdversarial: 0.5, train: loss,
+  dev: { scores: [], discriminatorAccuracy: [], attention: [], loss }, devScore: 50, best: true,
+};
+
+describe('the run-state reducer', () => {
+  it('maps every done reason to the status the run ends in', () => {
+    expect(statusAfterDone('completed')).toBe('completed');
+    expect(statusAfterDone('patience')).toBe('completed');
+    expect(statusAfterDone('cancelled')).toBe('stopped');
+    expect(statusAfterDone('diverged')).toBe('failed');
+  });
+
+  it('folds a run from its events: history in order, status, message, backend and the effective config', () => {
+    const events: RunEvent[] = [
+      step,
+      { type: 'live-change', change: { runId: 'run-1', step: 1, epoch: 1, settings: { lambdaAdversarial: 0 }, previous: { lambdaAdversarial: 0.5 } } },
+      epoch,
+      { type: 'run-status', runId: 'run-1', status: 'failed', message: 'device lost' },
+      { type: 'run-status', runId: 'run-1', status: 'running', backend: 'wasm' },
+      { type: 'done', runId: 'run-1', reason: 'diverged', epochs: 1, bestEpoch: 1, best: [], seconds: 3, message: 'the loss became NaN' },
+    ];
+    const run = events.reduce(foldRun, startedRecord(info));
+    expect(run.steps).toEqual([step]);
+    expect(run.epochs).toEqual([epoch]);
+    expect(run.changes.map((c) => c.settings)).toEqual([{ lambdaAdversarial: 0 }]);
+    expect(run.status).toBe('failed');
+    expect(run.message).toBe('the loss became NaN');
+    expect(run.info.backend).toBe('wasm');
+    expect(run.config.train.lambdaAdversarial).toBe(0);
+    expect(run.config.train.learningRate).toBe(presets.tiny.train.learningRate);
+    expect(run.done?.reason).toBe('diverged');
+    // The inputs are left as they were.
+    expect(info.config.train.lambdaAdversarial).toBe(presets.tiny.train.lambdaAdversarial);
+    expect(info.backend).toBe('webgpu');
+  });
+
+  it('a status without a message clears the previous one; a step leaves the head as it was', () => {
+    const failed = foldRunHead(startedHead(info), { type: 'run-status', runId: 'run-1', status: 'failed', message: 'boom' });
+    const resumed = foldRunHead(failed, { type: 'run-status', runId: 'run-1', status: 'running' });
+    expect('message' in resumed).toBe(false);
+    expect(foldRunHead(resumed, step)).toBe(resumed);
+  });
+
+  it('effectiveConfig applies live changes in order; runIdOf names the run of every event', () => {
+    const changes = [
+      { runId: 'run-1', step: 1, epoch: 1, settings: { learningRate: 0.5 } },
+      { runId: 'run-1', step: 2, epoch: 1, settings: { learningRate: 0.25, lambdaOrthogonality: 1 } },
+    ];
+    const config = effectiveConfig(info.config, changes);
+    expect([config.train.learningRate, config.train.lambdaOrthogonality]).toEqual([0.25, 1]);
+    expect(runIdOf({ type: 'run-started', run: info })).toBe('run-1');
+    expect(runIdOf({ type: 'live-change', change: changes[0]! })).toBe('run-1');
+    expect(runIdOf(epoch)).toBe('run-1');
+  });
+});
