@@ -26,8 +26,8 @@ describe('run comparison', () => {
     const other = structuredClone(presets.tiny);
     other.model.adversary = 'none';
     const runs: Record<string, RunState> = {
-      a: { info: { runId: 'a', label: 'MTAA', config: structuredClone(presets.tiny), datasetName: 'x', backend: 'wasm' }, status: 'completed', steps: [], epochs: [epoch(1, 40, true), epoch(2, 55, true), epoch(3, 50, false)], changes: [], visible: true, done: { type: 'done', runId: 'a', reason: 'completed', epochs: 3, bestEpoch: 2, best: [], seconds: 12 } },
-      b: { info: { runId: 'b', label: 'no-TD', config: other, datasetName: 'x', backend: 'webgpu' }, status: 'running', steps: [], epochs: [epoch(1, 60, true)], changes: [], visible: false },
+      a: { info: { runId: 'a', label: 'MTAA', config: structuredClone(presets.tiny), datasetName: 'x', backend: 'wasm' }, status: 'completed', config: structuredClone(presets.tiny), steps: [], epochs: [epoch(1, 40, true), epoch(2, 55, true), epoch(3, 50, false)], changes: [], visible: true, done: { type: 'done', runId: 'a', reason: 'completed', epochs: 3, bestEpoch: 2, best: [], seconds: 12 } },
+      b: { info: { runId: 'b', label: 'no-TD', config: other, datasetName: 'x', backend: 'webgpu' }, status: 'running', config: structuredClone(presets.tiny), steps: [], epochs: [epoch(1, 60, true)], changes: [], visible: false },
     };
     const rows = compareRuns(runs, ['a', 'b'], 'a');
     expect(rows[0]).toMatchObject({ runId: 'a', bestEpoch: 2, devScore: 55, seconds: 12, backend: 'wasm', diff: [] });

@@ -1,6 +1,7 @@
 /**
- * A run's live settings on the page: what a switch sends, what the run trains with after its
- * changes, and the one text of a change (run card and chart marker). The live keys and their
+ * A run's live settings on the page: what a switch sends, the λ1 a switch back on restores, and
+ * the one text of a change (run card and chart marker); what the run trains with after its
+ * changes is its folded `config` (src/core/runState.ts). The live keys and their
  * names come from src/core's field table; no other UI module lists them. Pure TS.
  */
 import { liveKeys, liveName } from '../core/configFields.ts';
@@ -11,13 +12,6 @@ export function liveSettings(before: RunConfig, after: RunConfig): LiveChange['s
   const settings: LiveChange['settings'] = {};
   for (const key of liveKeys) if (before.train[key] !== after.train[key]) settings[key] = after.train[key];
   return settings;
-}
-
-/** A run's config with its live changes applied: what it trains with now (and what a new worker takes over). */
-export function effectiveConfig(config: RunConfig, changes: readonly LiveChange[]): RunConfig {
-  const next = structuredClone(config);
-  for (const change of changes) Object.assign(next.train, change.settings);
-  return next;
 }
 
 /** The λ1 to restore when the discriminator is switched back on: the latest non-zero one. */

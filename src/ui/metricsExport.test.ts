@@ -44,6 +44,7 @@ const epoch: EpochEvent = {
 const run: RunState = {
   info: { runId: 'run-1', label: 'MTAA → "avg", fusion', config: structuredClone(presets.tiny), datasetName: 'x.conll', backend: 'wasm' },
   status: 'completed',
+  config: structuredClone(presets.tiny),
   steps: [step(2, 2), step(4, 4)],
   epochs: [epoch],
   changes: [{ runId: 'run-1', step: 2, epoch: 1, settings: { lambdaAdversarial: 0 }, previous: { lambdaAdversarial: 1 } }],

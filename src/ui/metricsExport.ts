@@ -2,7 +2,7 @@
  * A run's metrics as CSV (one row per step report, epoch and live change, one column per quantity)
  * and as JSON (everything the page has of the run). Pure functions over the runs slice.
  */
-import type { RunState } from './store/runsSlice.ts';
+import type { RunRecord } from '../core/runState.ts';
 
 /** Quotes a CSV field when it needs it (RFC 4180). */
 export function csvField(value: string | number | boolean | null | undefined): string {
@@ -14,7 +14,7 @@ export function csvField(value: string | number | boolean | null | undefined): s
 type Row = Record<string, string | number | boolean | null | undefined>;
 
 /** The columns in a stable order: fixed ones first, then per task, per pair. */
-function columns(run: RunState): string[] {
+function columns(run: RunRecord): string[] {
   const tasks = new Set<string>();
   const scored = new Map<string, string>();
   const pairs = new Set<string>();
@@ -48,7 +48,7 @@ function columns(run: RunState): string[] {
   ];
 }
 
-export function metricsRows(run: RunState): Row[] {
+export function metricsRows(run: RunRecord): Row[] {
   const base = { run: run.info.runId, label: run.info.label };
   const rows: { order: number; sub: number; row: Row }[] = [];
   run.steps.forEach((s, i) => {
@@ -115,20 +115,20 @@ export function metricsRows(run: RunState): Row[] {
   return rows.map((r) => r.row);
 }
 
-export function metricsCsv(run: RunState): string {
+export function metricsCsv(run: RunRecord): string {
   const cols = columns(run);
   const lines = [cols.join(',')];
   for (const row of metricsRows(run)) lines.push(cols.map((c) => csvField(row[c])).join(','));
   return `${lines.join('\r\n')}\r\n`;
 }
 
-export function metricsJson(run: RunState): string {
+export function metricsJson(run: RunRecord): string {
   const { info, status, message, steps, epochs, changes, done } = run;
   return `${JSON.stringify({ format: 'mtaa-workbench-metrics', version: 1, run: info, status, message, steps, epochs, changes, done }, null, 1)}\n`;
 }
 
 /** `mtaa-MTAA-average-fusion-run-2-metrics.csv` */
-export function metricsFileName(run: RunState, extension: 'csv' | 'json'): string {
+export function metricsFileName(run: RunRecord, extension: 'csv' | 'json'): string {
   const slug = run.info.label
     .normalize('NFKD')
     .replace(/[^\w.+-]+/g, '-')

@@ -20,7 +20,7 @@ function epoch(runId: string, n: number, pos: number, ner: number, best: boolean
   };
 }
 function run(runId: string, status: RunState['status'], epochs: EpochEvent[]): RunState {
-  return { info: { runId, label: runId, config: structuredClone(presets.tiny), datasetName: 'x', backend: 'wasm' }, status, steps: [], epochs, changes: [], visible: true };
+  return { info: { runId, label: runId, config: structuredClone(presets.tiny), datasetName: 'x', backend: 'wasm' }, status, config: structuredClone(presets.tiny), steps: [], epochs, changes: [], visible: true };
 }
 const ablations = [
   { name: 'MTAA', patch: {} },

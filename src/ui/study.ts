@@ -7,7 +7,7 @@
  * No React, no worker: the store drives it (store.ts) and the panel shows it (panels/StudyPanel.tsx).
  */
 import type { ModelConfig, RunConfig, TaskScore } from '../protocol.ts';
-import type { RunState } from './store/runsSlice.ts';
+import type { RunRecord } from '../core/runState.ts';
 
 /** The paper's ablations (src/model/config.ts), in the order of its tables. */
 export const DEFAULT_ABLATIONS = ['MTAA', 'no-TD', 'E-ADV', 'average', 'concat', 'two-step attention', 'base', 'iterative'] as const;
@@ -104,7 +104,7 @@ export function markStarted(study: Study, id: string, runId: string): Study {
  * best epoch so far) makes it done; `failed` makes it failed. Interrupted or paused runs keep the
  * queue waiting until they are resumed and end.
  */
-export function settleRunning(study: Study, runs: Readonly<Record<string, RunState>>): Study {
+export function settleRunning(study: Study, runs: Readonly<Record<string, RunRecord>>): Study {
   const item = runningItem(study);
   if (!item?.runId) return study;
   const run = runs[item.runId];
@@ -118,8 +118,8 @@ export function settleRunning(study: Study, runs: Readonly<Record<string, RunSta
  * The dev scores of a run's best epoch — the last epoch flagged `best` (the trainer flags each new
  * best), else the highest mean dev score — or null before its first epoch.
  */
-export function bestEpochOf(run: RunState): { epoch: number; devScore: number; dev: TaskScore[] } | null {
-  let best: RunState['epochs'][number] | undefined;
+export function bestEpochOf(run: RunRecord): { epoch: number; devScore: number; dev: TaskScore[] } | null {
+  let best: RunRecord['epochs'][number] | undefined;
   for (const e of run.epochs) if (e.best) best = e;
   for (const e of run.epochs) if (!best || (!best.best && e.devScore > best.devScore)) best = e;
   return best ? { epoch: best.epoch, devScore: best.devScore, dev: best.dev.scores } : null;
@@ -162,7 +162,7 @@ export interface StudyTable {
 }
 
 /** The result table: one row per configuration, in the order of the study's items. */
-export function studyTable(study: Study, runs: Readonly<Record<string, RunState>>): StudyTable {
+export function studyTable(study: Study, runs: Readonly<Record<string, RunRecord>>): StudyTable {
   const tasks: string[] = [];
   let hasTest = false;
   const push = (map: Map<string, number[]>, task: string, value: number) => map.set(task, [...(map.get(task) ?? []), value]);
@@ -248,7 +248,7 @@ export interface StudyTaskCurves {
  * still running, so the curves grow live. After a resume an epoch may be reported twice: the later
  * report is the one that stands.
  */
-export function studyCurves(study: Study, runs: Readonly<Record<string, RunState>>): StudyTaskCurves[] {
+export function studyCurves(study: Study, runs: Readonly<Record<string, RunRecord>>): StudyTaskCurves[] {
   const tasks: { task: string; metric: TaskScore['metric'] }[] = [];
   // configuration → task → epoch → values over seeds
   const byConfig = new Map<string, Map<string, Map<number, number[]>>>();

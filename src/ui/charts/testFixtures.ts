@@ -76,7 +76,8 @@ export function fixtureRun(runId: string, label: string, options: { steps?: numb
   const count = options.steps ?? 30;
   const steps = Array.from({ length: count }, (_, i) => stepEvent(runId, i + 1));
   const epochs = Array.from({ length: Math.floor(count / 10) }, (_, i) => epochEvent(runId, i + 1, (i + 1) * 10, options.offset ?? 0));
-  return { info: runInfo(runId, label), status: 'running', steps, epochs, changes: options.changes ?? [], visible: options.visible ?? true };
+  const info = runInfo(runId, label);
+  return { info, status: 'running', config: info.config, steps, epochs, changes: options.changes ?? [], visible: options.visible ?? true };
 }
 
 export function fixtureRuns(...runs: RunState[]): Pick<RunsState, 'runs' | 'order'> {

@@ -12,7 +12,7 @@ import {
   type FieldKey,
   type FieldValue,
 } from '../configEdit.ts';
-import { effectiveConfig, lastNonZeroLambda, liveSettings } from '../liveChange.ts';
+import { lastNonZeroLambda, liveSettings } from '../liveChange.ts';
 import { useWorkbench } from '../store.ts';
 import { NumberField } from './NumberField.tsx';
 
@@ -38,11 +38,13 @@ export function ConfigPanel() {
     return run && (run.status === 'running' || run.status === 'paused') ? run.info : null;
   });
   const liveChanges = useWorkbench((s) => (s.selectedRunId ? s.runs[s.selectedRunId]?.changes : undefined));
+  // What the run trains with now: its config with every live change folded in (src/core/runState.ts).
+  const liveConfig = useWorkbench((s) => (s.selectedRunId ? s.runs[s.selectedRunId]?.config : undefined));
   const pending = useWorkbench((s) => (s.selectedRunId ? s.pendingLive[s.selectedRunId] : undefined));
-  const liveRun = liveInfo ? { info: liveInfo, changes: liveChanges ?? [] } : null;
+  const liveRun = liveInfo && liveConfig ? { info: liveInfo, changes: liveChanges ?? [], config: liveConfig } : null;
 
-  const config: RunConfig = liveRun ? effectiveConfig(liveRun.info.config, liveRun.changes) : draft;
-  if (liveRun && pending) Object.assign(config.train, pending);
+  // A live setting sent but not confirmed yet shows at once (the store's pendingLive).
+  const config: RunConfig = liveRun ? { ...liveRun.config, train: { ...liveRun.config.train, ...pending } } : draft;
   const presetLambda = presets[preset].train.lambdaAdversarial || 1;
 
   const onField = (key: FieldKey, value: FieldValue) => {

@@ -1,22 +1,13 @@
 /**
- * The runs part of the store: every run's info, status and event history, folded from the
- * worker's events. Pure (no React, no worker), so it is unit-testable and charts read it directly.
+ * The runs part of the store: every run's head and history, folded from the worker's events by
+ * src/core's run-state reducer (the one the worker's recorder folds with), plus what only the page
+ * keeps of a run (shown or hidden, notes, whether it came back from storage). Pure (no React, no
+ * worker), so it is unit-testable and charts read it directly.
  */
-import type { DoneEvent, EpochEvent, LiveChange, RunInfo, RunStatus, SavedRun, StepEvent, TestScoresEvent, WorkerEvent, BackendInfo } from '../../protocol.ts';
+import { foldRun, runIdOf, startedRecord, type RunRecord } from '../../core/runState.ts';
+import type { BackendInfo, SavedRun, WorkerEvent } from '../../protocol.ts';
 
-export interface RunState {
-  info: RunInfo;
-  status: RunStatus;
-  message?: string;
-  /** Step reports (losses per reporting interval), in order. */
-  steps: StepEvent[];
-  /** One per finished epoch (dev scores, discriminator accuracy, β means). */
-  epochs: EpochEvent[];
-  /** Live-setting changes: markers on this run's curves. */
-  changes: LiveChange[];
-  done?: DoneEvent;
-  /** Its best epoch scored on the test file loaded when it started (the latest, after a resume). */
-  test?: TestScoresEvent;
+export interface RunState extends RunRecord {
   /** Hidden runs keep their data but leave the charts. */
   visible: boolean;
   /** The researcher's notes on the run (kept with it in storage). */
@@ -36,45 +27,25 @@ export const emptyRuns: RunsState = { runs: {}, order: [], backend: null };
 
 /** Folds one worker event into the runs state (returns the same object when nothing changed). */
 export function applyWorkerEvent(state: RunsState, event: WorkerEvent): RunsState {
-  const update = (runId: string, patch: (run: RunState) => Partial<RunState>): RunsState => {
-    const run = state.runs[runId];
-    if (!run) return state;
-    return { ...state, runs: { ...state.runs, [runId]: { ...run, ...patch(run) } } };
-  };
   switch (event.type) {
     case 'backend':
       return { ...state, backend: event.backend };
     case 'storage':
     case 'vectors-progress':
-      return state;
-    case 'run-started': {
-      const run: RunState = { info: event.run, status: 'running', steps: [], epochs: [], changes: [], visible: true };
-      return { ...state, runs: { ...state.runs, [event.run.runId]: run }, order: [...state.order.filter((id) => id !== event.run.runId), event.run.runId] };
-    }
-    case 'run-status':
-      return update(event.runId, (run) => {
-        const next: Partial<RunState> = { status: event.status, message: event.message };
-        // A run that moved (resumed after a failure, or after a backend switch) says where it went.
-        if (event.backend && event.backend !== run.info.backend) next.info = { ...run.info, backend: event.backend };
-        return next;
-      });
-    case 'live-change':
-      return update(event.change.runId, (run) => ({ changes: [...run.changes, event.change] }));
-    case 'step':
-      return update(event.runId, (run) => ({ steps: [...run.steps, event] }));
-    case 'epoch':
-      return update(event.runId, (run) => ({ epochs: [...run.epochs, event] }));
     case 'checkpoint':
       // Weights are not history: the worker client keeps the latest for recovery (workerRecovery.ts).
       return state;
-    case 'test-scores':
-      return update(event.runId, () => ({ test: event }));
-    case 'done':
-      return update(event.runId, () => ({
-        done: event,
-        status: event.reason === 'cancelled' ? 'stopped' : event.reason === 'diverged' ? 'failed' : 'completed',
-        ...(event.message ? { message: event.message } : {}),
-      }));
+    case 'run-started': {
+      const run: RunState = { ...startedRecord(event.run), visible: true };
+      return { ...state, runs: { ...state.runs, [event.run.runId]: run }, order: [...state.order.filter((id) => id !== event.run.runId), event.run.runId] };
+    }
+    default: {
+      const runId = runIdOf(event);
+      const run = state.runs[runId];
+      if (!run) return state;
+      const next = foldRun(run, event);
+      return next === run ? state : { ...state, runs: { ...state.runs, [runId]: next } };
+    }
   }
 }
 
@@ -88,19 +59,19 @@ export function setRunVisible(state: RunsState, runId: string, visible: boolean)
  * this page: a run id already present is left as it is.
  */
 export function restoreRuns(state: RunsState, saved: readonly SavedRun[]): RunsState {
-  let next: RunsState = { ...state, runs: { ...state.runs } };
+  const runs = { ...state.runs };
   const restoredIds: string[] = [];
   for (const item of saved) {
     const runId = item.info.runId;
-    if (next.runs[runId]) continue;
-    next.runs[runId] = { info: item.info, status: 'running', steps: [], epochs: [], changes: [], visible: true, notes: item.notes, restored: true };
-    for (const event of item.events) next = applyWorkerEvent(next, event);
-    const run = next.runs[runId]!;
+    if (runs[runId]) continue;
+    let run: RunState = { ...startedRecord(item.info), visible: true, notes: item.notes, restored: true };
+    for (const event of item.events) run = foldRun(run, event);
+    // The stored status and message are the run's last word (an interrupted run says so).
     const { message: _old, ...rest } = run;
-    next.runs[runId] = { ...rest, status: item.status, ...(item.message !== undefined ? { message: item.message } : {}) };
+    runs[runId] = { ...rest, status: item.status, ...(item.message !== undefined ? { message: item.message } : {}) };
     restoredIds.push(runId);
   }
-  return { ...next, order: [...restoredIds, ...next.order.filter((id) => !restoredIds.includes(id))] };
+  return { ...state, runs, order: [...restoredIds, ...state.order.filter((id) => !restoredIds.includes(id))] };
 }
 
 /** Drops a deleted run. */

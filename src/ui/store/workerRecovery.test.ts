@@ -2,21 +2,16 @@ import { describe, expect, it } from 'vitest';
 import type { RunCheckpoint, WorkerEvent } from '../../protocol.ts';
 import { presets } from '../../core/config.ts';
 import type { RunState } from './runsSlice.ts';
-import { effectiveConfig } from '../liveChange.ts';
+import { foldRun, startedRecord } from '../../core/runState.ts';
 import { WorkerRecovery } from './workerRecovery.ts';
 
 const checkpoint = (epoch: number): RunCheckpoint => ({ epoch, step: epoch * 4, weights: [{ name: 'w', shape: [1], data: Float32Array.of(epoch) }] });
 const saved = (runId: string, epoch: number, best: boolean): WorkerEvent => ({ type: 'checkpoint', runId, checkpoint: checkpoint(epoch), best, score: epoch, scores: [] });
 
+/** A run with one live change (lr 0.5), folded as the store folds it. */
 function run(runId: string, status: RunState['status'], datasetName = 'a.conll'): RunState {
-  return {
-    info: { runId, label: runId, config: structuredClone(presets.tiny), datasetName, backend: 'wasm' },
-    status,
-    steps: [],
-    epochs: [],
-    changes: [{ runId, step: 3, epoch: 1, settings: { learningRate: 0.5 } }],
-    visible: true,
-  };
+  const started: RunState = { ...startedRecord({ runId, label: runId, config: structuredClone(presets.tiny), datasetName, backend: 'wasm' }), visible: true };
+  return { ...foldRun(started, { type: 'live-change', change: { runId, step: 3, epoch: 1, settings: { learningRate: 0.5 } } }), status };
 }
 
 describe('WorkerRecovery', () => {
@@ -66,10 +61,10 @@ describe('WorkerRecovery', () => {
     ]);
   });
 
-  it('applies live changes in order to the effective config', () => {
-    const r = run('run-1', 'running');
-    r.changes.push({ runId: 'run-1', step: 5, epoch: 2, settings: { learningRate: 0.25, lambdaAdversarial: 0 } });
-    expect(effectiveConfig(r.info.config, r.changes).train).toMatchObject({ learningRate: 0.25, lambdaAdversarial: 0 });
+  it('hands a new worker the effective config: the live changes applied in order', () => {
+    const r = foldRun(run('run-1', 'running'), { type: 'live-change', change: { runId: 'run-1', step: 5, epoch: 2, settings: { learningRate: 0.25, lambdaAdversarial: 0 } } });
+    const [restored] = new WorkerRecovery().restoredRuns([r], 'a.conll', () => 'died');
+    expect(restored!.config.train).toMatchObject({ learningRate: 0.25, lambdaAdversarial: 0 });
     expect(r.info.config.train.learningRate).not.toBe(0.25);
   });
 });

@@ -5,7 +5,6 @@
  * Plain data outside the zustand state: weights are not something React renders.
  */
 import type { ColumnOverride, AdoptedRun, RunCheckpoint, RunStatus, TaskScore, WorkerEvent } from '../../protocol.ts';
-import { effectiveConfig } from '../liveChange.ts';
 import type { RunState } from './runsSlice.ts';
 
 /** Where the dataset came from; `added`: files added to it (partial labels), in order. */
@@ -79,7 +78,7 @@ export class WorkerRecovery {
         const epoch = kept?.last.epoch ?? 0;
         return {
           info: run.info,
-          config: effectiveConfig(run.info.config, run.changes),
+          config: run.config,
           status: run.status === 'interrupted' ? 'interrupted' : 'failed',
           message: run.status === 'interrupted' || run.status === 'failed' ? (run.message ?? message(run, epoch)) : message(run, epoch),
           last: kept?.last ?? null,
