@@ -1,0 +1,140 @@
+/**
+ * The worker's application with fakes for everything the browser provides (backends, a tfjs engine
+ * whose "trainer" runs scripted epochs, storage in memory, the sample from disk): a run goes from
+ * the loaded sample to storage and back after a "reload" (a second api on the same storage).
+ */
+import { readFileSync } from 'node:fs';
+import { describe, expect, it } from 'vitest';
+import { presets, type Backend } from '../core/config.ts';
+import type { DoneEvent, EpochEvent } from '../core/events.ts';
+import type { BackendInfo, TrainerApi, WorkerEvent } from '../protocol.ts';
+import { buildVocabularies } from '../data/index.ts';
+import type { CreateTrainerInit, HostModel, RunHandle, SessionEngine } from '../train/runEngine.ts';
+import type { LiveSettings, TrainerHooks } from '../train/trainer.ts';
+import { MemoryRunStorage } from './persistence/runStorage.ts';
+import { createTrainerApi } from './trainerApi.ts';
+
+const sample = readFileSync(new URL('../../public/samples/en_ewt-ud-sample.conllu', import.meta.url));
+
+/** A trainer that runs its epochs of two batches each, every epoch better than the last. */
+class FakeRun implements RunHandle {
+  step = 0;
+  epoch = 0;
+  readonly live: Partial<LiveSettings>[] = [];
+  readonly model: HostModel;
+  constructor(readonly init: CreateTrainerInit<FakeRun>) {
+    this.model = { tasks: init.data.tasks, vocabularies: buildVocabularies(init.data.train, 1) };
+  }
+  updateLiveSettings(patch: Partial<LiveSettings>): void {
+    this.live.push(patch);
+  }
+  async run(hooks: TrainerHooks): Promise<DoneEvent> {
+    const { runId } = this.init;
+    const loss = { total: 1, tasks: {}, adversarial: 0, orthogonality: 0 };
+    while (this.epoch < this.init.config.train.epochs) {
+      for (let batch = 0; batch < 2; batch++) {
+        await hooks.beforeBatch?.();
+        if (hooks.signal?.aborted) return { type: 'done', runId, reason: 'cancelled', epochs: this.epoch, bestEpoch: this.epoch, best: [], seconds: 1 };
+        this.step++;
+      }
+      this.epoch++;
+      const epoch: EpochEvent = {
+        type: 'epoch', runId, epoch: this.epoch, step: this.step, seconds: 1, learningRate: 0.01, lambdaAdversarial: 0, train: loss,
+        dev: { scores: [], discriminatorAccuracy: [], attention: [], loss }, devScore: this.epoch, best: true,
+      };
+      hooks.onEvent?.(epoch);
+    }
+    const done: DoneEvent = { type: 'done', runId, reason: 'completed', epochs: this.epoch, bestEpoch: this.epoch, best: [], seconds: 1 };
+    hooks.onEvent?.(done);
+    return done;
+  }
+}
+
+function fakeDeps(storage: MemoryRunStorage, testHooks = false) {
+  let active: Backend = 'wasm';
+  const info = (): BackendInfo => ({ name: active, adapter: '', available: ['wasm', 'cpu'] });
+  const engine: SessionEngine<FakeRun> = {
+    createTrainer: (init) => new FakeRun(init),
+    readWeights: async (run) => [{ name: 'w', shape: [1], data: Float32Array.of(run.step) }],
+    dispose: () => undefined,
+    release: () => undefined,
+    exportArchive: () => new Uint8Array(4),
+    inspect: async (_run, sentence) => ({ words: sentence.words, tasks: [] }),
+  };
+  return {
+    backends: {
+      active: () => active,
+      info,
+      next: (failed: Backend) => (failed === 'wasm' ? 'cpu' : null),
+      async switchTo(name: Backend) {
+        active = name;
+        return info();
+      },
+      markFailed: () => undefined,
+      provokeGpuError: () => undefined,
+    },
+    watchDeviceLoss: () => undefined,
+    engine,
+    storage,
+    storageNotice: () => null,
+    failNextWrites: () => undefined,
+    sample: { name: 'sample.conllu', fetch: async () => ({ ok: true, status: 200, arrayBuffer: async () => new Uint8Array(sample).buffer }) },
+    testHooks,
+    storageEstimate: async () => null,
+    holdLock: async () => undefined,
+    transfer: <T>(value: T) => value,
+  };
+}
+
+async function until(check: () => boolean, what: string): Promise<void> {
+  const end = Date.now() + 5000;
+  while (!check()) {
+    if (Date.now() > end) throw new Error(`timed out waiting for ${what}`);
+    await new Promise((resolve) => setTimeout(resolve, 2));
+  }
+}
+
+async function subscribed(api: TrainerApi): Promise<WorkerEvent[]> {
+  const events: WorkerEvent[] = [];
+  await api.subscribe((event) => void events.push(event), 'wasm');
+  return events;
+}
+
+describe('createTrainerApi', () => {
+  it('loads the sample, trains a run to completion, and gives it back from storage after a reload', async () => {
+    const storage = new MemoryRunStorage();
+    const api = createTrainerApi(fakeDeps(storage));
+    const events = await subscribed(api);
+    const loaded = await api.loadSample();
+    expect(loaded.ok).toBe(true);
+    if (!loaded.ok) return;
+    expect(loaded.dataset.hash).toMatch(/^[0-9a-f]{64}$/);
+    const config = structuredClone(presets.tiny);
+    config.train.epochs = 2;
+    const run = await api.startRun(config, 'MTAA');
+    await until(() => events.some((e) => e.type === 'run-status' && e.status === 'completed'), 'completion');
+    expect(events.filter((e) => e.type === 'epoch')).toHaveLength(2);
+    await api.setNotes(run.runId, 'first try');
+
+    const reloaded = createTrainerApi(fakeDeps(storage));
+    await subscribed(reloaded);
+    const saved = await reloaded.savedRuns();
+    expect(saved.map((s) => [s.info.runId, s.status, s.notes, s.checkpoints.last])).toEqual([[run.runId, 'completed', 'first try', 2]]);
+    // The stored dataset file is what a resumed run re-reads.
+    expect(await storage.hasDataset(loaded.dataset.hash!)).toBe(true);
+  });
+
+  it('refuses live settings out of the config bounds and test hooks without ?testhooks', async () => {
+    const api = createTrainerApi(fakeDeps(new MemoryRunStorage()));
+    await subscribed(api);
+    await api.loadSample();
+    const config = structuredClone(presets.tiny);
+    config.train.epochs = 1000;
+    const run = await api.startRun(config, 'long');
+    await expect(api.updateLive(run.runId, { learningRate: 100 })).rejects.toThrow(/learningRate must be a number in \(0, 10\]/);
+    await expect(api.simulateFailure(run.runId, 'boom')).rejects.toThrow(/test hook/);
+    const change = await api.updateLive(run.runId, { lambdaAdversarial: 2 });
+    expect(change.settings).toEqual({ lambdaAdversarial: 2 });
+    await api.stop(run.runId);
+  });
+});

@@ -1,0 +1,250 @@
+/**
+ * The trainer worker's application: `createTrainerApi(deps)` builds the TrainerApi of
+ * src/protocol.ts from the current dataset, the loaded vectors, the run session, the recorder and
+ * storage. Everything the browser provides (tfjs backends, the tfjs engine, IndexedDB, the sample's
+ * URL, Web Locks) comes in through `deps`, so the worker entry only wires it and the application is
+ * tested with fakes. No tfjs here.
+ */
+import type { Backend } from '../core/config.ts';
+import { mergeConfig } from '../core/config.ts';
+import type { BackendFault, BackendInfo, LoadResult, SavedRun, TrainerApi, WorkerEvent } from '../protocol.ts';
+import { readModelArchive } from '../train/formats/importArchive.ts';
+import type { RunHandle, SessionEngine } from '../train/runEngine.ts';
+import { pretrainedStart } from '../train/wordVectors.ts';
+import { CurrentDataset } from './datasets/currentDataset.ts';
+import { restoreStoredRuns } from './persistence/restore.ts';
+import { RunRecorder } from './persistence/runRecorder.ts';
+import type { RunStorage } from './persistence/runStorage.ts';
+import { TrainingSession, type SessionBackends } from './session/session.ts';
+import { LoadedVectors } from './vectors.ts';
+
+export interface TrainerDeps<H extends RunHandle> {
+  /** tfjs on a backend; `markFailed` and `provokeGpuError` serve the test hooks. */
+  backends: SessionBackends & {
+    info(): BackendInfo;
+    markFailed(backend: Backend, reason: string): void;
+    provokeGpuError(): void;
+  };
+  /** Calls `handler` when the device under a backend is lost or reports an error. */
+  watchDeviceLoss(handler: (backend: Backend, reason: string, fault: BackendFault) => void): void;
+  engine: SessionEngine<H>;
+  /** Where runs, events, checkpoints and datasets are kept (IndexedDB in the browser). */
+  storage: RunStorage;
+  /** Why runs cannot be kept after a reload (no IndexedDB), told to the page when it subscribes. */
+  storageNotice(): string | null;
+  /** Test hook: the next `writes` writes fail as a full quota does. */
+  failNextWrites(writes: number): void;
+  /** The built-in sample: its file name and a fetch of its bytes from the app's own origin. */
+  sample: { name: string; fetch(): Promise<{ ok: boolean; status: number; arrayBuffer(): Promise<ArrayBuffer> }> };
+  /** Whether the browser tests' fault injections are allowed (`?testhooks`). */
+  testHooks: boolean;
+  /** Storage usage and quota, as the browser estimates them. */
+  storageEstimate(): Promise<{ usage: number; quota: number } | null>;
+  /** Holds a lock for the worker's lifetime (Web Locks); resolves once held. */
+  holdLock(name: string): Promise<void>;
+  /** Marks an exported archive as transferred rather than copied (comlink's `transfer`). */
+  transfer<T>(value: T, transferables: ArrayBuffer[]): T;
+}
+
+export function createTrainerApi<H extends RunHandle>(deps: TrainerDeps<H>): TrainerApi {
+  const { backends, storage } = deps;
+  const datasets = new CurrentDataset();
+  const vectors = new LoadedVectors();
+
+  let sink: ((event: WorkerEvent) => void) | null = null;
+  const recorder = new RunRecorder(storage, {
+    onStorage: (report) => emit({ type: 'storage', ...report }),
+    currentOverrides: () => datasets.source?.overrides ?? [],
+  });
+  function emit(event: WorkerEvent): void {
+    recorder.record(event);
+    if (!sink) return;
+    try {
+      // A comlink proxy: the call posts a message and returns a promise we do not wait for.
+      void Promise.resolve(sink(event)).catch(() => undefined);
+    } catch {
+      // the page went away
+    }
+  }
+  const storageError = (message: string) => emit({ type: 'storage', ok: false, message });
+
+  const session = new TrainingSession<H>({
+    engine: deps.engine,
+    backends,
+    datasets: {
+      get current() {
+        return datasets.store.current;
+      },
+      get currentHash() {
+        return datasets.source?.hash ?? null;
+      },
+      get test() {
+        return datasets.store.test;
+      },
+    },
+    emit,
+    onCheckpoint: (runId, checkpoint) => recorder.checkpoint(runId, checkpoint),
+  });
+
+  /** The device under `backend` is gone or failed: its runs fail (checkpoints kept) and tfjs moves on. */
+  function deviceLost(backend: Backend, reason: string, fault: BackendFault = 'lost'): Promise<void> {
+    return session
+      .backendLost(backend, reason, fault)
+      .then((info) => {
+        if (!info) emit({ type: 'backend', backend: backends.info() });
+      })
+      .catch(() => emit({ type: 'backend', backend: backends.info() }));
+  }
+  deps.watchDeviceLoss((backend, reason, fault) => void deviceLost(backend, reason, fault));
+
+  /** The stored runs, restored into the session once (before any new run takes a run id). */
+  let restoring: Promise<SavedRun[]> | null = null;
+  const restore = () => (restoring ??= restoreStoredRuns(session, recorder, storage));
+
+  /** The first backend start (WebGPU → WebGL → WASM → CPU, or the page's preference). */
+  let started: Promise<BackendInfo> | null = null;
+  const ready = (preferred?: Backend) => (started ??= backends.switchTo(preferred ?? 'webgpu'));
+
+  const requireTestHooks = (name: string) => {
+    if (!deps.testHooks) throw new Error(`${name} is a test hook: open the page with ?testhooks`);
+  };
+
+  return {
+    async loadSample(): Promise<LoadResult> {
+      const { name } = deps.sample;
+      const response = await deps.sample.fetch();
+      if (!response.ok) return { ok: false, error: { file: name, kind: 'internal', message: `${name}: HTTP ${response.status}` } };
+      return datasets.load(name, new Uint8Array(await response.arrayBuffer()), true, []);
+    },
+    loadFile: async (fileName, bytes, overrides) => datasets.load(fileName, new Uint8Array(bytes), false, overrides ?? []),
+    addFile: async (fileName, bytes, overrides) => datasets.add(fileName, new Uint8Array(bytes), overrides ?? []),
+    loadTestFile: async (fileName, bytes) => datasets.store.loadTest(fileName, new Uint8Array(bytes)),
+    clearTestFile: async () => datasets.store.clearTest(),
+    applyOverrides: async (overrides) => datasets.applyOverrides(overrides),
+
+    async subscribe(onEvent, preferred) {
+      sink = onEvent;
+      await ready(preferred);
+      const notice = deps.storageNotice();
+      if (notice) storageError(notice);
+      // The page may subscribe again (a reload of the page's state) after later switches: answer with now.
+      return backends.info();
+    },
+    async setBackend(name) {
+      await ready(name);
+      return session.setBackend(name);
+    },
+
+    async startRun(config, label, siblingOf, options) {
+      await ready();
+      await restore();
+      let pretrained: Parameters<typeof session.startRun>[3];
+      if (options?.vectors) {
+        const loaded = vectors.current;
+        if (!loaded) throw new Error('No word vectors are loaded: drop a GloVe or word2vec text file first, or start without them.');
+        // The word table takes the vectors' width, whatever the preset said.
+        config = mergeConfig(config, { model: { embedding: { wordDim: loaded.vectors.dim } } });
+        pretrained = (data, own) => pretrainedStart(loaded.vectors, loaded.fileName, data, own);
+      }
+      if (siblingOf === undefined) await datasets.keep(storage, storageError);
+      return session.startRun(config, label, siblingOf, pretrained);
+    },
+    async continueRun(sourceId, config, label) {
+      await ready();
+      await restore();
+      // The dataset is kept so the new run can resume after a reload, as for any run.
+      await datasets.keep(storage, storageError);
+      return session.continueRun(sourceId, config, label);
+    },
+    async importModel(fileName, bytes) {
+      await ready();
+      await restore();
+      try {
+        const saved = readModelArchive(fileName, new Uint8Array(bytes));
+        const host = { tasks: saved.tasks, vocabularies: saved.vocabularies };
+        const run = session.importModel({ config: saved.config, host, weights: saved.weights, ...(saved.summary ? { summary: saved.summary } : {}) }, fileName);
+        return { ok: true, run };
+      } catch (error) {
+        return { ok: false, message: error instanceof Error ? error.message : String(error) };
+      }
+    },
+
+    async loadVectors(fileName, bytes) {
+      try {
+        await vectors.load(fileName, new Uint8Array(bytes), (fraction) => emit({ type: 'vectors-progress', fileName, fraction }));
+        return { ok: true, vectors: vectors.info(datasets.store.current)! };
+      } catch (error) {
+        return { ok: false, message: error instanceof Error ? error.message : String(error) };
+      }
+    },
+    vectorsInfo: async () => vectors.info(datasets.store.current),
+    clearVectors: async () => vectors.clear(),
+
+    pause: async (runId) => session.pause(runId),
+    resume: async (runId) => session.resume(runId),
+    stop: async (runId) => session.stop(runId),
+    step: async (runId) => session.step(runId),
+    updateLive: async (runId, settings) => session.updateLive(runId, settings),
+    devSentences: async (limit, runId) => session.devSentences(limit, runId),
+    inspectSentence: async (runId, request) => session.inspect(runId, request),
+    tagText: async (runId, text) => session.tagText(runId, text),
+    async exportModel(runId) {
+      const exported = await session.exportModel(runId);
+      return deps.transfer(exported, [exported.archive]);
+    },
+
+    savedRuns: async () => restore(),
+    async deleteRun(runId) {
+      await restore();
+      await session.forget(runId);
+      await recorder.forget(runId);
+    },
+    async setNotes(runId, notes) {
+      recorder.setNotes(runId, notes);
+      await recorder.flush();
+    },
+    async saveStudy(study) {
+      try {
+        await storage.putValue('study', study);
+      } catch (error) {
+        storageError(`The study queue could not be saved (${error instanceof Error ? error.message : String(error)}).`);
+      }
+    },
+    savedStudy: async () => (await storage.getValue('study')) ?? null,
+    storageEstimate: async () => deps.storageEstimate(),
+
+    async simulateFailure(runId, message) {
+      requireTestHooks('simulateFailure');
+      session.simulateFailure(runId, message);
+    },
+    async simulateNaN(runId) {
+      requireTestHooks('simulateNaN');
+      session.simulateNaN(runId);
+    },
+    async simulateDeviceLost(reason) {
+      requireTestHooks('simulateDeviceLost');
+      const backend = backends.active();
+      // As the backends do for a real `device.lost`: the backend drops out, then its runs fail.
+      backends.markFailed(backend, reason);
+      await deviceLost(backend, reason);
+    },
+    async simulateGpuError() {
+      requireTestHooks('simulateGpuError');
+      backends.provokeGpuError();
+    },
+    async simulateQuotaExceeded(writes) {
+      requireTestHooks('simulateQuotaExceeded');
+      deps.failNextWrites(writes);
+    },
+
+    async restoreRuns(runs) {
+      await ready();
+      // Runs kept in storage come back first; adopting then updates those instead of clashing.
+      await restore();
+      // Parents before siblings: a sibling trains on its parent's data.
+      const ordered = [...runs].sort((a, b) => Number(a.info.siblingOf !== undefined) - Number(b.info.siblingOf !== undefined));
+      for (const run of ordered) session.adoptRun(run);
+    },
+    holdLifeline: async (name) => deps.holdLock(name),
+  };
+}
