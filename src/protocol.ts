@@ -212,8 +212,11 @@ export interface TrainerApi {
   stop(runId: string): Promise<void>;
   /** Runs exactly one batch of a paused run; resolves when that batch is done. */
   step(runId: string): Promise<void>;
-  /** Applies shape-keeping settings from the run's next batch on. */
-  updateLive(runId: string, settings: LiveChange['settings']): Promise<LiveChange>;
+  /**
+   * Applies shape-keeping settings from the run's next batch on. The change comes back once: as
+   * the run's `live-change` event (posted before this answers), the record every fold reads.
+   */
+  updateLive(runId: string, settings: LiveChange['settings']): Promise<void>;
   /**
    * Dev sentences (for the inspector's picker): those of `runId`'s dev split; without it, those of
    * the latest run, or before any run the current dataset's split with the presets' devFraction and

@@ -126,15 +126,16 @@ describe('createTrainerApi', () => {
 
   it('refuses live settings out of the config bounds and test hooks without ?testhooks', async () => {
     const api = createTrainerApi(fakeDeps(new MemoryRunStorage()));
-    await subscribed(api);
+    const events = await subscribed(api);
     await api.loadSample();
     const config = structuredClone(presets.tiny);
     config.train.epochs = 1000;
     const run = await api.startRun(config, 'long');
     await expect(api.updateLive(run.runId, { learningRate: 100 })).rejects.toThrow(/learningRate must be a number in \(0, 10\]/);
     await expect(api.simulateFailure(run.runId, 'boom')).rejects.toThrow(/test hook/);
-    const change = await api.updateLive(run.runId, { lambdaAdversarial: 2 });
-    expect(change.settings).toEqual({ lambdaAdversarial: 2 });
+    await api.updateLive(run.runId, { lambdaAdversarial: 2 });
+    // The change reaches the page once, as the run's event.
+    expect(events.flatMap((e) => (e.type === 'live-change' ? [e.change.settings] : []))).toEqual([{ lambdaAdversarial: 2 }]);
     await api.stop(run.runId);
   });
 });

@@ -184,7 +184,7 @@ export function createTrainerApi<H extends RunHandle>(deps: TrainerDeps<H>): Tra
     resume: async (runId) => session.resume(runId),
     stop: async (runId) => session.stop(runId),
     step: async (runId) => session.step(runId),
-    updateLive: async (runId, settings) => session.updateLive(runId, settings),
+    updateLive: async (runId, settings) => void session.updateLive(runId, settings),
     devSentences: async (limit, runId) => session.devSentences(limit, runId),
     inspectSentence: async (runId, request) => session.inspect(runId, request),
     tagText: async (runId, text) => session.tagText(runId, text),
