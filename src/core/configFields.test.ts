@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { ConfigError, presets, validateConfig, type RunConfig } from './config.ts';
+import { ConfigError, presets, validateConfig, type RunConfig, type TrainConfig } from './config.ts';
 import { configFields, fieldAt, fieldPaths, fieldProblem, fieldSpec, liveKeys, liveName } from './configFields.ts';
 
 /** Every leaf of a config as a dotted path, read from the object itself (not from the table). */
@@ -20,6 +20,9 @@ describe('the config field table', () => {
   });
 
   it('names the three live settings, and nothing of the model is live', () => {
+    // Also a compile-time check: every live key is a numeric field of TrainConfig.
+    const keys: readonly (keyof TrainConfig)[] = liveKeys;
+    expect(keys.every((key) => typeof presets.paper.train[key] === 'number')).toBe(true);
     expect(liveKeys).toEqual(['lambdaAdversarial', 'lambdaOrthogonality', 'learningRate']);
     expect(liveKeys.map(liveName)).toEqual(['λ1', 'λ2', 'lr']);
     expect(fieldPaths.filter((p) => p.startsWith('model.') && configFields[p].kind === 'live')).toEqual([]);

@@ -2,10 +2,9 @@
  * The one table of a run config's fields: for each field its path, a label, what values it takes,
  * and what a change of it means for a run that is training. Validation (`validateConfig`), the
  * live settings (their keys and types) and the page's switches and marker names read it; nothing
- * else lists the fields. Pure TypeScript.
+ * else lists the fields. Pure TypeScript, importing nothing (config.ts's types name the same fields;
+ * configFields.test.ts holds the two together).
  */
-import type { RunConfig, TrainConfig } from './config.ts';
-
 /**
  * What changing a field means for a run that trains:
  * - `live`: keeps every parameter shape; applied from the run's next batch (a marker on its curves).
@@ -115,11 +114,10 @@ export type FieldPath = keyof typeof configFields;
 /** The training settings a run takes while it trains: the table's `live` fields. */
 export type LiveKey = {
   [P in FieldPath]: (typeof configFields)[P]['kind'] extends 'live' ? (P extends `train.${infer K}` ? K : never) : never;
-}[FieldPath] &
-  keyof TrainConfig;
+}[FieldPath];
 
-/** Some live settings, as a change sends them. */
-export type LiveSettings = Partial<Pick<TrainConfig, LiveKey>>;
+/** Some live settings, as a change sends them (each a number, as their table rows say). */
+export type LiveSettings = Partial<Record<LiveKey, number>>;
 
 export const fieldPaths = Object.keys(configFields) as FieldPath[];
 
@@ -134,7 +132,7 @@ export function fieldSpec(path: FieldPath): FieldSpec {
 }
 
 /** The value at a field's path. */
-export function fieldAt(config: RunConfig, path: FieldPath): unknown {
+export function fieldAt(config: object, path: FieldPath): unknown {
   let value: unknown = config;
   for (const key of path.split('.')) value = (value as Record<string, unknown> | null | undefined)?.[key];
   return value;

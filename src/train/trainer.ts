@@ -7,7 +7,8 @@
 import * as tf from '@tensorflow/tfjs';
 import { buildVocabularies, encodeBatch, groupBatches, partitionBatch, planBatches, splitBatch, type Batch, type Vocabularies } from '../data/index.ts';
 import type { Sentence, TaskSpec } from '../data/types.ts';
-import type { RunConfig, TrainConfig } from '../core/config.ts';
+import type { RunConfig } from '../core/config.ts';
+import type { LiveSettings as CoreLiveSettings } from '../core/configFields.ts';
 import type { BatchTensors } from '../model/batchTensors.ts';
 import { stepSlotBudget } from '../model/trainingMemory.ts';
 import type { DoneEvent, EpochEvent, LossParts, StepEvent, TaskScore, TrainEvent } from '../core/events.ts';
@@ -27,7 +28,8 @@ export interface TrainingData {
 }
 
 /** The settings that keep parameter shapes, so they can change while a run is going. */
-export type LiveSettings = Pick<TrainConfig, 'lambdaAdversarial' | 'lambdaOrthogonality' | 'learningRate'>;
+/** The settings a run takes while it trains (src/core/configFields.ts: the table's `live` fields). */
+export type LiveSettings = Required<CoreLiveSettings>;
 
 export interface TrainerHooks {
   onEvent?: (event: TrainEvent) => void;
