@@ -6,6 +6,7 @@
  * flush, so nothing is dropped silently. `load` gives the runs back after a reload; those that were
  * training are marked `interrupted`. Pure TypeScript.
  */
+import { messageOf } from '../../core/errors.ts';
 import { vocabulariesToJSON } from '../../data/index.ts';
 import { ACTIVE_STATUSES, foldRunHead, runIdOf, startedHead } from '../../core/runState.ts';
 import type { ColumnOverride, SavedRun, WorkerEvent } from '../../protocol.ts';
@@ -30,10 +31,6 @@ export interface LoadedRun {
   best: BestCheckpoint | null;
   /** The stored tasks and vocabularies (JSON form) of its checkpoints. */
   host: { tasks: StoredCheckpoint['tasks']; vocabularies: StoredCheckpoint['vocabularies'] } | null;
-}
-
-function messageOf(error: unknown): string {
-  return error instanceof Error ? error.message : String(error);
 }
 
 /** Whether a failed write means the storage is full. */

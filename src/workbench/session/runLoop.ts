@@ -9,11 +9,12 @@
  * variables are global; every Trainer passes its own variable list to the optimiser, and a batch of
  * one run never overlaps a batch of another (each is synchronous between two yields).
  */
+import { messageOf } from '../../core/errors.ts';
 import type { Backend } from '../../core/config.ts';
 import type { DoneEvent, RunStatus, TrainEvent } from '../../core/events.ts';
 import { statusAfterDone } from '../../core/runState.ts';
 import type { RunHandle } from '../../train/runEngine.ts';
-import { messageOf, type RunRecord, type SessionDeps } from './runRecord.ts';
+import { type RunRecord, type SessionDeps } from './runRecord.ts';
 
 function defaultYield(): Promise<void> {
   if (typeof MessageChannel === 'undefined') return new Promise((resolve) => setTimeout(resolve, 0));

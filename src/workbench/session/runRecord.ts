@@ -19,10 +19,6 @@ export class SessionError extends Error {
   }
 }
 
-export function messageOf(error: unknown): string {
-  return error instanceof Error ? error.message : String(error);
-}
-
 export interface SessionBackends {
   /** The backend tfjs runs on now. */
   active(): Backend;

@@ -8,6 +8,7 @@
  * No tfjs and no DOM here: the tfjs parts come in through `SessionEngine`, the backend switching
  * through `SessionBackends`, so the state machine is unit-tested with fakes (session.test.ts).
  */
+import { messageOf } from '../../core/errors.ts';
 import { validateConfig, type Backend, type RunConfig } from '../../core/config.ts';
 import type { LiveSettings } from '../../core/configFields.ts';
 import type { LiveChange, RunInfo, RunStatus, TaskScore } from '../../core/events.ts';
@@ -25,7 +26,7 @@ import { Failover } from './failover.ts';
 import { devSentences, inspect, tagText } from './inspection.ts';
 import { applyLiveSettings } from './liveSettings.ts';
 import { RunLoop } from './runLoop.ts';
-import { messageOf, newRunRecord, SessionError, splitForRun, testFor, type RestoredRun, type RunIdentity, type RunRecord, type SessionDeps } from './runRecord.ts';
+import { newRunRecord, SessionError, splitForRun, testFor, type RestoredRun, type RunIdentity, type RunRecord, type SessionDeps } from './runRecord.ts';
 
 export type { BestCheckpoint, CreateTrainerInit, HostCheckpoint, HostModel, RunHandle, SessionEngine } from '../../train/runEngine.ts';
 export { archiveName } from './export.ts';
