@@ -32,27 +32,43 @@ export type CopyStrategy = 'kernel' | 'host';
  */
 export type TanhStrategy = 'kernel' | 'sigmoid';
 
+/**
+ * How the LSTM recurrence (`lstmRecurrence.ts`) runs.
+ * - `steps`: a loop of backend kernels per timestep (a product, gates, cell update; BPTT likewise),
+ *   ~15 kernels per step forward and as many backward: on a GPU, dispatches that grow with T.
+ * - `fused`: WebGPU programs with the time loop inside the shader (`webgpu/lstmRecurrenceProgram.ts`):
+ *   one dispatch for the forward of all streams, one for BPTT, whatever T. webgpu only.
+ */
+export type RecurrenceStrategy = 'steps' | 'fused';
+
 export interface KernelPlan {
   readonly matMul: MatMulStrategy;
   readonly copies: CopyStrategy;
   /** Default `kernel`. */
   readonly tanh?: TanhStrategy;
+  /** Default `steps`. */
+  readonly recurrence?: RecurrenceStrategy;
 }
 
 /** The fastest plan for `backend` (default: the active tfjs backend). */
 export function defaultKernelPlan(backend: string = tf.getBackend()): KernelPlan {
   if (backend === 'wasm') return { matMul: 'perStream', copies: 'host', tanh: 'sigmoid' };
   if (backend === 'cpu') return { matMul: 'perStream', copies: 'kernel' };
+  if (backend === 'webgpu') return { matMul: 'batched', copies: 'kernel', recurrence: 'fused' };
   return { matMul: 'batched', copies: 'kernel' };
 }
 
-/** `defaultKernelPlan` with overrides; refuses host copies on a backend whose memory is a device's. */
+/**
+ * `defaultKernelPlan` with overrides; refuses host copies on a backend whose memory is a device's,
+ * and the fused recurrence off WebGPU.
+ */
 export function resolveKernelPlan(overrides: Partial<KernelPlan> = {}): KernelPlan {
   const backend = tf.getBackend();
   const plan = { ...defaultKernelPlan(backend), ...overrides };
   if (plan.copies === 'host' && backend !== 'wasm' && backend !== 'cpu') {
     throw new Error(`host copies would read tensors back from the '${backend}' device; use copies: 'kernel'`);
   }
+  if (plan.recurrence === 'fused' && backend !== 'webgpu') throw new Error(`the fused recurrence is a WebGPU program; '${backend}' needs recurrence: 'steps'`);
   return plan;
 }
 

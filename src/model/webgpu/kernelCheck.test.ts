@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { compareOutputs, maxRelativeError, RELATIVE_ERROR_FLOOR, seededValues } from './kernelCheck.ts';
+import { compareOutputs, maxRelativeError, RELATIVE_ERROR_FLOOR, scaledFloor, seededValues } from './kernelCheck.ts';
 
 describe('maxRelativeError', () => {
   it('divides by the reference, or by the floor where the reference is smaller', () => {
@@ -17,6 +17,12 @@ describe('compareOutputs', () => {
     const outcome = compareOutputs({ a: [1, 2], b: [3.3] }, { a: [1, 2], b: [3] }, 1e-4);
     expect(outcome.maxRelError).toBeCloseTo(0.1, 6);
     expect(outcome.detail).toMatch(/a 0\.00e\+0, b 1\.00e-1/);
+  });
+  it('scales the floor with each output when asked', () => {
+    // 1e-4 off an entry of 0.01 in an output whose largest entry is 10: 1e-3 relative to its 0.1 floor.
+    const outcome = compareOutputs({ a: [10, 0.0101] }, { a: [10, 0.01] }, 1e-2, scaledFloor(1e-2));
+    expect(outcome.maxRelError).toBeCloseTo(1e-3, 6);
+    expect(scaledFloor(1e-2)([1e-4])).toBe(RELATIVE_ERROR_FLOOR);
   });
   it('fails an output that is missing', () => {
     expect(compareOutputs({}, { a: [1] }, 1e-4).maxRelError).toBe(Infinity);

@@ -47,18 +47,35 @@ export function maxRelativeError(actual: ArrayLike<number>, expected: ArrayLike<
   return worst;
 }
 
-/** Named host arrays (outputs and gradients) compared pairwise: the worst error and where it was. */
+/**
+ * A floor for `compareOutputs` that scales with each output: `fraction` of its largest magnitude (at
+ * least `RELATIVE_ERROR_FLOOR`). For sums over many terms (weight gradients, long recurrences), whose
+ * small entries come from cancellation and carry the float32 noise of the large terms they summed.
+ */
+export function scaledFloor(fraction: number): (expected: ArrayLike<number>) => number {
+  return (expected) => {
+    let largest = 0;
+    for (let i = 0; i < expected.length; i++) largest = Math.max(largest, Math.abs(expected[i]!));
+    return Math.max(RELATIVE_ERROR_FLOOR, fraction * largest);
+  };
+}
+
+/**
+ * Named host arrays (outputs and gradients) compared pairwise: the worst error and where it was.
+ * `floor`: a number, or per output a function of the expected values (`scaledFloor`).
+ */
 export function compareOutputs(
   actual: Readonly<Record<string, ArrayLike<number>>>,
   expected: Readonly<Record<string, ArrayLike<number>>>,
   tolerance: number,
-  floor = RELATIVE_ERROR_FLOOR,
+  floor: number | ((expected: ArrayLike<number>) => number) = RELATIVE_ERROR_FLOOR,
 ): KernelCheckOutcome {
   let worst = 0;
   const parts: string[] = [];
   for (const key of Object.keys(expected)) {
     const got = actual[key];
-    const err = got ? maxRelativeError(got, expected[key]!, floor) : Infinity;
+    const want = expected[key]!;
+    const err = got ? maxRelativeError(got, want, typeof floor === 'number' ? floor : floor(want)) : Infinity;
     parts.push(`${key} ${err.toExponential(2)}`);
     if (!(err <= worst)) worst = err;
   }
