@@ -2,6 +2,7 @@ import * as tf from '@tensorflow/tfjs';
 import { lastAxisBlocks, unstackAlong, type KernelPlan } from './kernelPlan.ts';
 import { prepareStreamOperand, streamProduct } from './streamMatMul.ts';
 import { fusedRecurrenceBackward, fusedRecurrenceForward } from './webgpu/lstmRecurrenceFused.ts';
+import { fusedRecurrenceFits } from './webgpu/lstmRecurrenceProgram.ts';
 
 /**
  * The sequential core of every LSTM of the model: N independent unidirectional streams (stacks ×
@@ -36,12 +37,14 @@ export function lstmRecurrence(gx: tf.Tensor4D, wHh: tf.Tensor3D, plan: KernelPl
   // Inference (no gradient tape) needs none of the activations BPTT keeps: skip stacking them.
   // Read here, outside the custom op, where the tape state is the one the op will be recorded under.
   const recording = tf.engine().isTapeOn();
+  // A layer too wide for the device's workgroup memory takes the per-step path.
+  const fused = plan.recurrence === 'fused' && fusedRecurrenceFits(units);
   const run = tf.customGrad((...args: Array<tf.Tensor | tf.GradSaveFunc>) => {
     const [gxIn, wIn, save] = args;
     if (!(gxIn instanceof tf.Tensor) || !(wIn instanceof tf.Tensor) || typeof save !== 'function') {
       throw new Error('lstmRecurrence: bad customGrad call');
     }
-    if (plan.recurrence === 'fused') {
+    if (fused) {
       // WebGPU: the whole time loop in one dispatch each way (webgpu/lstmRecurrenceProgram.ts).
       const { hs, saved } = fusedRecurrenceForward(gxIn as tf.Tensor4D, wIn as tf.Tensor3D, recording);
       save([wIn, ...saved]);
@@ -86,12 +89,13 @@ export function lstmRecurrenceTwin(gx: tf.Tensor4D, gxTwin: tf.Tensor4D, wHh: tf
   }
   if (gxTwin.shape.join() !== gx.shape.join()) throw new Error(`lstmRecurrenceTwin: gxTwin [${gxTwin.shape}] is not gx's shape [${gx.shape}]`);
   const recording = tf.engine().isTapeOn();
+  const fused = plan.recurrence === 'fused' && fusedRecurrenceFits(units);
   const run = tf.customGrad((...args: Array<tf.Tensor | tf.GradSaveFunc>) => {
     const [gxIn, , wIn, save] = args;
     if (!(gxIn instanceof tf.Tensor) || !(wIn instanceof tf.Tensor) || typeof save !== 'function') {
       throw new Error('lstmRecurrenceTwin: bad customGrad call');
     }
-    if (plan.recurrence === 'fused') {
+    if (fused) {
       const { hs, saved } = fusedRecurrenceForward(gxIn as tf.Tensor4D, wIn as tf.Tensor3D, recording);
       save([wIn, ...saved]);
       return {

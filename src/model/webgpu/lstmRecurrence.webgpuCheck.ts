@@ -2,6 +2,7 @@ import * as tf from '@tensorflow/tfjs';
 import { biLstm, biLstmTwin } from '../lstm.ts';
 import { resolveKernelPlan, type KernelPlan } from '../kernelPlan.ts';
 import { lstmRecurrence, lstmRecurrenceTwin } from '../lstmRecurrence.ts';
+import { fusedRecurrenceFits } from './lstmRecurrenceProgram.ts';
 import { compareOutputs, onBackend, scaledFloor, seededValues, type KernelCheck, type KernelCheckOutcome } from './kernelCheck.ts';
 
 /**
@@ -202,10 +203,37 @@ function dispatchCheck(): KernelCheck {
   };
 }
 
+/**
+ * A layer wider than the device's workgroup memory holds takes the per-step path instead of failing:
+ * the narrowest such layer (from the device's limit), T = 2, one row.
+ */
+function tooWideCheck(): KernelCheck {
+  return {
+    name: 'lstm recurrence wider than workgroup memory: falls back to steps, vs cpu',
+    async run() {
+      const limit = (tf.backend() as unknown as { device?: { limits?: { maxComputeWorkgroupStorageSize?: number } } }).device?.limits
+        ?.maxComputeWorkgroupStorageSize;
+      if (!limit) throw new Error('no workgroup storage limit on the webgpu device');
+      let h = Math.floor(limit / 4 / 6);
+      if (!fusedRecurrenceFits(h)) throw new Error(`${h} units should fit in ${limit} bytes`);
+      while (fusedRecurrenceFits(h)) h++;
+      const shape = { n: 1, t: 2, b: 1, h };
+      const outcome = compareOutputs(
+        await onBackend('webgpu', () => recurrenceWithGradients(shape, 9)),
+        await onBackend(REFERENCE, () => recurrenceWithGradients(shape, 9)),
+        TOLERANCE,
+        FLOOR,
+      );
+      return { ...outcome, detail: `h=${h} (workgroup memory ${limit} bytes): ${outcome.detail}` };
+    },
+  };
+}
+
 export const checks: KernelCheck[] = [
   ...SHAPES.map((shape, i) => trainingCheck(shape, 11 * (i + 1))),
   inferenceCheck(SHAPES[2]!, 5),
   twinCheck(SHAPES[1]!, 3),
   biLstmCheck(),
   dispatchCheck(),
+  tooWideCheck(),
 ];

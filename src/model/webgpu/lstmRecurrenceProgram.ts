@@ -29,8 +29,11 @@ export const LSTM_BACKWARD_KERNEL = 'LstmRecurrenceBackward';
 /** Per (n, t, b) row of the forward's packed output when saving for BPTT: h, c, i, f, g, o, each h wide. */
 export const PACKED_BLOCKS = 6;
 
-/** WebGPU's guaranteed minimum of workgroup memory (maxComputeWorkgroupStorageSize), in floats. */
-const WORKGROUP_FLOATS = 16384 / 4;
+/** WebGPU's guaranteed minimum of workgroup memory (maxComputeWorkgroupStorageSize), in bytes. */
+const MIN_WORKGROUP_BYTES = 16384;
+/** Workgroup floats per (row, unit): forward h twice and c; backward 4 gate gradients, dh and dc. */
+const FORWARD_FLOATS = 3;
+const BACKWARD_FLOATS = 6;
 /** At most this many batch rows per workgroup: more rows reuse each weight read more, but leave fewer workgroups. */
 const MAX_ROWS = 8;
 
@@ -39,11 +42,35 @@ function workgroupThreads(units: number): number {
   return Math.min(256, Math.ceil(units / 32) * 32);
 }
 
-/** Rows per workgroup such that `floatsPerRowUnit`·R·units floats of workgroup memory fit. */
-function rowsPerTile(units: number, batch: number, floatsPerRowUnit: number): number {
-  const fit = Math.floor(WORKGROUP_FLOATS / (floatsPerRowUnit * units));
+/** The part of tfjs-webgpu's backend these kernels use. */
+interface WebGpuBackendLike {
+  device?: { limits?: { maxComputeWorkgroupStorageSize?: number } };
+  runWebGPUProgram(program: Program, inputs: tf.TensorInfo[], outputDtype: 'float32'): tf.TensorInfo;
+}
+
+/** Floats of workgroup memory the device grants (tfjs asks for the adapter's limit; real GPUs: 32 KiB or more). */
+function workgroupFloats(backend: unknown): number {
+  const bytes = (backend as WebGpuBackendLike | undefined)?.device?.limits?.maxComputeWorkgroupStorageSize;
+  return Math.floor((bytes ?? MIN_WORKGROUP_BYTES) / 4);
+}
+
+/**
+ * Whether the fused programs fit `units` on the active backend's device (one batch row's state per
+ * workgroup at least): up to 682 units on WebGPU's minimum of 16 KiB. Larger layers use `steps`.
+ */
+export function fusedRecurrenceFits(units: number): boolean {
+  return BACKWARD_FLOATS * units <= workgroupFloats(tf.backend());
+}
+
+/**
+ * Rows per workgroup such that `floatsPerRowUnit`·R·units floats of workgroup memory fit, and no more
+ * than the batch rounded up to a power of two: R is in the shader key, and the batch sizes of an epoch
+ * (its last, partial batch; decoding) should share a few pipelines, not compile one each.
+ */
+function rowsPerTile(units: number, batch: number, floatsPerRowUnit: number, floats: number): number {
+  const fit = Math.floor(floats / (floatsPerRowUnit * units));
   if (fit < 1) throw new Error(`fused LSTM recurrence: ${units} units do not fit in a workgroup's memory`);
-  return Math.max(1, Math.min(MAX_ROWS, fit, batch));
+  return Math.max(1, Math.min(MAX_ROWS, fit, 2 ** Math.ceil(Math.log2(batch))));
 }
 
 const ACTIVATIONS = `
@@ -81,9 +108,10 @@ class LstmForwardProgram implements Program {
     [n, t, b]: readonly number[],
     private readonly units: number,
     private readonly save: boolean,
+    floats: number,
   ) {
     // Workgroup memory: h double-buffered (read step t−1, write step t) and c: 3 floats per row and unit.
-    this.rows = rowsPerTile(units, b, 3);
+    this.rows = rowsPerTile(units, b, FORWARD_FLOATS, floats);
     const threads = workgroupThreads(units);
     this.workgroupSize = [threads, 1, 1];
     this.outputShape = [n, t, b, (save ? PACKED_BLOCKS : 1) * units];
@@ -167,10 +195,11 @@ class LstmBackwardProgram implements Program {
   constructor(
     [cn, t, b]: readonly number[],
     private readonly units: number,
+    floats: number,
   ) {
     // Workgroup memory: the step's gate gradients (4 per row and unit, read by every thread for
     // da·W_hhᵀ), and each thread's own dh and dc carries (1 + 1).
-    this.rows = rowsPerTile(units, b, 6);
+    this.rows = rowsPerTile(units, b, BACKWARD_FLOATS, floats);
     const threads = workgroupThreads(units);
     this.workgroupSize = [threads, 1, 1];
     this.outputShape = [cn, t, b, 4 * units];
@@ -240,11 +269,6 @@ class LstmBackwardProgram implements Program {
   }
 }
 
-/** The part of tfjs-webgpu's backend these kernels call. */
-interface WebGpuBackendLike {
-  runWebGPUProgram(program: Program, inputs: tf.TensorInfo[], outputDtype: 'float32'): tf.TensorInfo;
-}
-
 function registerOnce(): void {
   if (tf.getKernel(LSTM_FORWARD_KERNEL, 'webgpu') !== undefined) return;
   tf.registerKernel({
@@ -253,7 +277,7 @@ function registerOnce(): void {
     kernelFunc: ({ inputs, backend, attrs }) => {
       const { gx, weights } = inputs as { gx: tf.TensorInfo; weights: tf.TensorInfo };
       const { units, save } = attrs as { units: number; save: boolean };
-      return (backend as WebGpuBackendLike).runWebGPUProgram(new LstmForwardProgram(gx.shape, units, save), [gx, weights], 'float32');
+      return (backend as WebGpuBackendLike).runWebGPUProgram(new LstmForwardProgram(gx.shape, units, save, workgroupFloats(backend)), [gx, weights], 'float32');
     },
   });
   tf.registerKernel({
@@ -262,7 +286,7 @@ function registerOnce(): void {
     kernelFunc: ({ inputs, backend, attrs }) => {
       const { dy, saved, weightsT } = inputs as { dy: tf.TensorInfo; saved: tf.TensorInfo; weightsT: tf.TensorInfo };
       const { units } = attrs as { units: number };
-      return (backend as WebGpuBackendLike).runWebGPUProgram(new LstmBackwardProgram(dy.shape, units), [dy, saved, weightsT], 'float32');
+      return (backend as WebGpuBackendLike).runWebGPUProgram(new LstmBackwardProgram(dy.shape, units, workgroupFloats(backend)), [dy, saved, weightsT], 'float32');
     },
   });
 }
