@@ -291,7 +291,8 @@ describe('building blocks (cpu)', () => {
   });
 
   it('picks batched products on GPU backends and per-stream 2-D products with host copies on wasm', () => {
-    expect(defaultKernelPlan('webgpu')).toEqual({ matMul: 'batched', copies: 'kernel' });
+    // The fused CRF and optimizer programs are WebGPU's only (the other plans below have neither field).
+    expect(defaultKernelPlan('webgpu')).toMatchObject({ matMul: 'batched', copies: 'kernel', crf: 'fused', optimizer: 'fused' });
     expect(defaultKernelPlan('webgl')).toEqual({ matMul: 'batched', copies: 'kernel' });
     expect(defaultKernelPlan('wasm')).toEqual({ matMul: 'perStream', copies: 'host', tanh: 'sigmoid' });
     expect(defaultKernelPlan('cpu')).toEqual({ matMul: 'perStream', copies: 'kernel' });
