@@ -7,8 +7,9 @@
  *   [m of all | v of all] per group, from the gradients and the chain's sum (which gives the clip
  *   scale) → one dispatch per group;
  * - `MtaaAdamParam`: the new value of one variable from its old value and its group's moments.
- * Per-step values (learning rate, bias corrections, clip norm) are uniforms; the layout of a group
- * (offsets, sizes, which gradients are present) is baked into the code and its shader key.
+ * Per-step values (learning rate, bias corrections, clip norm) and the layout of a group (where each
+ * variable's range ends) are uniforms; which gradients are present is baked into the code and its
+ * shader key, so a model compiles a handful of pipelines, not one per variable.
  *
  * The arithmetic is tf.train.adam's (tfjs-core 4.22) on gradients scaled as the per-variable path
  * scales them (`clippedAdam.ts`): scale = min(1, clip / max(√Σg², 1e−12)) (1 when clip ≤ 0),
@@ -59,9 +60,8 @@ fn main(index : i32) {
   }
 }
 
-/** Where a group's variables sit in its packed moments, and whether each has a gradient this step. */
+/** The sizes of a group's variables (packed in that order) and whether each has a gradient this step. */
 export interface MomentLayout {
-  offsets: readonly number[];
   sizes: readonly number[];
   present: readonly boolean[];
 }
@@ -73,28 +73,32 @@ class AdamMomentsProgram implements GpuProgram {
   dispatch: [number, number, number];
   workgroupSize: [number, number, number] = [WG, 1, 1];
   variableNames: string[];
-  uniforms = 'clip : f32, beta1 : f32, beta2 : f32, oneMinusBeta1 : f32, oneMinusBeta2 : f32,';
-  private readonly total: number;
+  uniforms: string;
   constructor(private readonly layout: MomentLayout) {
-    this.total = layout.sizes.reduce((a, b) => a + b, 0);
-    this.outputShape = [2 * this.total];
-    this.dispatch = flatDispatch(this.total, WG);
+    const total = layout.sizes.reduce((a, b) => a + b, 0);
+    this.outputShape = [2 * total];
+    this.dispatch = flatDispatch(total, WG);
     const present = layout.present.flatMap((p, k) => (p ? [`G${k}`] : []));
     this.variableNames = ['MV', 'SS', ...present];
-    this.shaderKey = `mtaaAdamMoments_${layout.sizes.join(',')}_${layout.present.map(Number).join('')}`;
+    // Ends of the variables' ranges are uniforms: one pipeline per group size and presence pattern.
+    const ends = layout.sizes.map((_, k) => `end${k} : i32,`).join(' ');
+    this.uniforms = `clip : f32, beta1 : f32, beta2 : f32, oneMinusBeta1 : f32, oneMinusBeta2 : f32, ${ends}`;
+    this.shaderKey = `mtaaAdamMoments_${layout.present.map(Number).join('')}`;
   }
   getUserCode(): string {
-    const { offsets, sizes, present } = this.layout;
+    const { sizes, present } = this.layout;
+    const last = sizes.length - 1;
     // A chain of range tests picks the variable of element `index` (at most 5).
     const pick = sizes
-      .map((size, k) => {
-        const read = present[k] ? `g = G${k}[index - ${offsets[k]}];` : 'g = 0.0;';
-        return `${k > 0 ? 'else ' : ''}if (index < ${offsets[k]! + size}) { ${read} }`;
+      .map((_, k) => {
+        const begin = k === 0 ? '0' : `uniforms.end${k - 1}`;
+        const read = present[k] ? `g = G${k}[index - ${begin}];` : 'g = 0.0;';
+        return `${k > 0 ? 'else ' : ''}if (index < uniforms.end${k}) { ${read} }`;
       })
       .join(' ');
     return `
 fn main(index : i32) {
-  let n = ${this.total};
+  let n = uniforms.end${last};
   if (index >= n) { return; }
   var scale = 1.0;
   if (uniforms.clip > 0.0) { scale = min(1.0, uniforms.clip / max(sqrt(SS[0]), 1e-12)); }
@@ -109,27 +113,22 @@ fn main(index : i32) {
 
 class AdamParamProgram implements GpuProgram {
   outputShape: number[];
-  shaderKey: string;
+  shaderKey = 'mtaaAdamParam';
   dispatchLayout = { x: [0] };
   dispatch: [number, number, number];
   workgroupSize: [number, number, number] = [WG, 1, 1];
   variableNames = ['P', 'MV'];
-  uniforms = 'lr : f32, correction1 : f32, correction2 : f32, epsilon : f32,';
-  constructor(
-    private readonly size: number,
-    private readonly offset: number,
-    private readonly groupTotal: number,
-  ) {
+  uniforms = 'lr : f32, correction1 : f32, correction2 : f32, epsilon : f32, offset : i32, groupTotal : i32,';
+  constructor(size: number) {
     this.outputShape = [size];
     this.dispatch = flatDispatch(size, WG);
-    this.shaderKey = `mtaaAdamParam_${size}_${offset}_${groupTotal}`;
   }
   getUserCode(): string {
     return `
 fn main(index : i32) {
-  if (index >= ${this.size}) { return; }
-  let mHat = MV[${this.offset} + index] / uniforms.correction1;
-  let vHat = MV[${this.groupTotal + this.offset} + index] / uniforms.correction2;
+  if (index >= uniforms.outShape) { return; }
+  let mHat = MV[uniforms.offset + index] / uniforms.correction1;
+  let vHat = MV[uniforms.groupTotal + uniforms.offset + index] / uniforms.correction2;
   result[index] = (mHat / (sqrt(vHat) + uniforms.epsilon)) * (-uniforms.lr) + P[index];
 }`;
   }
@@ -165,22 +164,29 @@ export function registerAdamKernels(): void {
     const names = ['mv', 'ss', ...present.flatMap((p, k) => (p ? [`g${k}`] : []))];
     registerProgramKernel(`${ADAM_MOMENTS}${pattern}`, names, (_inputs, attrs) => {
       const sizes = numbers(attrs['sizes']);
-      const offsets = numbers(attrs['offsets']);
       const uniform = numbers(attrs['uniform']);
+      let end = 0;
+      const ends = sizes.map((size) => (end += size));
       return {
-        program: new AdamMomentsProgram({ sizes, offsets, present: sizes.map((_, k) => present[k]!) }),
+        program: new AdamMomentsProgram({ sizes, present: sizes.map((_, k) => present[k]!) }),
         dtype: 'float32',
-        uniforms: uniform.map((v) => ({ type: 'float32' as const, data: [v] })),
+        uniforms: [
+          ...uniform.map((v) => ({ type: 'float32' as const, data: [v] })),
+          ...ends.map((e) => ({ type: 'int32' as const, data: [e] })),
+        ],
       };
     });
   }
   registerProgramKernel(ADAM_PARAM, ['p', 'mv'], ([p], attrs) => {
-    const [offset, groupTotal] = [Number(attrs['offset']), Number(attrs['groupTotal'])];
     const uniform = numbers(attrs['uniform']);
     return {
-      program: new AdamParamProgram(p!.shape[0]!, offset, groupTotal),
+      program: new AdamParamProgram(p!.shape[0]!),
       dtype: 'float32',
-      uniforms: uniform.map((v) => ({ type: 'float32' as const, data: [v] })),
+      uniforms: [
+        ...uniform.map((v) => ({ type: 'float32' as const, data: [v] })),
+        { type: 'int32', data: [Number(attrs['offset'])] },
+        { type: 'int32', data: [Number(attrs['groupTotal'])] },
+      ],
     };
   });
   registered = true;

@@ -71,11 +71,7 @@ export class FusedAdam implements ClippingOptimizer {
             inputs[`g${k}`] = flat(g);
           }
         });
-        const moments = runProgramKernel(adamMomentsKernel(present), inputs, {
-          sizes: group.sizes,
-          offsets: group.offsets,
-          uniform: uniform.moments,
-        }) as tf.Tensor1D;
+        const moments = runProgramKernel(adamMomentsKernel(present), inputs, { sizes: group.sizes, uniform: uniform.moments }) as tf.Tensor1D;
         group.variables.forEach((v, k) => {
           const value = runProgramKernel(ADAM_PARAM, { p: flat(v), mv: moments }, {
             offset: group.offsets[k]!,
