@@ -20,7 +20,8 @@
  * (B·T·L² ≈ 6.4M multiply-adds for B=64, T=40, L=50; a few milliseconds).
  * That is the `steps` CRF plan (`kernelPlan.ts`). On WebGPU the `fused` plan runs log Z, its gradient
  * and Viterbi as single programs with the time loop inside (`webgpu/crfFused.ts`): a few dispatches
- * whatever T. Every function taking a `plan` defaults to the active backend's.
+ * whatever T (tag sets up to `MAX_FUSED_CRF_LABELS`; larger ones take the steps). Every function
+ * taking a `plan` defaults to the active backend's.
  */
 import * as tf from '@tensorflow/tfjs';
 import { unstack } from './unstack.ts';
@@ -28,6 +29,7 @@ import { seedFor } from './initializers.ts';
 import { toFloat } from './toFloat.ts';
 import { defaultKernelPlan, type CrfStrategy } from './kernelPlan.ts';
 import { crfLogPartitionFused, crfViterbiFused } from './webgpu/crfFused.ts';
+import { MAX_FUSED_CRF_LABELS } from './webgpu/crfPrograms.ts';
 
 /** The tensors the CRF functions read: plain tensors (tests) or the variables of CrfParams. */
 export interface CrfWeights {
@@ -72,6 +74,11 @@ function crfPlan(): CrfStrategy {
   return defaultKernelPlan().crf ?? 'steps';
 }
 
+/** `fused` for a tag set the fused programs take (`MAX_FUSED_CRF_LABELS`); else `steps`. */
+function fits(plan: CrfStrategy, labels: number): boolean {
+  return plan === 'fused' && labels <= MAX_FUSED_CRF_LABELS;
+}
+
 function dims(emissions: tf.Tensor): [number, number, number] {
   if (emissions.rank !== 3) throw new Error(`CRF: emissions must be [B,T,L], got [${emissions.shape.join(',')}]`);
   const [b, t, l] = emissions.shape as [number, number, number];
@@ -102,7 +109,7 @@ function unstackTime(x: tf.Tensor): tf.Tensor[] {
  */
 export function crfLogPartition(emissions: tf.Tensor, mask: tf.Tensor, w: CrfWeights, plan: CrfStrategy = crfPlan()): tf.Tensor1D {
   const [b, t, l] = dims(emissions);
-  if (plan === 'fused') return crfLogPartitionFused(emissions, mask, w);
+  if (fits(plan, l)) return crfLogPartitionFused(emissions, mask, w);
   return tf.tidy(() => {
     const maxTrans = tf.max(w.transitions); // scalar
     const expTrans = tf.exp(tf.sub(w.transitions, maxTrans)); // [L,L], entries in (0,1]
@@ -279,7 +286,7 @@ function lengthsFromMask(mask: ArrayLike<number>, b: number, t: number): Int32Ar
  * `fused`: on the GPU, one readback of the paths.
  */
 export async function crfViterbi(emissions: tf.Tensor, mask: tf.Tensor, w: CrfWeights, plan: CrfStrategy = crfPlan()): Promise<number[][]> {
-  if (plan === 'fused') return crfViterbiFused(emissions, mask, w);
+  if (fits(plan, dims(emissions)[2])) return crfViterbiFused(emissions, mask, w);
   return (await crfViterbiWithScores(emissions, mask, w)).paths;
 }
 

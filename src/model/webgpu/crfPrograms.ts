@@ -19,6 +19,12 @@ import { flatDispatch, registerProgramKernel, type GpuProgram } from './programK
 /** Invocations per workgroup of the per-sentence programs. */
 const WG = 64;
 
+/**
+ * Tag sets the per-sentence programs take: two arrays of L floats in workgroup memory, which WebGPU
+ * guarantees only 16 KiB of. Larger tag sets run the plain (`steps`) CRF.
+ */
+export const MAX_FUSED_CRF_LABELS = 2000;
+
 const CRF_INPUTS = ['E', 'M', 'Tr', 'S', 'En'];
 
 /** WGSL shared by the per-sentence programs: constants, the label arrays and two helpers. */
