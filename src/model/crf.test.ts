@@ -265,3 +265,17 @@ describe('crf on wasm', () => {
     expect(wasm.paths).toEqual(cpu.paths);
   });
 });
+
+describe('CRF plans', () => {
+  it('runs the steps plan off WebGPU and refuses the fused WebGPU programs there', async () => {
+    await tf.setBackend('cpu');
+    const e = tf.zeros([1, 2, 3]);
+    const mask = tf.ones([1, 2]);
+    const w: CrfWeights = { transitions: tf.zeros([3, 3]), start: tf.zeros([3]), end: tf.zeros([3]) };
+    // All-zero scores: Z = 3² paths of score 0.
+    expect(crfLogPartition(e, mask, w).dataSync()[0]).toBeCloseTo(Math.log(9), 5);
+    expect(() => crfLogPartition(e, mask, w, 'fused')).toThrow(/WebGPU program.*cpu/);
+    await expect(crfViterbi(e, mask, w, 'fused')).rejects.toThrow(/WebGPU program.*cpu/);
+    tf.dispose([e, mask, w.transitions, w.start, w.end]);
+  });
+});

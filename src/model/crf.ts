@@ -18,11 +18,18 @@
  *   α_t = log( exp(α_{t−1} − m) · exp(trans − max trans) ) + m + max trans + E_t,   m = max_j α_{t−1}[j]
  * Viterbi decoding reads the emissions back once and runs on the CPU in plain JS
  * (B·T·L² ≈ 6.4M multiply-adds for B=64, T=40, L=50; a few milliseconds).
+ * That is the `steps` CRF plan (`kernelPlan.ts`). On WebGPU the `fused` plan runs log Z, its gradient
+ * and Viterbi as single programs with the time loop inside (`webgpu/crfFused.ts`): a few dispatches
+ * whatever T (tag sets up to `MAX_FUSED_CRF_LABELS`; larger ones take the steps). Every function
+ * taking a `plan` defaults to the active backend's.
  */
 import * as tf from '@tensorflow/tfjs';
 import { unstack } from './unstack.ts';
 import { seedFor } from './initializers.ts';
 import { toFloat } from './toFloat.ts';
+import { defaultKernelPlan, type CrfStrategy } from './kernelPlan.ts';
+import { crfLogPartitionFused, crfViterbiFused } from './webgpu/crfFused.ts';
+import { MAX_FUSED_CRF_LABELS } from './webgpu/crfPrograms.ts';
 
 /** The tensors the CRF functions read: plain tensors (tests) or the variables of CrfParams. */
 export interface CrfWeights {
@@ -62,6 +69,16 @@ export function createCrfParams(task: string, numTags: number, seed: number): Cr
   };
 }
 
+/** The active backend's CRF plan. */
+function crfPlan(): CrfStrategy {
+  return defaultKernelPlan().crf ?? 'steps';
+}
+
+/** `fused` for a tag set the fused programs take (`MAX_FUSED_CRF_LABELS`); else `steps`. */
+function fits(plan: CrfStrategy, labels: number): boolean {
+  return plan === 'fused' && labels <= MAX_FUSED_CRF_LABELS;
+}
+
 function dims(emissions: tf.Tensor): [number, number, number] {
   if (emissions.rank !== 3) throw new Error(`CRF: emissions must be [B,T,L], got [${emissions.shape.join(',')}]`);
   const [b, t, l] = emissions.shape as [number, number, number];
@@ -90,8 +107,9 @@ function unstackTime(x: tf.Tensor): tf.Tensor[] {
  * Padded steps leave α unchanged, so `end` is added after each sentence's true last token.
  * (A sentence with an all-zero mask gets log Z of its first step; the NLL functions zero it out.)
  */
-export function crfLogPartition(emissions: tf.Tensor, mask: tf.Tensor, w: CrfWeights): tf.Tensor1D {
+export function crfLogPartition(emissions: tf.Tensor, mask: tf.Tensor, w: CrfWeights, plan: CrfStrategy = crfPlan()): tf.Tensor1D {
   const [b, t, l] = dims(emissions);
+  if (fits(plan, l)) return crfLogPartitionFused(emissions, mask, w);
   return tf.tidy(() => {
     const maxTrans = tf.max(w.transitions); // scalar
     const expTrans = tf.exp(tf.sub(w.transitions, maxTrans)); // [L,L], entries in (0,1]
@@ -152,21 +170,28 @@ export function crfNegLogLikelihoodPerSentence(
   tags: tf.Tensor,
   mask: tf.Tensor,
   w: CrfWeights,
+  plan: CrfStrategy = crfPlan(),
 ): tf.Tensor1D {
   const [b] = dims(emissions);
   return tf.tidy(() => {
     const nonEmpty = tf.reshape(tf.slice(mask, [0, 0], [b, 1]), [b]); // prefix mask: 1 iff length ≥ 1
-    const nll = tf.sub(crfLogPartition(emissions, mask, w), crfGoldScore(emissions, tags, mask, w));
+    const nll = tf.sub(crfLogPartition(emissions, mask, w, plan), crfGoldScore(emissions, tags, mask, w));
     return tf.mul(nll, nonEmpty) as tf.Tensor1D;
   });
 }
 
 /** Mean NLL over the non-empty sentences of the batch (scalar). Same arguments as the per-sentence form. */
-export function crfNegLogLikelihood(emissions: tf.Tensor, tags: tf.Tensor, mask: tf.Tensor, w: CrfWeights): tf.Scalar {
+export function crfNegLogLikelihood(
+  emissions: tf.Tensor,
+  tags: tf.Tensor,
+  mask: tf.Tensor,
+  w: CrfWeights,
+  plan: CrfStrategy = crfPlan(),
+): tf.Scalar {
   const [b] = dims(emissions);
   return tf.tidy(() => {
     const count = tf.maximum(tf.sum(tf.slice(mask, [0, 0], [b, 1])), 1);
-    return tf.div(tf.sum(crfNegLogLikelihoodPerSentence(emissions, tags, mask, w)), count) as tf.Scalar;
+    return tf.div(tf.sum(crfNegLogLikelihoodPerSentence(emissions, tags, mask, w, plan)), count) as tf.Scalar;
   });
 }
 
@@ -257,9 +282,11 @@ function lengthsFromMask(mask: ArrayLike<number>, b: number, t: number): Int32Ar
 
 /**
  * Best path per sentence: emissions [B,T,L], mask [B,T] → paths (number[][], each of its sentence's length).
- * One readback of emissions, mask and the CRF weights; the dynamic programme runs on the CPU.
+ * `steps`: one readback of emissions, mask and the CRF weights; the dynamic programme runs on the CPU.
+ * `fused`: on the GPU, one readback of the paths.
  */
-export async function crfViterbi(emissions: tf.Tensor, mask: tf.Tensor, w: CrfWeights): Promise<number[][]> {
+export async function crfViterbi(emissions: tf.Tensor, mask: tf.Tensor, w: CrfWeights, plan: CrfStrategy = crfPlan()): Promise<number[][]> {
+  if (fits(plan, dims(emissions)[2])) return crfViterbiFused(emissions, mask, w);
   return (await crfViterbiWithScores(emissions, mask, w)).paths;
 }
 

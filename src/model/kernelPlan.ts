@@ -32,26 +32,66 @@ export type CopyStrategy = 'kernel' | 'host';
  */
 export type TanhStrategy = 'kernel' | 'sigmoid';
 
+/**
+ * How the LSTM recurrence (`lstmRecurrence.ts`) runs.
+ * - `steps`: a loop of backend kernels per timestep (a product, gates, cell update; BPTT likewise),
+ *   ~15 kernels per step forward and as many backward: on a GPU, dispatches that grow with T.
+ * - `fused`: WebGPU programs with the time loop inside the shader (`webgpu/lstmRecurrenceProgram.ts`):
+ *   one dispatch for the forward of all streams, one for BPTT, whatever T. webgpu only.
+ */
+export type RecurrenceStrategy = 'steps' | 'fused';
+
+/**
+ * How the CRF's log-partition (and its gradient) and Viterbi run.
+ * - `steps`: tfjs ops per timestep (~10 kernels a step forward, autodiff backward) and Viterbi in JS
+ *   on the host after one readback of the emissions; on CPU/WASM that is the fast way.
+ * - `fused`: one WebGPU program each with the time loop inside (`webgpu/crfPrograms.ts`): a few
+ *   dispatches whatever the length. webgpu backend only.
+ */
+export type CrfStrategy = 'steps' | 'fused';
+
+/**
+ * How global-norm clipping and Adam run on a GPU backend (host-memory backends use `HostAdam`).
+ * - `perVariable`: tf.train.adam on clipped gradients, ~15 kernels per variable.
+ * - `fused`: `webgpu/fusedAdam.ts`, a chained norm, packed moments and one update per variable:
+ *   ~1.4 dispatches per variable. webgpu backend only.
+ */
+export type OptimizerStrategy = 'perVariable' | 'fused';
+
 export interface KernelPlan {
   readonly matMul: MatMulStrategy;
   readonly copies: CopyStrategy;
   /** Default `kernel`. */
   readonly tanh?: TanhStrategy;
+  /** Default `steps`. */
+  readonly recurrence?: RecurrenceStrategy;
+  /** Default `steps`. */
+  readonly crf?: CrfStrategy;
+  /** Default `perVariable`. */
+  readonly optimizer?: OptimizerStrategy;
 }
 
 /** The fastest plan for `backend` (default: the active tfjs backend). */
 export function defaultKernelPlan(backend: string = tf.getBackend()): KernelPlan {
   if (backend === 'wasm') return { matMul: 'perStream', copies: 'host', tanh: 'sigmoid' };
   if (backend === 'cpu') return { matMul: 'perStream', copies: 'kernel' };
+  if (backend === 'webgpu') return { matMul: 'batched', copies: 'kernel', recurrence: 'fused', crf: 'fused', optimizer: 'fused' };
   return { matMul: 'batched', copies: 'kernel' };
 }
 
-/** `defaultKernelPlan` with overrides; refuses host copies on a backend whose memory is a device's. */
+/**
+ * `defaultKernelPlan` with overrides; refuses host copies on a backend whose memory is a device's,
+ * and the fused WebGPU programs (recurrence, CRF, optimizer) off WebGPU.
+ */
 export function resolveKernelPlan(overrides: Partial<KernelPlan> = {}): KernelPlan {
   const backend = tf.getBackend();
   const plan = { ...defaultKernelPlan(backend), ...overrides };
   if (plan.copies === 'host' && backend !== 'wasm' && backend !== 'cpu') {
     throw new Error(`host copies would read tensors back from the '${backend}' device; use copies: 'kernel'`);
+  }
+  if (plan.recurrence === 'fused' && backend !== 'webgpu') throw new Error(`the fused recurrence is a WebGPU program; '${backend}' needs recurrence: 'steps'`);
+  if ((plan.crf === 'fused' || plan.optimizer === 'fused') && backend !== 'webgpu') {
+    throw new Error(`fused CRF and optimizer kernels are WebGPU programs; the active backend is '${backend}'`);
   }
   return plan;
 }

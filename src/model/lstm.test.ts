@@ -17,7 +17,7 @@ import {
   type BiLstmWeightsArg,
   type KernelPlan,
 } from './lstm.ts';
-import { gatherRows, lastAxisBlocks, permuteRows, unstackAlong } from './kernelPlan.ts';
+import { gatherRows, lastAxisBlocks, permuteRows, resolveKernelPlan, unstackAlong } from './kernelPlan.ts';
 import { stopGradient } from './gradientReversal.ts';
 import { biLstmLayerReference } from './lstmReference.ts';
 import { prepareStreamOperand, streamAffine, streamProduct } from './streamMatMul.ts';
@@ -290,11 +290,17 @@ describe('building blocks (cpu)', () => {
     await tf.setBackend('cpu');
   });
 
-  it('picks batched products on GPU backends and per-stream 2-D products with host copies on wasm', () => {
-    expect(defaultKernelPlan('webgpu')).toEqual({ matMul: 'batched', copies: 'kernel' });
+  it('picks batched products on GPU backends (the fused programs on webgpu) and per-stream 2-D products with host copies on wasm', () => {
+    // The fused recurrence, CRF and optimizer programs are WebGPU's only (the other plans below have none of those fields).
+    expect(defaultKernelPlan('webgpu')).toEqual({ matMul: 'batched', copies: 'kernel', recurrence: 'fused', crf: 'fused', optimizer: 'fused' });
     expect(defaultKernelPlan('webgl')).toEqual({ matMul: 'batched', copies: 'kernel' });
     expect(defaultKernelPlan('wasm')).toEqual({ matMul: 'perStream', copies: 'host', tanh: 'sigmoid' });
     expect(defaultKernelPlan('cpu')).toEqual({ matMul: 'perStream', copies: 'kernel' });
+  });
+
+  it('refuses the fused recurrence off webgpu', () => {
+    expect(() => resolveKernelPlan({ recurrence: 'fused' })).toThrow(/WebGPU program/);
+    expect(resolveKernelPlan({ recurrence: 'steps' }).recurrence).toBe('steps');
   });
 
   for (const plan of PLANS) {

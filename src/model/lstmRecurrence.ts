@@ -1,6 +1,8 @@
 import * as tf from '@tensorflow/tfjs';
 import { lastAxisBlocks, unstackAlong, type KernelPlan } from './kernelPlan.ts';
 import { prepareStreamOperand, streamProduct } from './streamMatMul.ts';
+import { fusedRecurrenceBackward, fusedRecurrenceForward } from './webgpu/lstmRecurrenceFused.ts';
+import { fusedRecurrenceFits } from './webgpu/lstmRecurrenceProgram.ts';
 
 /**
  * The sequential core of every LSTM of the model: N independent unidirectional streams (stacks ×
@@ -15,6 +17,9 @@ import { prepareStreamOperand, streamProduct } from './streamMatMul.ts';
  * h·W_hh stays inside the loop, for all N streams at once. The backward pass is written by hand
  * (`tf.customGrad`): the per-step work is a handful of elementwise ops plus dgates_t·W_hhᵀ, and
  * dW_hh = Σ_t h_{t-1}ᵀ·dgates_t is a single product over the stacked (time × batch) rows after the loop.
+ *
+ * On WebGPU (`plan.recurrence === 'fused'`) both loops run inside one shader each instead
+ * (`webgpu/lstmRecurrenceFused.ts`): a number of dispatches per call that does not grow with T.
  *
  * Padding needs no masking here: the caller orders every stream so that its padding comes after its
  * real tokens; padded steps then never feed a real one, and their output gradient is zero.
@@ -32,10 +37,26 @@ export function lstmRecurrence(gx: tf.Tensor4D, wHh: tf.Tensor3D, plan: KernelPl
   // Inference (no gradient tape) needs none of the activations BPTT keeps: skip stacking them.
   // Read here, outside the custom op, where the tape state is the one the op will be recorded under.
   const recording = tf.engine().isTapeOn();
+  // A layer too wide for the device's workgroup memory takes the per-step path.
+  const fused = plan.recurrence === 'fused' && fusedRecurrenceFits(units);
   const run = tf.customGrad((...args: Array<tf.Tensor | tf.GradSaveFunc>) => {
     const [gxIn, wIn, save] = args;
     if (!(gxIn instanceof tf.Tensor) || !(wIn instanceof tf.Tensor) || typeof save !== 'function') {
       throw new Error('lstmRecurrence: bad customGrad call');
+    }
+    if (fused) {
+      // WebGPU: the whole time loop in one dispatch each way (webgpu/lstmRecurrenceProgram.ts).
+      const { hs, saved } = fusedRecurrenceForward(gxIn as tf.Tensor4D, wIn as tf.Tensor3D, recording);
+      save([wIn, ...saved]);
+      return {
+        value: hs,
+        gradFunc: (dy: tf.Tensor, kept: tf.Tensor[]) =>
+          tf.tidy(() => {
+            const [w, ...rest] = kept as [tf.Tensor3D, ...tf.Tensor[]];
+            const { dGx, dW } = fusedRecurrenceBackward(dy as tf.Tensor4D, rest, w, 1);
+            return [dGx[0]!, dW];
+          }),
+      };
     }
     const { hs, saved } = forward(gxIn as tf.Tensor4D, wIn as tf.Tensor3D, plan, recording);
     // Saved, not captured: the forward scope disposes everything it does not return or save.
@@ -68,10 +89,26 @@ export function lstmRecurrenceTwin(gx: tf.Tensor4D, gxTwin: tf.Tensor4D, wHh: tf
   }
   if (gxTwin.shape.join() !== gx.shape.join()) throw new Error(`lstmRecurrenceTwin: gxTwin [${gxTwin.shape}] is not gx's shape [${gx.shape}]`);
   const recording = tf.engine().isTapeOn();
+  const fused = plan.recurrence === 'fused' && fusedRecurrenceFits(units);
   const run = tf.customGrad((...args: Array<tf.Tensor | tf.GradSaveFunc>) => {
     const [gxIn, , wIn, save] = args;
     if (!(gxIn instanceof tf.Tensor) || !(wIn instanceof tf.Tensor) || typeof save !== 'function') {
       throw new Error('lstmRecurrenceTwin: bad customGrad call');
+    }
+    if (fused) {
+      const { hs, saved } = fusedRecurrenceForward(gxIn as tf.Tensor4D, wIn as tf.Tensor3D, recording);
+      save([wIn, ...saved]);
+      return {
+        value: tf.stack([hs, hs]) as tf.Tensor<tf.Rank.R5>,
+        gradFunc: (dy: tf.Tensor, kept: tf.Tensor[]) =>
+          tf.tidy(() => {
+            const [w, ...rest] = kept as [tf.Tensor3D, ...tf.Tensor[]];
+            // Both channels through one BPTT dispatch: [2, N, …] is [2N, …], channel major.
+            const [, n, t, b, units] = dy.shape;
+            const { dGx, dW } = fusedRecurrenceBackward(dy.reshape([2 * n!, t!, b!, units!]) as tf.Tensor4D, rest, w, 2);
+            return [dGx[0]!, dGx[1]!, dW];
+          }),
+      };
     }
     const { hs, saved } = forward(gxIn as tf.Tensor4D, wIn as tf.Tensor3D, plan, recording);
     save([wIn, ...saved]);

@@ -1,5 +1,6 @@
 import * as tf from '@tensorflow/tfjs';
 import { isHostMemoryBackend } from '../model/hostMemory.ts';
+import type { ClippingOptimizer } from '../model/clippedAdam.ts';
 
 /**
  * Adam with global-norm gradient clipping, run on the host in one pass over flat typed arrays, for
@@ -20,7 +21,7 @@ import { isHostMemoryBackend } from '../model/hostMemory.ts';
  * rounding (`hostAdam.test.ts`). Moments are plain Float32Arrays, not tensors: nothing to dispose
  * on the tfjs side.
  */
-export class HostAdam {
+export class HostAdam implements ClippingOptimizer {
   learningRate: number;
   private readonly variables: readonly tf.Variable[];
   private readonly m: Float32Array[];
@@ -79,6 +80,9 @@ export class HostAdam {
     this.accBeta1 *= beta1;
     this.accBeta2 *= beta2;
   }
+
+  /** Nothing to free: the moments are plain arrays. */
+  dispose(): void {}
 
   /** True where this optimiser can run: the backend's tensors are host memory. */
   static suits(backend: string = tf.getBackend()): boolean {

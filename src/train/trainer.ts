@@ -19,7 +19,9 @@ import { HostAdam } from './hostAdam.ts';
 import { addLossGradients, lossGradients, type LossGradients } from './lossGradients.ts';
 import { adversarialWeightAt, learningRateAt } from './schedule.ts';
 import { createTaggerModel, restoreWeights, snapshotWeights, type TaggerModel } from './taggerModel.ts';
-import { addAll } from '../model/addAll.ts';
+import { ClippedAdam, type ClippingOptimizer } from '../model/clippedAdam.ts';
+import { defaultKernelPlan } from '../model/kernelPlan.ts';
+import { FusedAdam } from '../model/webgpu/fusedAdam.ts';
 
 export interface TrainingData {
   tasks: TaskSpec[];
@@ -77,6 +79,16 @@ export function devScoreOf(scores: readonly TaskScore[]): number {
   return scores.length === 0 ? 0 : scores.reduce((sum, s) => sum + s.value, 0) / scores.length;
 }
 
+/**
+ * Adam with global-norm clipping for the active backend: `HostAdam` where tensors are host memory
+ * (wasm, cpu), the fused WebGPU programs where the kernel plan says so, tf.train.adam elsewhere.
+ */
+export function createOptimizer(variables: tf.Variable[], learningRate: number): ClippingOptimizer {
+  if (HostAdam.suits()) return new HostAdam(variables, learningRate);
+  if (defaultKernelPlan().optimizer === 'fused') return new FusedAdam(variables, learningRate);
+  return new ClippedAdam(variables, learningRate);
+}
+
 let nextReplica = 1;
 
 /** Stops using `pool` after a peer's error; the caller computes that peer's share on this thread. */
@@ -90,8 +102,8 @@ export class Trainer {
   readonly data: TrainingData;
   /** The run's settings; the live ones may change between batches (`updateLiveSettings`). */
   readonly config: RunConfig;
-  /** Adam on the host where tensors are host memory (wasm, cpu; see `HostAdam`), tf.train.adam elsewhere. */
-  private readonly optimizer: tf.AdamOptimizer | HostAdam;
+  /** Clipped Adam: on the host where tensors are host memory (wasm, cpu), else by the backend's plan (`createOptimizer`). */
+  private readonly optimizer: ClippingOptimizer;
   private readonly variables: tf.Variable[];
   step = 0;
   epoch = 0;
@@ -124,9 +136,7 @@ export class Trainer {
     );
     this.pool = init.pool ?? null;
     this.replicaKey = `${this.runId}#${nextReplica++}`;
-    this.optimizer = HostAdam.suits()
-      ? new HostAdam(this.variables, this.config.train.learningRate)
-      : tf.train.adam(this.config.train.learningRate);
+    this.optimizer = createOptimizer(this.variables, this.config.train.learningRate);
     if (init.resume) {
       const { epoch, step, best } = init.resume;
       this.epoch = epoch;
@@ -330,9 +340,8 @@ export class Trainer {
 
   /** Applies the gradients (then frees them), counts the step and hands back the loss parts. */
   private optimizerStep({ grads, parts }: LossGradients): tf.Tensor1D {
-    // tf.train.adam's learningRate is protected but read at every step; HostAdam's is public.
-    (this.optimizer as unknown as { learningRate: number }).learningRate = learningRateAt(this.config.train, this.step / this.batchesPerEpoch);
-    this.applyGradients(grads);
+    this.optimizer.learningRate = learningRateAt(this.config.train, this.step / this.batchesPerEpoch);
+    this.optimizer.applyGradients(grads, this.config.train.clipNorm);
     tf.dispose(Object.values(grads));
     this.step++;
     return parts;
@@ -351,27 +360,6 @@ export class Trainer {
       reversalReach: train.reversalReach,
       orthogonalityMode: train.orthogonalityMode,
     };
-  }
-
-  /** Clips by global norm and takes the Adam step (grads stay the caller's to dispose). */
-  private applyGradients(grads: tf.NamedTensorMap): void {
-    const train = this.config.train;
-    const optimizer = this.optimizer;
-    if (optimizer instanceof HostAdam) optimizer.applyGradients(grads, train.clipNorm);
-    else tf.tidy(() => {
-      const list = Object.values(grads);
-      const norm = tf.sqrt(addAll(list.map((g) => tf.sum(tf.square(g)))));
-      // Global-norm clipping without a readback: scale = min(1, clip / norm).
-      const scale = train.clipNorm > 0 ? tf.minimum(1, tf.div(train.clipNorm, tf.maximum(norm, 1e-12))) : tf.scalar(1);
-      // Every variable, in one fixed order, even one this batch did not reach (e.g. CRF transitions
-      // in a batch of one-token sentences): Adam keys its moments by position in this map.
-      const clipped: tf.NamedTensorMap = {};
-      for (const v of this.variables) {
-        const g = grads[v.name];
-        clipped[v.name] = g ? tf.mul(g, scale) : tf.zerosLike(v);
-      }
-      optimizer.applyGradients(clipped as tf.NamedTensorMap as Parameters<tf.AdamOptimizer["applyGradients"]>[0]);
-    });
   }
 
   /** Sums of loss parts (`[total, ...tasks, adversarial, orthogonality]`) over their weights (`partWeights`). */
@@ -529,6 +517,6 @@ export class Trainer {
   dispose(): void {
     if (this.best) tf.dispose(this.best.snapshot);
     this.best = null;
-    if (!(this.optimizer instanceof HostAdam)) this.optimizer.dispose();
+    this.optimizer.dispose();
   }
 }

@@ -1,0 +1,71 @@
+/**
+ * The CRF's log-partition (with its gradient) and Viterbi decoding on the fused WebGPU programs of
+ * `crfPrograms.ts`: the `fused` CRF plan of `kernelPlan.ts`, webgpu backend only.
+ *
+ * Dispatches, whatever the length T: log Z 1; its gradient 5 (the program, one slice for ∂E and one
+ * row sum each for ∂transitions, ∂start, ∂end); Viterbi 2 (the program, a slice of the paths) and a
+ * readback of B·T int32 instead of the B·T·L emissions. The plain forward algorithm issues ~10
+ * kernels per timestep and its autodiff about twice as many again.
+ */
+import * as tf from '@tensorflow/tfjs';
+import type { CrfWeights } from '../crf.ts';
+import { runProgramKernel } from './programKernel.ts';
+import { CRF_LOG_PARTITION, CRF_LOG_PARTITION_GRAD, CRF_VITERBI, SUM_ROWS, registerCrfKernels } from './crfPrograms.ts';
+
+function float32(x: tf.Tensor): tf.Tensor {
+  return x.dtype === 'float32' ? x : tf.cast(x, 'float32');
+}
+
+/**
+ * log Z per sentence (the forward algorithm of `crfLogPartition`, same masking), differentiable with
+ * respect to emissions and the CRF weights. emissions [B,T,L] float32, mask [B,T] → [B].
+ */
+export function crfLogPartitionFused(emissions: tf.Tensor, mask: tf.Tensor, w: CrfWeights): tf.Tensor1D {
+  registerCrfKernels();
+  const [b, t, l] = emissions.shape as [number, number, number];
+  const op = tf.customGrad((...args: Array<tf.Tensor | tf.GradSaveFunc>) => {
+    const [e, tr, st, en, save] = args as [tf.Tensor, tf.Tensor, tf.Tensor, tf.Tensor, tf.GradSaveFunc];
+    const m = float32(mask);
+    // Saved (the engine keeps a clone) rather than captured: the backward pass may outlive it.
+    save([e, m, tr, st, en]);
+    const value = runProgramKernel(CRF_LOG_PARTITION, { emissions: e, mask: m, transitions: tr, start: st, end: en });
+    return {
+      value,
+      gradFunc: (dy: tf.Tensor, saved: tf.Tensor[]) =>
+        tf.tidy(() => {
+          const [se, sm, str, sst, sen] = saved as [tf.Tensor, tf.Tensor, tf.Tensor, tf.Tensor, tf.Tensor];
+          const g = runProgramKernel(CRF_LOG_PARTITION_GRAD, { emissions: se, mask: sm, transitions: str, start: sst, end: sen, dy });
+          const rowWidth = l * l + 2 * l;
+          const sumRows = (offset: number, count: number) =>
+            runProgramKernel(SUM_ROWS, { x: g }, { base: b * t * l + offset, stride: rowWidth, rows: b, count });
+          return [
+            tf.reshape(tf.slice(g, [0], [b * t * l]), [b, t, l]),
+            tf.reshape(sumRows(0, l * l), [l, l]),
+            sumRows(l * l, l),
+            sumRows(l * l + l, l),
+          ];
+        }),
+    };
+  });
+  return op(emissions, w.transitions, w.start, w.end) as tf.Tensor1D;
+}
+
+/**
+ * Best path per sentence on the GPU: emissions [B,T,L], mask [B,T] prefix mask → paths (number[][],
+ * each of its sentence's length), as `crfViterbi`. One readback of the paths.
+ */
+export async function crfViterbiFused(emissions: tf.Tensor, mask: tf.Tensor, w: CrfWeights): Promise<number[][]> {
+  registerCrfKernels();
+  const [b, t] = emissions.shape as [number, number, number];
+  const paths = tf.tidy(() => {
+    const out = runProgramKernel(CRF_VITERBI, { emissions, mask: float32(mask), transitions: w.transitions, start: w.start, end: w.end });
+    return tf.slice(out, [0], [b * t]);
+  });
+  const values = await paths.data();
+  paths.dispose();
+  return Array.from({ length: b }, (_, s) => {
+    const row: number[] = [];
+    for (let i = 0; i < t && values[s * t + i]! >= 0; i++) row.push(values[s * t + i]!);
+    return row;
+  });
+}
