@@ -5,7 +5,7 @@
  */
 const css = `
 .charts { display: grid; gap: 1rem; }
-.chart-card { background: white; border: 1px solid var(--border, #d9dde3); border-radius: 8px; padding: 0.6rem 0.8rem; min-width: 0; contain: layout paint; }
+.chart-card { background: white; border: 1px solid var(--border, #d9dde3); border-radius: 8px; padding: 0.6rem 0.8rem; min-width: 0; }
 .chart-card > header { display: flex; align-items: center; gap: 0.5rem; flex-wrap: wrap; }
 .chart-card h3 { margin: 0; font-size: 0.95rem; flex: 1 1 auto; }
 .chart-card .chart-controls { display: flex; align-items: center; gap: 0.6rem; flex-wrap: wrap; font-size: 0.8rem; }
