@@ -2,7 +2,7 @@ import { createElement } from 'react';
 import { renderToStaticMarkup } from 'react-dom/server';
 import { describe, expect, it } from 'vitest';
 import { LineChartDraw } from './LineChartDraw.tsx';
-import { smoothSeries } from './LineChartView.tsx';
+import { drawSignature, smoothSeries } from './LineChartView.tsx';
 import type { Series } from './series.ts';
 
 const series = (key: string, points: [number, number][], axis: 'left' | 'right' = 'left'): Series => ({
@@ -74,5 +74,38 @@ describe('smoothSeries', () => {
     // debiased: m1 = 0/0.5 = 0; m2 = (0.5·0 + 0.5·10)/0.75; m3 = (0.5·5 + 0)/0.875
     expect(a!.points.map((p) => p.y)).toEqual([0, 5 / 0.75, 2.5 / 0.875]);
     expect(b!.points.map((p) => p.y)).toEqual([4, 4]);
+  });
+});
+
+describe('drawSignature', () => {
+  const long = (key: string, offset: number) => series(key, Array.from({ length: 300 }, (_, i): [number, number] => [i, i + offset]));
+
+  it('gives the same signature for the same long points array and a new one for a new array, equal or not', () => {
+    const a = long('a', 0);
+    const props = { series: [a], xLabel: 'step' };
+    expect(drawSignature(props, 400)).toBe(drawSignature({ ...props, series: [{ ...a }] }, 400));
+    // A new array (a run reported): redraw, even though its values equal the old ones.
+    expect(drawSignature({ ...props, series: [{ ...a, points: [...a.points] }] }, 400)).not.toBe(drawSignature(props, 400));
+    expect(drawSignature(props, 500)).not.toBe(drawSignature(props, 400));
+    // The style of a series still counts.
+    expect(drawSignature({ ...props, series: [{ ...a, color: '#000000' }] }, 400)).not.toBe(drawSignature(props, 400));
+    // Its size stays that of the style, not of the 300 points.
+    expect(drawSignature(props, 400).length).toBeLessThan(300);
+  });
+
+  it('compares short (epoch) series by value, so rebuilding them with the same points draws nothing new', () => {
+    const make = () => ({ series: [series('run-1', [[1, 50], [2, 61]])], xLabel: 'epoch' });
+    expect(drawSignature(make(), 400)).toBe(drawSignature(make(), 400));
+    const moved = make();
+    moved.series[0]!.points[1]!.y = 62;
+    expect(drawSignature(moved, 400)).not.toBe(drawSignature(make(), 400));
+  });
+});
+
+describe('smoothSeries memoised', () => {
+  it('returns the same smoothed points for the same raw points and weight', () => {
+    const raw = [series('a', [[1, 0], [2, 10], [3, 0]])];
+    expect(smoothSeries(raw, 0.5)[0]!.points).toBe(smoothSeries([{ ...raw[0]! }], 0.5)[0]!.points);
+    expect(smoothSeries(raw, 0.6)[0]!.points).not.toBe(smoothSeries(raw, 0.5)[0]!.points);
   });
 });

@@ -1,7 +1,7 @@
 import { useEffect, useLayoutEffect, useMemo, useRef, useState } from 'react';
 import { LineChartDraw, type LineChartDrawProps } from './LineChartDraw.tsx';
 import { chartDrawQueue, type DrawTicket } from './drawQueue.ts';
-import type { Series } from './series.ts';
+import type { Point, Series } from './series.ts';
 import { emaSmooth } from '../smoothing.ts';
 
 export type { AxisOptions } from './LineChartDraw.tsx';
@@ -10,24 +10,54 @@ export interface LineChartViewProps extends LineChartDrawProps {
   smoothing?: number;
 }
 
+/** Smoothed points by raw points array and weight: step series are memoised per run (series.ts), so a redraw smooths only the runs that reported. */
+const smoothCache = new WeakMap<readonly Point[], Map<number, Point[]>>();
+
+function smoothPoints(points: readonly Point[], weight: number): Point[] {
+  let byWeight = smoothCache.get(points);
+  if (!byWeight) smoothCache.set(points, (byWeight = new Map()));
+  let smoothed = byWeight.get(weight);
+  if (!smoothed) {
+    const ys = emaSmooth(
+      points.map((p) => p.y),
+      weight,
+    );
+    smoothed = points.map((p, i) => ({ x: p.x, y: ys[i]! }));
+    byWeight.set(weight, smoothed);
+  }
+  return smoothed;
+}
+
 /** The series smoothed with `emaSmooth` (TensorBoard's curve smoothing); the same array at 0. */
 export function smoothSeries(series: Series[], weight: number | undefined): Series[] {
   if (!weight) return series;
-  return series.map((s) => {
-    const ys = emaSmooth(
-      s.points.map((p) => p.y),
-      weight,
-    );
-    return { ...s, points: s.points.map((p, i) => ({ x: p.x, y: ys[i]! })) };
-  });
+  return series.map((s) => ({ ...s, points: smoothPoints(s.points, weight) }));
+}
+
+/** Series up to this many points enter a signature by value, longer ones by identity. */
+const BY_VALUE_POINTS = 100;
+
+/** A number per points array, for signatures: the same array (memoised, unchanged) gives the same number. */
+const pointsIds = new WeakMap<readonly Point[], number>();
+let nextPointsId = 0;
+
+function pointsId(points: readonly Point[]): number {
+  let id = pointsIds.get(points);
+  if (id === undefined) pointsIds.set(points, (id = ++nextPointsId));
+  return id;
 }
 
 /**
  * What a drawing depends on, as a string: two renders with the same signature draw the same chart
- * (the axis formatters are fixed per chart kind, so leaving functions out loses nothing).
+ * (the axis formatters are fixed per chart kind, so leaving functions out loses nothing). A series'
+ * points enter by identity, not by value: serialising every point of ten runs' step series on each
+ * sample cost milliseconds per chart. Long series are step series, memoised per run (series.ts) and
+ * never mutated (a run's new report makes a new array), so the same array means the same points;
+ * short ones (epoch series, rebuilt on every sample) enter by value.
  */
 export function drawSignature(props: LineChartDrawProps, width: number): string {
-  return JSON.stringify([width, props]);
+  const series = props.series.map((s) => (s.points.length <= BY_VALUE_POINTS ? s : { ...s, points: pointsId(s.points) }));
+  return JSON.stringify([width, { ...props, series }]);
 }
 
 /** The container's width in pixels, tracked with one ResizeObserver per chart container. */
@@ -79,7 +109,9 @@ export function LineChartView({ smoothing, ...raw }: LineChartViewProps) {
   // The same element object across renders: React skips the chart's subtree until the next draw.
   const chart = useMemo(() => (drawn ? <LineChartDraw {...drawn.props} width={drawn.width} /> : null), [drawn]);
   return (
-    <div ref={ref} className="line-chart" data-drawn={drawn ? drawn.signature === signature : false} style={{ width: '100%', minHeight: height }}>
+    // Size and layout contained (its height is fixed, its width is its container's): a redraw lays
+    // out this chart alone, not the panel around it. (Not paint: the hover read-out may overflow it.)
+    <div ref={ref} className="line-chart" data-drawn={drawn ? drawn.signature === signature : false} style={{ width: '100%', height, contain: 'size layout' }}>
       {chart}
     </div>
   );

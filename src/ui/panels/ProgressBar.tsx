@@ -18,7 +18,7 @@ export function ProgressBar({ run }: { run: RunState }) {
   return (
     <div className="progress" data-testid="run-progress" data-percent={percent.toFixed(1)}>
       <div className="progress-track" role="progressbar" aria-valuemin={0} aria-valuemax={100} aria-valuenow={Math.round(percent)}>
-        <div className={`progress-fill status-${run.status}`} style={{ width: `${percent}%` }} />
+        <div className={`progress-fill status-${run.status}`} style={{ transform: `scaleX(${(percent / 100).toFixed(4)})` }} />
       </div>
       <div className="progress-figures">
         <span data-testid="progress-epoch">
