@@ -12,7 +12,7 @@ import { availableParallelism } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { ablations } from '../model/config.ts';
-import { parseStudySpec, studyRuns, trainArguments, type StudyRun, type StudySpec } from '../study/spec.ts';
+import { parseStudySpec, StudySpecError, studyRuns, trainArguments, type StudyRun, type StudySpec } from '../study/spec.ts';
 
 /** The study's own copy of its resolved spec: status, collect and Slurm array tasks read it. */
 export const STUDY_FILE = 'study.json';
@@ -21,7 +21,13 @@ const MTAA_BIN = fileURLToPath(new URL('./mtaa.mjs', import.meta.url));
 export function readSpecFile(path: string): StudySpec {
   const file = resolve(path);
   if (!existsSync(file)) throw new Error(`${path}: no such study spec`);
-  return parseStudySpec(readFileSync(file, 'utf8'), path, dirname(file), Object.keys(ablations));
+  const spec = parseStudySpec(readFileSync(file, 'utf8'), path, dirname(file), Object.keys(ablations));
+  // A missing data file would fail every run at its start: say so once, before any run starts.
+  for (const field of ['train', 'dev', 'test'] as const) {
+    const data = spec[field];
+    if (data && !existsSync(data)) throw new StudySpecError(`${path}: ${field}: ${data} does not exist`);
+  }
+  return spec;
 }
 
 /** The study of folder `dir` (written by `mtaa study run`). */
