@@ -32,6 +32,9 @@ async function freePort(): Promise<number> {
   });
 }
 
+/** The daemons live in /usr/sbin, which a non-root user's PATH often lacks. */
+const daemon = (name: string) => (existsSync(`/usr/sbin/${name}`) ? `/usr/sbin/${name}` : name);
+
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
 function readLog(path: string): string {
@@ -114,13 +117,13 @@ export async function startLocalSlurm(opts: { cpus?: number } = {}): Promise<Loc
   };
   try {
     startDaemon(
-      'munged',
+      daemon('munged'),
       ['--force', `--key-file=${key}`, `--socket=${socket}`, `--pid-file=${pidFiles[2]}`, `--log-file=${log('munged')}`, `--seed-file=${join(dir, 'munge', 'seed')}`],
       env,
       log('munged'),
     );
-    startDaemon('slurmctld', ['-f', conf], env, log('slurmctld'));
-    startDaemon('slurmd', ['-f', conf], env, log('slurmd'));
+    startDaemon(daemon('slurmctld'), ['-f', conf], env, log('slurmctld'));
+    startDaemon(daemon('slurmd'), ['-f', conf], env, log('slurmd'));
     // The node registers with the controller within a few seconds: wait until sinfo lists it idle.
     for (let i = 0; ; i++) {
       const r = spawnSync('sinfo', ['-h', '-N', '-o', '%T'], { env, encoding: 'utf8' });

@@ -5,7 +5,7 @@
  * queue; `collect` writes the table, curves and archive (src/cli/studyCollect.ts).
  */
 import { resolve } from 'node:path';
-import { StudySpecError, studyRuns } from '../study/spec.ts';
+import { studyRuns } from '../study/spec.ts';
 import { intOption, parseArgs, UsageError } from './args.ts';
 import type { Command } from './io.ts';
 import { collectStudy } from './studyCollect.ts';
@@ -136,7 +136,8 @@ export const studyCommand: Command = async (argv, io) => {
       io.err(`mtaa study: ${error.message}\n${usage}`);
       return 2;
     }
-    if (error instanceof StudySpecError || error instanceof Error) {
+    // Spec errors (StudySpecError), a refused folder, a failed sbatch: the message says what and where.
+    if (error instanceof Error) {
       io.err(`mtaa study: ${error.message}\n`);
       return 1;
     }
