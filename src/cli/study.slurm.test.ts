@@ -25,9 +25,7 @@ describe('mtaa study on a one-node Slurm cluster', () => {
   let work: string;
   const savedConf = process.env.SLURM_CONF;
 
-  beforeAll(async () => {
-    slurm = await startLocalSlurm({ cpus: 2 });
-    process.env.SLURM_CONF = slurm.env.SLURM_CONF; // sbatch, squeue and sacct read it
+  beforeAll(() => {
     work = mkdtempSync(join(tmpdir(), 'mtaa-study-'));
     // Train, dev and test files cut from the built-in sample (UD EWT excerpt, in the repository).
     const blocks = readFileSync('public/samples/en_ewt-ud-sample.conllu', 'utf8').split(/\n\s*\n/).filter((b) => b.trim());
@@ -39,7 +37,7 @@ describe('mtaa study on a one-node Slurm cluster', () => {
       join(work, 'spec.json'),
       JSON.stringify({ train: 'train.conllu', dev: 'dev.conllu', test: 'test.conllu', preset: 'tiny', epochs: 1, seeds: [1], configurations: ['base', 'no-TD', 'MTAA'], baseline: 'base', bootstrap: { samples: 200 } }),
     );
-  }, 90_000);
+  });
 
   afterAll(async () => {
     if (savedConf === undefined) delete process.env.SLURM_CONF;
@@ -49,6 +47,9 @@ describe('mtaa study on a one-node Slurm cluster', () => {
   });
 
   it('runs every (configuration, seed) as an array task, and collects the table the runs logged', async () => {
+    // Started in the test, not a hook: a cluster that cannot start fails this test with the daemons' logs.
+    slurm = await startLocalSlurm({ cpus: 2 });
+    process.env.SLURM_CONF = slurm.env.SLURM_CONF; // sbatch, squeue and sacct read it
     const dir = join(work, 'study');
     const submit = memoryIO();
     const code = await main(['study', 'run', join(work, 'spec.json'), '--out', dir, '--slurm', '--cpus', '1', '--time', '00:10:00'], submit.cli);
