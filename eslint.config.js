@@ -83,6 +83,15 @@ export default tseslint.config(
     },
   },
   {
+    files: ['src/study/**/*.ts'],
+    rules: {
+      'no-restricted-imports': noUpward(
+        [...tfjs, 'react', 'react-dom', 'node:*', '**/model/**', '**/train/**', '**/ui/**', '**/cli/**', '**/workers/**'],
+        'src/study is pure TypeScript shared by the page and the CLI: data, metrics and protocol types only.',
+      ),
+    },
+  },
+  {
     files: ['src/model/**/*.ts'],
     rules: {
       'no-restricted-imports': noUpward(

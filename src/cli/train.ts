@@ -12,15 +12,15 @@ import { evaluate } from '../train/evaluate.ts';
 import { toSavedModel } from '../train/taggerModel.ts';
 import { Trainer } from '../train/trainer.ts';
 import { intOption, parseArgs, UsageError } from './args.ts';
-import { useBackend, type NodeBackend } from './backend.ts';
+import { nodeBackends, useBackend, type NodeBackend } from './backend.ts';
 import { defaultThreads, startGradientThreads } from './gradientThreads.ts';
 import type { Command } from './io.ts';
-import { writeModelDir } from './modelFiles.ts';
+import { writeModelDir, writeTestPredictions } from './modelFiles.ts';
 import { formatDuration, progressLine } from './progressBar.ts';
 
 const usage = `usage: mtaa train --train FILE [--dev FILE] [--test FILE] [--preset small|paper|tiny]
                   [--ablation NAME] [--config JSON|@file.json] [--epochs N] [--seed N]
-                  [--max-sentences N] [--vectors GLOVE.txt] [--out DIR] [--backend wasm|cpu]
+                  [--max-sentences N] [--vectors GLOVE.txt] [--out DIR] [--backend wasm|cpu|webgpu]
                   [--threads N]   (wasm/cpu: data-parallel steps; default the cores, at most 4)
 ablations: ${Object.keys(ablations).join(', ')}
 `;
@@ -57,7 +57,7 @@ export const trainCommand: Command = async (argv, io) => {
     const seed = args.values.has('seed') ? Number(args.values.get('seed')) : undefined;
     config = mergeConfig(config, { train: { ...(epochs ? { epochs } : {}), ...(seed !== undefined ? { seed } : {}) } });
     const backendName = (args.values.get('backend') ?? 'wasm') as NodeBackend;
-    if (backendName !== 'wasm' && backendName !== 'cpu') throw new UsageError(`--backend must be wasm or cpu, got ${backendName}`);
+    if (!nodeBackends.includes(backendName)) throw new UsageError(`--backend must be ${nodeBackends.join(', ')}, got ${backendName}`);
     const backend = await useBackend(backendName);
 
     const trainSet = readData(trainPath);
@@ -113,12 +113,16 @@ export const trainCommand: Command = async (argv, io) => {
     }).finally(() => threadPool?.close());
     if (threadPool?.pool.failure) io.err(`mtaa train: ${threadPool.pool.failure}; the rest trained on one thread\n`);
 
-    const testScores: TaskScore[] | null = test ? (await evaluate(trainer.model, test.sentences, { batchSize: config.train.batchSize })).report.scores : null;
+    // The trainer restored the best epoch's weights: the test scores are that epoch's.
+    const testEvaluation = test ? await evaluate(trainer.model, test.sentences, { batchSize: config.train.batchSize }) : null;
+    const testScores: TaskScore[] | null = testEvaluation?.report.scores ?? null;
     let written: string[] = [];
     const out = args.values.get('out');
     if (out) {
       const saved = await toSavedModel(trainer.model, { bestEpoch: done.bestEpoch, dev: done.best, ...(testScores ? { test: testScores } : {}) });
       written = writeModelDir(out, saved);
+      // The predictions let `mtaa study collect` test differences between runs (paired bootstrap).
+      if (test && testEvaluation) written.push(writeTestPredictions(out, testPath!, trainer.model.tasks, test.sentences, testEvaluation.predictions));
     }
     io.out(
       `${JSON.stringify({

@@ -5,9 +5,13 @@
  * file was loaded, that epoch's test score, as mean ± standard deviation over the seeds; and its
  * curves in the manner of Figures 2 and 3: per task, dev score by epoch, one line per configuration.
  * No React, no worker: the store drives it (store.ts) and the panel shows it (panels/StudyPanel.tsx).
+ * The table and curves themselves are src/study/table.ts, shared with `mtaa study collect`.
  */
-import type { ModelConfig, RunConfig, TaskScore } from '../protocol.ts';
+import type { ModelConfig, RunConfig } from '../protocol.ts';
 import type { RunRecord } from '../core/runState.ts';
+import { studyCurves as sharedCurves, studyTable as sharedTable, type StudyRunRecord, type StudyTable, type StudyTaskCurves } from '../study/table.ts';
+
+export { bestEpochOf, meanStd, studyCsv, type MeanStd, type StudyCurve, type StudyRow, type StudyTable, type StudyTaskCurves } from '../study/table.ts';
 
 /** The paper's ablations (src/model/config.ts), in the order of its tables. */
 export const DEFAULT_ABLATIONS = ['MTAA', 'no-TD', 'E-ADV', 'average', 'concat', 'two-step attention', 'base', 'iterative'] as const;
@@ -115,170 +119,33 @@ export function settleRunning(study: Study, runs: Readonly<Record<string, RunRec
 }
 
 /**
- * The dev scores of a run's best epoch — the last epoch flagged `best` (the trainer flags each new
- * best), else the highest mean dev score — or null before its first epoch.
+ * The study's runs as the shared table code (src/study/table.ts) reads them. The table counts done
+ * and failed items only; the curves every item with a run, so they grow live.
  */
-export function bestEpochOf(run: RunRecord): { epoch: number; devScore: number; dev: TaskScore[] } | null {
-  let best: RunRecord['epochs'][number] | undefined;
-  for (const e of run.epochs) if (e.best) best = e;
-  for (const e of run.epochs) if (!best || (!best.best && e.devScore > best.devScore)) best = e;
-  return best ? { epoch: best.epoch, devScore: best.devScore, dev: best.dev.scores } : null;
-}
-
-export interface MeanStd {
-  mean: number;
-  std: number;
-  n: number;
-}
-
-/** Mean and sample standard deviation (n − 1; 0 for a single value). */
-export function meanStd(values: readonly number[]): MeanStd {
-  const n = values.length;
-  if (n === 0) return { mean: NaN, std: NaN, n: 0 };
-  const mean = values.reduce((a, b) => a + b, 0) / n;
-  const variance = n > 1 ? values.reduce((a, v) => a + (v - mean) ** 2, 0) / (n - 1) : 0;
-  return { mean, std: Math.sqrt(variance), n };
-}
-
-export interface StudyRow {
-  configName: string;
-  /** Run ids that contributed (done or failed items with at least one epoch). */
-  runIds: string[];
-  seeds: number[];
-  /**
-   * Per task name: the best epoch's dev score over the seeds, and its test score over the seeds that
-   * have one (runs started with a test file that labels the task).
-   */
-  tasks: Record<string, { metric: TaskScore['metric']; dev: MeanStd; test?: MeanStd }>;
-  /** The best epoch's mean dev score over tasks, over the seeds. */
-  devScore: MeanStd;
-}
-
-export interface StudyTable {
-  tasks: string[];
-  rows: StudyRow[];
-  /** Whether any run has test scores (the table and CSV then have test columns). */
-  hasTest: boolean;
+export function studyRecords(study: Study, runs: Readonly<Record<string, RunRecord>>, opts: { settledOnly: boolean }): StudyRunRecord[] {
+  const records: StudyRunRecord[] = [];
+  for (const item of study.items) {
+    const run = item.runId ? runs[item.runId] : undefined;
+    if (!run) continue;
+    if (opts.settledOnly && item.status !== 'done' && item.status !== 'failed') continue;
+    records.push({
+      runId: run.info.runId,
+      configName: item.configName,
+      seed: item.seed,
+      epochs: run.epochs,
+      // The worker scores the best epoch on test when the run ends; a failed scoring has a message, no scores.
+      ...(run.test && !run.test.message ? { test: run.test.scores } : {}),
+    });
+  }
+  return records;
 }
 
 /** The result table: one row per configuration, in the order of the study's items. */
 export function studyTable(study: Study, runs: Readonly<Record<string, RunRecord>>): StudyTable {
-  const tasks: string[] = [];
-  let hasTest = false;
-  const push = (map: Map<string, number[]>, task: string, value: number) => map.set(task, [...(map.get(task) ?? []), value]);
-  const byConfig = new Map<
-    string,
-    { runIds: string[]; seeds: number[]; scores: number[]; dev: Map<string, number[]>; test: Map<string, number[]>; metric: Map<string, TaskScore['metric']> }
-  >();
-  for (const item of study.items) {
-    if (!byConfig.has(item.configName)) byConfig.set(item.configName, { runIds: [], seeds: [], scores: [], dev: new Map(), test: new Map(), metric: new Map() });
-    const run = item.runId ? runs[item.runId] : undefined;
-    const best = run ? bestEpochOf(run) : null;
-    if (!run || !best || (item.status !== 'done' && item.status !== 'failed')) continue;
-    const entry = byConfig.get(item.configName)!;
-    entry.runIds.push(run.info.runId);
-    entry.seeds.push(item.seed);
-    entry.scores.push(best.devScore);
-    for (const score of best.dev) {
-      if (!tasks.includes(score.task)) tasks.push(score.task);
-      entry.metric.set(score.task, score.metric);
-      push(entry.dev, score.task, score.value);
-    }
-    // The worker scores the best epoch on test when the run ends; a failed scoring has a message, no scores.
-    for (const score of run.test && !run.test.message ? run.test.scores : []) {
-      if (!tasks.includes(score.task)) tasks.push(score.task);
-      if (!entry.metric.has(score.task)) entry.metric.set(score.task, score.metric);
-      push(entry.test, score.task, score.value);
-      hasTest = true;
-    }
-  }
-  const rows: StudyRow[] = [];
-  for (const [configName, entry] of byConfig) {
-    if (entry.runIds.length === 0) continue;
-    const taskCells: StudyRow['tasks'] = {};
-    for (const task of tasks) {
-      const dev = entry.dev.get(task);
-      const test = entry.test.get(task);
-      if (!dev && !test) continue;
-      taskCells[task] = { metric: entry.metric.get(task) ?? 'f1', dev: meanStd(dev ?? []), ...(test ? { test: meanStd(test) } : {}) };
-    }
-    rows.push({ configName, runIds: entry.runIds, seeds: entry.seeds, tasks: taskCells, devScore: meanStd(entry.scores) });
-  }
-  return { tasks, rows, hasTest };
+  return sharedTable(studyRecords(study, runs, { settledOnly: true }));
 }
 
-const fixed = (x: number) => (Number.isFinite(x) ? x.toFixed(2) : '');
-
-/**
- * The table as CSV: per task dev mean and std (and test mean and std when any run has test
- * scores), the mean over tasks, then the seeds and run ids.
- */
-export function studyCsv(table: StudyTable): string {
-  const taskHeader = (t: string) => [`${t} dev mean`, `${t} dev std`, ...(table.hasTest ? [`${t} test mean`, `${t} test std`] : [])];
-  const header = ['configuration', ...table.tasks.flatMap(taskHeader), 'mean dev', 'mean dev std', 'seeds', 'runs'];
-  const quote = (s: string) => (/[",\n]/.test(s) ? `"${s.replace(/"/g, '""')}"` : s);
-  const lines = [header.map(quote).join(',')];
-  for (const row of table.rows) {
-    const cells = table.tasks.flatMap((task) => {
-      const cell = row.tasks[task];
-      const dev = [fixed(cell?.dev.mean ?? NaN), fixed(cell?.dev.std ?? NaN)];
-      return table.hasTest ? [...dev, fixed(cell?.test?.mean ?? NaN), fixed(cell?.test?.std ?? NaN)] : dev;
-    });
-    lines.push([row.configName, ...cells, fixed(row.devScore.mean), fixed(row.devScore.std), row.seeds.join(' '), row.runIds.join(' ')].map(quote).join(','));
-  }
-  return `${lines.join('\n')}\n`;
-}
-
-/** One configuration's curve on one task: the dev score per epoch, averaged over its seeds. */
-export interface StudyCurve {
-  configName: string;
-  /** `n`: the seeds that reached this epoch (a stopped or running seed may have fewer epochs). */
-  points: { epoch: number; mean: number; n: number }[];
-}
-
-export interface StudyTaskCurves {
-  task: string;
-  metric: TaskScore['metric'];
-  curves: StudyCurve[];
-}
-
-/**
- * The study's curves, like the paper's Figures 2 and 3: per task, dev score against epoch, one line
- * per configuration (mean over its seeds at each epoch). Every item with a run counts, also one
- * still running, so the curves grow live. After a resume an epoch may be reported twice: the later
- * report is the one that stands.
- */
+/** The study's curves per task, one line per configuration (mean over its seeds at each epoch). */
 export function studyCurves(study: Study, runs: Readonly<Record<string, RunRecord>>): StudyTaskCurves[] {
-  const tasks: { task: string; metric: TaskScore['metric'] }[] = [];
-  // configuration → task → epoch → values over seeds
-  const byConfig = new Map<string, Map<string, Map<number, number[]>>>();
-  for (const item of study.items) {
-    const run = item.runId ? runs[item.runId] : undefined;
-    if (!run) continue;
-    const latest = new Map<number, TaskScore[]>();
-    for (const e of run.epochs) latest.set(e.epoch, e.dev.scores);
-    const perTask = byConfig.get(item.configName) ?? new Map<string, Map<number, number[]>>();
-    byConfig.set(item.configName, perTask);
-    for (const [epoch, scores] of latest) {
-      for (const score of scores) {
-        if (!Number.isFinite(score.value)) continue;
-        if (!tasks.some((t) => t.task === score.task)) tasks.push({ task: score.task, metric: score.metric });
-        const perEpoch = perTask.get(score.task) ?? new Map<number, number[]>();
-        perTask.set(score.task, perEpoch);
-        perEpoch.set(epoch, [...(perEpoch.get(epoch) ?? []), score.value]);
-      }
-    }
-  }
-  return tasks.map(({ task, metric }) => ({
-    task,
-    metric,
-    curves: [...byConfig].flatMap(([configName, perTask]) => {
-      const perEpoch = perTask.get(task);
-      if (!perEpoch) return [];
-      const points = [...perEpoch]
-        .sort((a, b) => a[0] - b[0])
-        .map(([epoch, values]) => ({ epoch, mean: values.reduce((a, b) => a + b, 0) / values.length, n: values.length }));
-      return [{ configName, points }];
-    }),
-  }));
+  return sharedCurves(studyRecords(study, runs, { settledOnly: false }));
 }

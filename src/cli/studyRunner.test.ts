@@ -1,0 +1,36 @@
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, describe, expect, it } from 'vitest';
+import { planPool, runState } from './studyRunner.ts';
+
+describe('study runner', () => {
+  it('shares the cores: jobs × threads per job never exceeds them', () => {
+    expect(planPool({ runs: 24, cores: 16 })).toEqual({ jobs: 16, threads: 1 });
+    expect(planPool({ runs: 24, cores: 16, threads: 4 })).toEqual({ jobs: 4, threads: 4 });
+    expect(planPool({ runs: 24, cores: 16, jobs: 3 })).toEqual({ jobs: 3, threads: 5 });
+    expect(planPool({ runs: 2, cores: 16 })).toEqual({ jobs: 2, threads: 1 });
+    expect(() => planPool({ runs: 8, cores: 2, jobs: 2, threads: 2 })).toThrow('--jobs 2 × --threads-per-job 2 = 4 threads on 2 cores');
+  });
+
+  const dir = mkdtempSync(join(tmpdir(), 'mtaa-runner-'));
+  afterAll(() => rmSync(dir, { recursive: true, force: true }));
+  const folder = (name: string, record: object | null, events: string) => {
+    const f = join(dir, name);
+    mkdirSync(f);
+    if (record) writeFileSync(join(f, 'run.json'), JSON.stringify(record));
+    writeFileSync(join(f, 'events.jsonl'), events);
+    return f;
+  };
+
+  it('skips only a run that exited 0 with its summary; a killed or crashed one is redone', () => {
+    const epoch = '{"type":"epoch","epoch":1}\n';
+    const summary = '{"type":"summary"}\n';
+    expect(runState(folder('done', { exitCode: 0 }, epoch + summary))).toBe('finished');
+    expect(runState(folder('killed', { exitCode: null }, epoch))).toBe('failed');
+    expect(runState(folder('running', {}, epoch))).toBe('partial');
+    expect(runState(folder('truncated', { exitCode: 0 }, `${epoch}{"type":"summ`))).toBe('failed');
+    expect(runState(folder('no-record', null, epoch))).toBe('partial');
+    expect(runState(join(dir, 'absent'))).toBe('not started');
+  });
+});

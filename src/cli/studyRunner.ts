@@ -1,0 +1,173 @@
+/**
+ * Running a study's runs: one `mtaa train` child process per (configuration, seed), each into its
+ * own folder `DIR/runs/<id>/` (events.jsonl: train's stdout, one JSON line per epoch and a summary;
+ * train.log: its stderr; model/: the best model and its test predictions; run.json: the command
+ * and its exit code). The local pool and a Slurm array task both go through `runOne`, so a run is
+ * the same process wherever it runs. A run counts as finished when run.json says it exited 0 and
+ * events.jsonl ends with its summary; anything else in its folder is a partial run, redone.
+ */
+import { spawn } from 'node:child_process';
+import { closeSync, existsSync, mkdirSync, openSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { availableParallelism } from 'node:os';
+import { dirname, join, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { ablations } from '../model/config.ts';
+import { parseStudySpec, StudySpecError, studyRuns, trainArguments, type StudyRun, type StudySpec } from '../study/spec.ts';
+
+/** The study's own copy of its resolved spec: status, collect and Slurm array tasks read it. */
+export const STUDY_FILE = 'study.json';
+const MTAA_BIN = fileURLToPath(new URL('./mtaa.mjs', import.meta.url));
+
+export function readSpecFile(path: string): StudySpec {
+  const file = resolve(path);
+  if (!existsSync(file)) throw new Error(`${path}: no such study spec`);
+  const spec = parseStudySpec(readFileSync(file, 'utf8'), path, dirname(file), Object.keys(ablations));
+  // A missing data file would fail every run at its start: say so once, before any run starts.
+  for (const field of ['train', 'dev', 'test'] as const) {
+    const data = spec[field];
+    if (data && !existsSync(data)) throw new StudySpecError(`${path}: ${field}: ${data} does not exist`);
+  }
+  return spec;
+}
+
+/** The study of folder `dir` (written by `mtaa study run`). */
+export function readStudyDir(dir: string): StudySpec {
+  const file = join(dir, STUDY_FILE);
+  if (!existsSync(file)) throw new Error(`${dir}: not a study folder (no ${STUDY_FILE}; \`mtaa study run SPEC --out ${dir}\` makes one)`);
+  return JSON.parse(readFileSync(file, 'utf8')) as StudySpec;
+}
+
+/**
+ * Creates the study folder with its spec, or checks that an existing one holds the same study
+ * (resuming); a different study in the same folder is refused rather than mixed into its table.
+ */
+export function prepareStudyDir(dir: string, spec: StudySpec): void {
+  mkdirSync(join(dir, 'runs'), { recursive: true });
+  const file = join(dir, STUDY_FILE);
+  const text = `${JSON.stringify(spec, null, 2)}\n`;
+  if (existsSync(file) && readFileSync(file, 'utf8') !== text) {
+    throw new Error(`${dir} holds another study (its ${STUDY_FILE} differs from this spec); use another --out, or delete it`);
+  }
+  writeFileSync(file, text);
+}
+
+export const runDir = (dir: string, run: StudyRun) => join(dir, 'runs', run.id);
+
+export interface RunRecordFile {
+  index: number;
+  id: string;
+  configuration: string;
+  seed: number;
+  argv: string[];
+  started: string;
+  finished?: string;
+  exitCode?: number | null;
+  host?: string;
+}
+
+/** The parsed lines of a run's events.jsonl (train's stdout); unreadable trailing lines (a killed run) are left out. */
+export function readEvents(folder: string): Record<string, unknown>[] {
+  const file = join(folder, 'events.jsonl');
+  if (!existsSync(file)) return [];
+  const events: Record<string, unknown>[] = [];
+  for (const line of readFileSync(file, 'utf8').split('\n')) {
+    if (!line.trim()) continue;
+    try {
+      events.push(JSON.parse(line) as Record<string, unknown>);
+    } catch {
+      break;
+    }
+  }
+  return events;
+}
+
+export type RunState = 'finished' | 'failed' | 'partial' | 'not started';
+
+export function runState(folder: string): RunState {
+  const recordFile = join(folder, 'run.json');
+  if (!existsSync(recordFile)) return existsSync(folder) ? 'partial' : 'not started';
+  const record = JSON.parse(readFileSync(recordFile, 'utf8')) as RunRecordFile;
+  if (record.exitCode === undefined) return 'partial';
+  const last = readEvents(folder).at(-1);
+  if (record.exitCode === 0 && last?.type === 'summary') return 'finished';
+  return 'failed';
+}
+
+/**
+ * Runs one study run as a child `mtaa train` (its folder emptied first); resolves with its exit code.
+ * A finished run is left as it is (0).
+ */
+export async function runOne(dir: string, spec: StudySpec, run: StudyRun, threads: number): Promise<number> {
+  const folder = runDir(dir, run);
+  if (runState(folder) === 'finished') return 0;
+  rmSync(folder, { recursive: true, force: true });
+  mkdirSync(folder, { recursive: true });
+  const argv = trainArguments(spec, run, { modelDir: join(folder, 'model'), threads });
+  const record: RunRecordFile = {
+    index: run.index,
+    id: run.id,
+    configuration: run.configuration.name,
+    seed: run.seed,
+    argv: ['mtaa', ...argv],
+    started: new Date().toISOString(),
+    host: process.env.SLURMD_NODENAME ?? process.env.HOSTNAME ?? '',
+  };
+  writeFileSync(join(folder, 'run.json'), `${JSON.stringify(record, null, 2)}\n`);
+  const out = openSync(join(folder, 'events.jsonl'), 'w');
+  const err = openSync(join(folder, 'train.log'), 'w');
+  try {
+    const code = await new Promise<number | null>((done, fail) => {
+      const child = spawn(process.execPath, [MTAA_BIN, ...argv], { stdio: ['ignore', out, err] });
+      child.on('error', fail);
+      child.on('exit', (c, signal) => done(signal ? null : c));
+    });
+    record.finished = new Date().toISOString();
+    record.exitCode = code;
+    writeFileSync(join(folder, 'run.json'), `${JSON.stringify(record, null, 2)}\n`);
+    return code ?? 1;
+  } finally {
+    closeSync(out);
+    closeSync(err);
+  }
+}
+
+/**
+ * Shares the cores between parallel runs: jobs × threads-per-job ≤ cores. Given neither, one
+ * thread per run and as many runs as cores (independent runs scale better than a run's data-parallel
+ * threads); given one, the other fills the cores.
+ */
+export function planPool(opts: { jobs?: number; threads?: number; runs: number; cores?: number }): { jobs: number; threads: number } {
+  const cores = opts.cores ?? availableParallelism();
+  const threads = opts.threads ?? (opts.jobs ? Math.max(1, Math.floor(cores / opts.jobs)) : 1);
+  const jobs = opts.jobs ?? Math.max(1, Math.floor(cores / threads));
+  if (jobs * threads > cores) throw new Error(`--jobs ${jobs} × --threads-per-job ${threads} = ${jobs * threads} threads on ${cores} cores: lower one of them`);
+  return { jobs: Math.max(1, Math.min(jobs, opts.runs)), threads };
+}
+
+/** Runs every unfinished run of the study, `jobs` at a time; `report` hears each start and end. */
+export async function runPool(
+  dir: string,
+  spec: StudySpec,
+  pool: { jobs: number; threads: number },
+  report: (line: string) => void,
+): Promise<{ finished: number; failed: StudyRun[]; skipped: number }> {
+  const runs = studyRuns(spec);
+  const todo = runs.filter((r) => runState(runDir(dir, r)) !== 'finished');
+  const skipped = runs.length - todo.length;
+  if (skipped > 0) report(`${skipped} of ${runs.length} runs already finished: skipped`);
+  const failed: StudyRun[] = [];
+  let next = 0;
+  let finished = 0;
+  const worker = async () => {
+    while (next < todo.length) {
+      const run = todo[next++]!;
+      report(`start  ${run.id} (${run.index + 1}/${runs.length})`);
+      const code = await runOne(dir, spec, run, pool.threads);
+      if (code === 0) finished++;
+      else failed.push(run);
+      report(`${code === 0 ? 'done  ' : 'FAILED'} ${run.id}${code === 0 ? '' : ` (exit ${code}; see ${join(runDir(dir, run), 'train.log')})`}`);
+    }
+  };
+  await Promise.all(Array.from({ length: pool.jobs }, worker));
+  return { finished, failed, skipped };
+}
