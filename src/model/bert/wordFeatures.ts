@@ -85,8 +85,10 @@ export async function computeWordFeatures(
     const rows = await poolBatch(enc, tokenizer, pieces, batch, opts);
     let row = 0;
     for (const job of batch) {
-      for (const word of job.words) out[job.sentence]!.set(rows.subarray(row * dim, (row + 1) * dim), word * dim);
-      row += job.words.length;
+      for (const word of job.words) {
+        out[job.sentence]!.set(rows.subarray(row * dim, (row + 1) * dim), word * dim);
+        row++;
+      }
       if (--windowsLeft[job.sentence]! === 0) sentencesDone++;
     }
     onProgress?.({ sentencesDone, sentences: sentences.length });
