@@ -9,6 +9,7 @@ commands:
   eval --model DIR --data FILE             conlleval report per task of a saved model on labelled data
   predict --model DIR < in > out           append one predicted column per task to CoNLL on stdin
   bench [--presets paper,small] [--json]   training and decoding speed (BENCHMARKS.md)
+  bert-features --bert DIR --data FILE --out F.safetensors   frozen BERT word features per sentence
 `;
 
 /** Commands load lazily so `mtaa score` never pays for tfjs. */
@@ -19,6 +20,7 @@ const commands: Record<string, () => Promise<Command>> = {
   eval: async () => (await import('./evalCommand.ts')).evalCommand,
   predict: async () => (await import('./predict.ts')).predictCommand,
   bench: async () => (await import('./bench.ts')).benchCommand,
+  'bert-features': async () => (await import('./bertFeatures.ts')).bertFeaturesCommand,
 };
 
 export async function main(argv: string[], io: CliIO = processIO()): Promise<number> {
