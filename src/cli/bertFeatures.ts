@@ -41,8 +41,10 @@ export const bertFeaturesCommand: Command = async (argv, io) => {
     const sentences = (limit ? data.sentences.slice(0, limit) : data.sentences).map((s) => s.words);
     const store = new BertFeatureStore(checkpoint, { layer, mixLastFour: args.flags.has('mix'), pooling }, intOption(args, 'batch') ?? 16);
     const tokens = sentences.reduce((n, s) => n + s.length, 0);
+    const pieces = sentences.reduce((n, s) => n + s.reduce((m, w) => m + Math.max(1, checkpoint.tokenizer.encodeWord(w).length), 0), 0);
     io.err(`mtaa bert-features: ${sentences.length} sentences, ${tokens} tokens; ${checkpoint.arch.layers} layers × ${checkpoint.arch.hiddenSize} (${checkpoint.storedDtype}), hidden states [${store.layers.join(', ')}], ${pooling} piece; backend ${backend}\n`);
     const started = performance.now();
+    const cpuStart = process.cpuUsage();
     await store.add(sentences, (p) => {
       if (!io.isTTY) return;
       const elapsed = (performance.now() - started) / 1000;
@@ -50,13 +52,16 @@ export const bertFeaturesCommand: Command = async (argv, io) => {
       io.err(progressLine('bert', p.sentencesDone, p.sentences, `ETA ${formatDuration(eta)}`));
     });
     const seconds = (performance.now() - started) / 1000;
+    const cpu = process.cpuUsage(cpuStart);
+    // CPU seconds too: on a shared machine the wall clock also counts other processes' turns.
+    const cpuSeconds = (cpu.user + cpu.system) / 1e6;
     if (io.isTTY) io.err('\r\x1b[K');
     const weights = sentences.map((words, i) => ({ name: `sentence.${i}`, shape: [words.length, store.dim], data: store.get(words) }));
     writeFileSync(
       out,
       encodeSafetensors(weights, { layers: store.layers.join(','), pooling, hidden_size: String(checkpoint.arch.hiddenSize), source: dir, data: dataPath }),
     );
-    io.out(`${JSON.stringify({ type: 'bert-features', out, sentences: sentences.length, tokens, dim: store.dim, seconds, sentencesPerSecond: sentences.length / seconds, backend })}\n`);
+    io.out(`${JSON.stringify({ type: 'bert-features', out, sentences: sentences.length, tokens, pieces, dim: store.dim, seconds, cpuSeconds, sentencesPerSecond: sentences.length / seconds, tokensPerSecond: tokens / seconds, featureBytes: tokens * store.dim * 4, peakRssBytes: process.resourceUsage().maxRSS * 1024, backend })}\n`);
     return 0;
   } catch (error) {
     if (error instanceof UsageError) {

@@ -10,6 +10,7 @@ commands:
   predict --model DIR < in > out           append one predicted column per task to CoNLL on stdin
   bench [--presets paper,small] [--json]   training and decoding speed (BENCHMARKS.md)
   bert-features --bert DIR --data FILE --out F.safetensors   frozen BERT word features per sentence
+  bert-random --out DIR [--size base]      a checkpoint folder with RANDOM weights (benchmarks)
 `;
 
 /** Commands load lazily so `mtaa score` never pays for tfjs. */
@@ -20,6 +21,7 @@ const commands: Record<string, () => Promise<Command>> = {
   eval: async () => (await import('./evalCommand.ts')).evalCommand,
   predict: async () => (await import('./predict.ts')).predictCommand,
   bench: async () => (await import('./bench.ts')).benchCommand,
+  'bert-random': async () => (await import('./bertRandom.ts')).bertRandomCommand,
   'bert-features': async () => (await import('./bertFeatures.ts')).bertFeaturesCommand,
 };
 
