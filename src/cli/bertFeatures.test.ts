@@ -38,7 +38,7 @@ const dataFile = join(dir, 'data.conll');
 writeFileSync(dataFile, `${blocks.join('\n\n')}\n\n`);
 const lengths = blocks.map((b) => b.trim().split('\n').length);
 
-describe('mtaa bert-features / train --bert', () => {
+describe('mtaa bert-features / train --bert / eval --bert', () => {
   it('writes sentence.<i> → [tokens, hidden] float32 for every sentence', async () => {
     const io = fakeIO();
     const out = join(dir, 'features.safetensors');
@@ -64,13 +64,19 @@ describe('mtaa bert-features / train --bert', () => {
   it('trains the tiny preset with the features replacing the basic embedding', async () => {
     const io = fakeIO();
     const code = await main(
-      ['train', '--train', dataFile, '--preset', 'tiny', '--epochs', '1', '--threads', '1', '--backend', 'cpu', '--bert', bertDir, '--config', '{"model":{"embedding":{"bert":{"mode":"replace"}}}}'],
+      ['train', '--train', dataFile, '--preset', 'tiny', '--epochs', '1', '--threads', '1', '--backend', 'cpu', '--bert', bertDir, '--config', '{"model":{"embedding":{"bert":{"mode":"replace"}}}}', '--out', join(dir, 'model')],
       io,
     );
     expect(code).toBe(0);
     expect(io.stderr).toMatch(/BERT 2×32 \(F32\), replace, hidden state 2, first piece/);
     const summary = JSON.parse(io.stdout.trim().split('\n').at(-1)!);
     expect(summary).toMatchObject({ type: 'summary', reason: 'completed', epochs: 1 });
+    const evalIO = fakeIO();
+    expect(await main(['eval', '--model', join(dir, 'model'), '--data', dataFile, '--bert', bertDir, '--backend', 'cpu', '--json'], evalIO)).toBe(0);
+    expect(JSON.parse(evalIO.stdout).scores).toHaveLength(3);
+    const noBert = fakeIO();
+    expect(await main(['eval', '--model', join(dir, 'model'), '--data', dataFile, '--backend', 'cpu'], noBert)).toBe(2);
+    expect(noBert.stderr).toMatch(/trained with BERT features: give --bert DIR/);
     const again = fakeIO();
     expect(await main(['train', '--train', dataFile, '--preset', 'tiny', '--config', '{"model":{"embedding":{"bert":{"mode":"replace"}}}}'], again)).toBe(2);
     expect(again.stderr).toMatch(/give --bert DIR/);

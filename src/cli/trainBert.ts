@@ -7,6 +7,7 @@ import type { Sentence } from '../data/types.ts';
 import { defaultBertEmbedding, mergeConfig, type RunConfig } from '../model/config.ts';
 import { BertFeatureStore } from '../train/bert/bertFeatureStore.ts';
 import { loadBertCheckpoint } from '../train/bert/bertCheckpoint.ts';
+import { UsageError } from './args.ts';
 import { readBertDir } from './bertDir.ts';
 import type { CliIO } from './io.ts';
 import { formatDuration, progressLine } from './progressBar.ts';
@@ -32,4 +33,21 @@ export async function withBertFeatures(dir: string, config: RunConfig, splits: S
       `${store.size} distinct sentences in ${((performance.now() - started) / 1000).toFixed(1)} s\n`,
   );
   return { config: merged, sentences: { train: store.attach(splits.train), dev: store.attach(splits.dev), test: store.attach(splits.test) } };
+}
+
+/**
+ * For `mtaa eval` / `predict` of a model trained with BERT features: the same features for new text,
+ * from `--bert DIR` (the checkpoint it was trained with: same hidden size, same layers and pooling).
+ */
+export async function bertFeaturesFor(dir: string | undefined, config: RunConfig, sentences: Sentence[]): Promise<Sentence[]> {
+  const bert = config.model.embedding.bert;
+  if (!bert) return sentences;
+  if (!dir) throw new UsageError('the model was trained with BERT features: give --bert DIR (the checkpoint it was trained with)');
+  const checkpoint = loadBertCheckpoint(readBertDir(dir));
+  if (checkpoint.arch.hiddenSize !== bert.hiddenSize) {
+    throw new UsageError(`--bert ${dir}: hidden size ${checkpoint.arch.hiddenSize}, but the model was trained on features of width ${bert.hiddenSize}`);
+  }
+  const store = new BertFeatureStore(checkpoint, bert);
+  await store.add(sentences.map((s) => s.words));
+  return store.attach(sentences);
 }
