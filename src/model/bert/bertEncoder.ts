@@ -6,8 +6,8 @@
  *
  * Kernel discipline (DESIGN.md §3): no loop over heads or tokens. Per layer one matMul for Q, K and V
  * together ([B·L, H] × [H, 3H]), one batched matMul for all heads' scores ([B·nh, L, dh] × its
- * transpose), one softmax, one batched matMul for the context, then two dense layers: about 30
- * kernels per layer whatever the batch or the length.
+ * transpose), one softmax, one batched matMul for the context, then two dense layers: about 50
+ * dispatches per layer (the LayerNorms' moments included) whatever the batch or the length.
  *
  * Weights arrive in torch layout (Linear weight [out, in]) and are transposed once to [in, out].
  */

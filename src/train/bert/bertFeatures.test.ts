@@ -8,6 +8,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { bertHiddenStates, createBertEncoder, disposeBertEncoder, type BertEncoder } from '../../model/bert/bertEncoder.ts';
 import { referenceHiddenStates } from '../../model/bert/bertReference.ts';
 import { computeWordFeatures } from '../../model/bert/wordFeatures.ts';
+import { countKernels } from '../../model/kernelCount.ts';
 import { assignWordsToWindows, pieceWindows, piecesOfWords } from '../../model/bert/wordPieces.ts';
 import { loadBertCheckpoint, type BertCheckpoint } from './bertCheckpoint.ts';
 import { TINY_VOCAB, randomBertFiles } from './bertFixture.ts';
@@ -60,6 +61,17 @@ for (const backend of ['cpu', 'wasm']) {
       });
       // The layers differ from each other (the check above is not vacuous).
       expect(maxAbsDiff(values[1]![0]!.flat(), values[2]![0]!.flat())).toBeGreaterThan(0.1);
+    });
+
+    it('runs the same kernels whatever the batch and length (no loop over heads or tokens)', async () => {
+      const run = (batch: number, length: number) => () =>
+        bertHiddenStates(enc, new Int32Array(batch * length).fill(5), new Float32Array(batch * length).fill(1), batch, length, [2]);
+      const small = await countKernels(run(1, 4));
+      const large = await countKernels(run(6, 16));
+      expect(large.total).toBe(small.total);
+      expect(large.dispatches).toBe(small.dispatches);
+      // A budget, not a measurement: the embeddings plus at most 50 dispatches per layer (two here).
+      expect(small.dispatches).toBeLessThanOrEqual(12 + 2 * 50);
     });
 
     it('word features: first piece and mean of pieces, words split into several pieces and unknown characters', async () => {
