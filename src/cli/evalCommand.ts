@@ -9,19 +9,21 @@ import { parseArgs, UsageError } from './args.ts';
 import { useBackend, type NodeBackend } from './backend.ts';
 import type { Command } from './io.ts';
 import { readModelPath } from './modelFiles.ts';
+import { bertFeaturesFor } from './trainBert.ts';
 import { readData } from './train.ts';
 
 const usage = 'usage: mtaa eval --model DIR|ZIP --data FILE [--backend wasm|cpu] [--json]\n';
 
 export const evalCommand: Command = async (argv, io) => {
   try {
-    const args = parseArgs(argv, { values: ['model', 'data', 'backend'], flags: ['json'] });
+    const args = parseArgs(argv, { values: ['model', 'data', 'backend', 'bert'], flags: ['json'] });
     const modelPath = args.values.get('model');
     const dataPath = args.values.get('data');
     if (!modelPath || !dataPath) throw new UsageError('--model and --data are required');
     await useBackend((args.values.get('backend') ?? 'wasm') as NodeBackend);
     const saved = readModelPath(modelPath);
-    const data = readData(dataPath, saved.tasks);
+    const read = readData(dataPath, saved.tasks);
+    const data = { ...read, sentences: await bertFeaturesFor(args.values.get('bert'), saved.config, read.sentences) };
     const model = fromSavedModel(saved, modelPath);
     try {
       const { report, predictions } = await evaluate(model, data.sentences);

@@ -10,6 +10,8 @@ commands:
   predict --model DIR < in > out           append one predicted column per task to CoNLL on stdin
   bench [--presets paper,small] [--json]   training and decoding speed (BENCHMARKS.md)
   study run|status|collect                 ablation studies: local pool or Slurm array (mtaa study --help)
+  bert-features --bert DIR --data FILE --out F.safetensors   frozen BERT word features per sentence
+  bert-random --out DIR [--size base]      a checkpoint folder with RANDOM weights (benchmarks)
 `;
 
 /** Commands load lazily so `mtaa score` never pays for tfjs. */
@@ -21,6 +23,8 @@ const commands: Record<string, () => Promise<Command>> = {
   predict: async () => (await import('./predict.ts')).predictCommand,
   bench: async () => (await import('./bench.ts')).benchCommand,
   study: async () => (await import('./study.ts')).studyCommand,
+  'bert-random': async () => (await import('./bertRandom.ts')).bertRandomCommand,
+  'bert-features': async () => (await import('./bertFeatures.ts')).bertFeaturesCommand,
 };
 
 export async function main(argv: string[], io: CliIO = processIO()): Promise<number> {

@@ -11,6 +11,7 @@ import { parseArgs, UsageError } from './args.ts';
 import { useBackend, type NodeBackend } from './backend.ts';
 import type { Command } from './io.ts';
 import { readModelPath } from './modelFiles.ts';
+import { bertFeaturesFor } from './trainBert.ts';
 
 const usage = 'usage: mtaa predict --model DIR|ZIP [--backend wasm|cpu] < input.conll > output.conll\n';
 
@@ -38,7 +39,7 @@ export function splitSentences(lines: readonly string[]): InputSentence[] {
 
 export const predictCommand: Command = async (argv, io) => {
   try {
-    const args = parseArgs(argv, { values: ['model', 'backend'] });
+    const args = parseArgs(argv, { values: ['model', 'backend', 'bert'] });
     const modelPath = args.values.get('model');
     if (!modelPath) throw new UsageError('--model is required');
     await useBackend((args.values.get('backend') ?? 'wasm') as NodeBackend);
@@ -48,7 +49,8 @@ export const predictCommand: Command = async (argv, io) => {
       const lines = text.split(/\r?\n/);
       if (lines.at(-1) === '') lines.pop();
       const input = splitSentences(lines);
-      const sentences: Sentence[] = input.map((s) => ({ words: s.words, tags: model.tasks.map(() => null) }));
+      const plain: Sentence[] = input.map((s) => ({ words: s.words, tags: model.tasks.map(() => null) }));
+      const sentences = await bertFeaturesFor(args.values.get('bert'), model.config, plain);
       const { predictions } = await evaluate(model, sentences);
       const out = [...lines];
       input.forEach((sentence, s) => {

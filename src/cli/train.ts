@@ -17,11 +17,15 @@ import { defaultThreads, startGradientThreads } from './gradientThreads.ts';
 import type { Command } from './io.ts';
 import { writeModelDir, writeTestPredictions } from './modelFiles.ts';
 import { formatDuration, progressLine } from './progressBar.ts';
+import { withBertFeatures } from './trainBert.ts';
+import { CheckpointError } from '../train/checkpointError.ts';
 
 const usage = `usage: mtaa train --train FILE [--dev FILE] [--test FILE] [--preset small|paper|tiny]
                   [--ablation NAME] [--config JSON|@file.json] [--epochs N] [--seed N]
                   [--max-sentences N] [--vectors GLOVE.txt] [--out DIR] [--backend wasm|cpu|webgpu]
                   [--threads N]   (wasm/cpu: data-parallel steps; default the cores, at most 4)
+                  [--bert DIR]    (frozen BERT word features from a local checkpoint; how they enter
+                                   the model: --config '{"model":{"embedding":{"bert":{"mode":"replace"}}}}')
 ablations: ${Object.keys(ablations).join(', ')}
 `;
 
@@ -43,7 +47,7 @@ function readPatch(raw: string | undefined): unknown {
 export const trainCommand: Command = async (argv, io) => {
   try {
     const args = parseArgs(argv, {
-      values: ['train', 'dev', 'test', 'preset', 'ablation', 'config', 'epochs', 'seed', 'max-sentences', 'out', 'backend', 'vectors', 'threads'],
+      values: ['train', 'dev', 'test', 'preset', 'ablation', 'config', 'epochs', 'seed', 'max-sentences', 'out', 'backend', 'vectors', 'threads', 'bert'],
     });
     const trainPath = args.values.get('train');
     if (!trainPath) throw new UsageError('--train FILE is required');
@@ -72,7 +76,15 @@ export const trainCommand: Command = async (argv, io) => {
       dev = split.dev;
     }
     const testPath = args.values.get('test');
-    const test = testPath ? readData(testPath, trainSet.tasks) : null;
+    let test = testPath ? readData(testPath, trainSet.tasks) : null;
+
+    const bertDir = args.values.get('bert');
+    if (bertDir) {
+      const bert = await withBertFeatures(bertDir, config, { train, dev, test: test?.sentences ?? [] }, io);
+      config = bert.config;
+      ({ train, dev } = bert.sentences);
+      if (test) test = { ...test, sentences: bert.sentences.test };
+    } else if (config.model.embedding.bert) throw new UsageError('the config asks for BERT features (model.embedding.bert): give --bert DIR');
 
     const vectorsPath = args.values.get('vectors');
     let pretrained: { vocabularies: Vocabularies; wordInit: Float32Array } | undefined;
@@ -147,7 +159,7 @@ export const trainCommand: Command = async (argv, io) => {
       io.err(`mtaa train: ${error.message}\n${usage}`);
       return 2;
     }
-    if (isDataError(error) || error instanceof ConfigError || error instanceof WordVectorsError) {
+    if (isDataError(error) || error instanceof ConfigError || error instanceof WordVectorsError || error instanceof CheckpointError) {
       io.err(`mtaa train: ${error.message}\n`);
       return 1;
     }

@@ -42,6 +42,8 @@ export interface ModelConfig {
     maxWordLength: number;
     /** k: the per-task dense layer's width (x^t). */
     taskDim: number;
+    /** BERT word features (issue 17); absent: basic embedding only. */
+    bert?: BertEmbeddingConfig;
   };
   individual: { hidden: number; layers: number };
   shared: { hidden: number; layers: number };
@@ -51,6 +53,25 @@ export interface ModelConfig {
   iterative: { iterations: number; labelDim: number };
   dropout: number;
 }
+
+/**
+ * Frozen BERT word features entering the per-task dense layer (k), where the paper puts BERT:
+ * `replace` feeds them alone, `concat` beside [word; char]. Features come from a local checkpoint
+ * (`mtaa train --bert DIR`), computed once per dataset.
+ */
+export interface BertEmbeddingConfig {
+  mode: 'replace' | 'concat';
+  /** hidden_states index (0: embedding output … N: last layer; negative counts from the end). Unused with mixLastFour. */
+  layer: number;
+  /** A learned scalar mix γ·Σ softmax(s)_j h_j of the last four layers instead of one layer. */
+  mixLastFour: boolean;
+  /** A word's vector: its first piece's or the mean of its pieces'. */
+  pooling: 'first' | 'mean';
+  /** The checkpoint's hidden size H (set from its config.json): features are [tokens, H] (4H when mixed). */
+  hiddenSize: number;
+}
+
+export const defaultBertEmbedding: BertEmbeddingConfig = { mode: 'concat', layer: -1, mixLastFour: false, pooling: 'first', hiddenSize: 768 };
 
 export interface TrainConfig {
   /** λ1, the adversarial weight. */
@@ -200,6 +221,8 @@ export function mergeConfig(base: RunConfig, patch: unknown, where = 'config'): 
     if (!isRecord(source)) throw new ConfigError(path, `expected an object, got ${JSON.stringify(source)}`);
     for (const [key, value] of Object.entries(source)) {
       const field = `${path}.${key}`;
+      // The one optional group: a patch may add it (with defaults for what it leaves out).
+      if (key === 'bert' && path.endsWith('.embedding') && !(key in target) && isRecord(value)) target[key] = structuredClone(defaultBertEmbedding);
       if (!(key in target)) throw new ConfigError(field, 'unknown field');
       const current = target[key];
       if (isRecord(current)) apply(current, value, field);
@@ -222,6 +245,15 @@ export function validateConfig(config: RunConfig, where = 'config'): void {
       const problem = fieldProblem(path, fieldAt(config, path));
       if (problem) throw new ConfigError(`${where}.${path}`, problem);
     }
+  }
+  const bert = config.model.embedding.bert;
+  if (bert !== undefined) {
+    const at = `${where}.model.embedding.bert`;
+    if (bert.mode !== 'replace' && bert.mode !== 'concat') throw new ConfigError(`${at}.mode`, `must be one of replace, concat; got ${JSON.stringify(bert.mode)}`);
+    if (bert.pooling !== 'first' && bert.pooling !== 'mean') throw new ConfigError(`${at}.pooling`, `must be one of first, mean; got ${JSON.stringify(bert.pooling)}`);
+    if (!Number.isInteger(bert.layer) || bert.layer < -257 || bert.layer > 256) throw new ConfigError(`${at}.layer`, `must be an integer in [-257, 256]; got ${JSON.stringify(bert.layer)}`);
+    if (!Number.isInteger(bert.hiddenSize) || bert.hiddenSize < 1 || bert.hiddenSize > 16384) throw new ConfigError(`${at}.hiddenSize`, `must be an integer in [1, 16384]; got ${JSON.stringify(bert.hiddenSize)}`);
+    if (typeof bert.mixLastFour !== 'boolean') throw new ConfigError(`${at}.mixLastFour`, `must be a boolean; got ${JSON.stringify(bert.mixLastFour)}`);
   }
   // Fusion mixes (or, for concat, stacks as equals) the individual and shared representations, and
   // the fusion layer's key/query matrices are shared by them, so they must have one width.

@@ -54,6 +54,9 @@ export interface Batch {
   tagMask: Uint8Array[];
   /** [size] position of each row's sentence in the input array. */
   sentenceIndex: Int32Array;
+  /** [size × maxLen × featureDim] frozen word features (0 at padding), when the sentences carry them. */
+  features?: Float32Array;
+  featureDim?: number;
   /**
    * Tokens whose gold tag is missing from the task's tag set (e.g. a dev-only tag). They are
    * encoded as `O` when the set has one, else as id 0; scores are computed on strings, unaffected.
@@ -104,6 +107,7 @@ export function encodeBatch(
     for (const word of words) longestWord = Math.max(longestWord, codePointLength(word, cap));
   }
   const maxWordLen = fixedWordLen ? cap : Math.min(cap, longestWord);
+  const packed = packFeatures(sentences, indices, maxLen);
 
   const wordIds = new Int32Array(size * maxLen).fill(PAD_ID);
   const charIds = new Int32Array(size * maxLen * maxWordLen).fill(PAD_ID);
@@ -142,7 +146,7 @@ export function encodeBatch(
       }
     }
   }
-  return { size, maxLen, maxWordLen, wordIds, charIds, lengths, tags, tagMask, sentenceIndex, unknownTags };
+  return { size, maxLen, maxWordLen, wordIds, charIds, lengths, tags, tagMask, sentenceIndex, unknownTags, ...packed };
 }
 
 /** One epoch of batches: `planBatches` then `encodeBatch` for each. */
@@ -286,7 +290,31 @@ function sliceBatch(batch: Batch, from: number, to: number): Batch {
     tags,
     tagMask,
     sentenceIndex: batch.sentenceIndex.slice(from, to),
+    ...(batch.features && batch.featureDim ? { features: sliceFeatures(batch.features, batch.featureDim, batch.maxLen, from, size, maxLen), featureDim: batch.featureDim } : {}),
     // Counted once for the batch: the first slice carries it.
     unknownTags: from === 0 ? batch.unknownTags : 0,
   };
+}
+
+/** Word features of the batch's sentences padded to maxLen, or nothing when they carry none. */
+function packFeatures(sentences: readonly Sentence[], indices: ArrayLike<number>, maxLen: number): { features?: Float32Array; featureDim?: number } {
+  const size = indices.length;
+  const first = size > 0 ? sentences[indices[0]] : undefined;
+  if (!first?.features) return {};
+  const dim = first.words.length > 0 ? first.features.length / first.words.length : 0;
+  const out = new Float32Array(size * maxLen * dim);
+  for (let r = 0; r < size; r++) {
+    const s = sentences[indices[r]];
+    if (!s.features || s.features.length !== s.words.length * dim) {
+      throw new RangeError(`sentence ${indices[r]}: word features missing or not ${s.words.length} × ${dim}`);
+    }
+    out.set(s.features, r * maxLen * dim);
+  }
+  return { features: out, featureDim: dim };
+}
+
+function sliceFeatures(features: Float32Array, dim: number, fromMaxLen: number, from: number, size: number, maxLen: number): Float32Array {
+  const out = new Float32Array(size * maxLen * dim);
+  for (let r = 0; r < size; r++) out.set(features.subarray((from + r) * fromMaxLen * dim, ((from + r) * fromMaxLen + maxLen) * dim), r * maxLen * dim);
+  return out;
 }

@@ -61,6 +61,8 @@ export interface TaskSpec {
 export interface Sentence {
   words: string[];
   tags: (string[] | null)[];
+  /** Frozen word features (BERT, issue 17): [words.length × dim] row-major, when the model reads them. */
+  features?: Float32Array;
 }
 
 export interface DatasetStats {

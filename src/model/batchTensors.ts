@@ -19,6 +19,8 @@ export interface BatchTensors {
   taskMask: (tf.Tensor2D | null)[];
   /** Real tokens in the batch. */
   tokens: number;
+  /** `[B, T, D]` frozen word features (BERT), or null / absent when the batch carries none. */
+  features?: tf.Tensor3D | null;
 }
 
 export function toBatchTensors(batch: Batch, withChars: boolean): BatchTensors {
@@ -49,10 +51,11 @@ export function toBatchTensors(batch: Batch, withChars: boolean): BatchTensors {
     tags: batch.tags.map((tags) => (tags ? tf.tensor2d(tags, [size, maxLen], 'int32') : null)),
     taskMask,
     tokens,
+    features: batch.features && batch.featureDim ? tf.tensor3d(batch.features, [size, maxLen, batch.featureDim]) : null,
   };
 }
 
 export function disposeBatchTensors(batch: BatchTensors): void {
-  const all: (tf.Tensor | null)[] = [batch.words, batch.chars, batch.mask, ...batch.tags, ...batch.taskMask];
+  const all: (tf.Tensor | null)[] = [batch.words, batch.chars, batch.mask, ...batch.tags, ...batch.taskMask, batch.features ?? null];
   for (const t of all) t?.dispose();
 }

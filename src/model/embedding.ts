@@ -34,6 +34,7 @@ import { isHostMemoryBackend } from './hostMemory.ts';
 import { affine } from './dense.ts';
 import { seedFor } from './initializers.ts';
 import { toFloat } from './toFloat.ts';
+import { createBertMix, mixBertFeatures, type BertMixOptions, type BertMixParams } from './bert/bertMix.ts';
 
 export type Activation = 'linear' | 'relu' | 'tanh';
 
@@ -56,6 +57,8 @@ export interface EmbeddingOptions {
   seed: number;
   /** Row-major [vocabSize, wordDim] initial word table (pre-trained vectors). */
   wordInit?: Float32Array;
+  /** Frozen BERT word features entering the dense layer (bert/bertMix.ts). */
+  bert?: BertMixOptions;
 }
 
 export interface EmbeddingParams {
@@ -72,6 +75,8 @@ export interface EmbeddingParams {
   charKernel: tf.Variable | null;
   charBias: tf.Variable | null;
   dense: Record<string, { kernel: tf.Variable; bias: tf.Variable }>;
+  /** null without BERT features. */
+  bert: BertMixParams | null;
   /** name → variable, names as documented above. */
   variables: Record<string, tf.Variable>;
 }
@@ -116,10 +121,14 @@ export function createEmbeddingParams(opts: EmbeddingOptions): EmbeddingParams {
     variables['embed.charConv.kernel'] = charKernel;
     variables['embed.charConv.bias'] = charBias;
   }
+  const bert = opts.bert ? createBertMix(opts.bert) : null;
+  if (bert) Object.assign(variables, bert.variables);
+  // The dense layer reads [word; char], [word; char; bert] (concat) or the BERT features alone (replace).
+  const denseIn = bert ? (bert.mode === 'replace' ? bert.hiddenSize : dw + f + bert.hiddenSize) : dw + f;
   const dense: EmbeddingParams['dense'] = {};
   for (const task of opts.tasks) {
     if (dense[task]) throw new Error(`embedding: duplicate task "${task}"`);
-    const kernel = uniformVar(`embed.${task}.dense.kernel`, [dw + f, outDim], Math.sqrt(6 / (dw + f + outDim)), seed);
+    const kernel = uniformVar(`embed.${task}.dense.kernel`, [denseIn, outDim], Math.sqrt(6 / (denseIn + outDim)), seed);
     const bias = tf.variable(tf.zeros([outDim]), true);
     dense[task] = { kernel, bias };
     variables[`embed.${task}.dense.kernel`] = kernel;
@@ -138,6 +147,7 @@ export function createEmbeddingParams(opts: EmbeddingOptions): EmbeddingParams {
     charKernel,
     charBias,
     dense,
+    bert,
     variables,
   };
 }
@@ -267,17 +277,29 @@ export function embed(
   wordIds: tf.Tensor,
   charIds: tf.Tensor | null,
   opts: EmbedOptions = {},
+  features: tf.Tensor3D | null = null,
 ): Record<string, tf.Tensor3D> {
   const [b, t] = wordIds.shape as [number, number];
-  const useChars = params.charFilters > 0;
+  if (params.bert && (!features || features.shape[0] !== b || features.shape[1] !== t)) {
+    throw new Error(`embed: BERT features must be [${b},${t},D], got ${features ? `[${features.shape.join(',')}]` : 'none'}`);
+  }
+  const replace = params.bert?.mode === 'replace';
+  const useChars = params.charFilters > 0 && !replace;
   if (useChars && (!charIds || charIds.rank !== 3 || charIds.shape[0] !== b || charIds.shape[1] !== t)) {
     throw new Error(`embed: charIds must be [${b},${t},W], got ${charIds ? `[${charIds.shape.join(',')}]` : 'null'}`);
   }
   return tf.tidy(() => {
     const n = b * t;
-    const words = tf.reshape(embeddingLookup(params.word, wordIds), [n, params.wordDim]);
-    let feats: tf.Tensor = words; // [n, dw+F]
-    if (useChars) feats = tf.concat([words, tf.reshape(charCnn(params, charIds as tf.Tensor), [n, params.charFilters])], 1);
+    const bert = params.bert && features ? mixBertFeatures(params.bert, features) : null; // [n, H]
+    let feats: tf.Tensor; // [n, dw+F], [n, dw+F+H] or [n, H]
+    if (replace) feats = bert!;
+    else {
+      const words = tf.reshape(embeddingLookup(params.word, wordIds), [n, params.wordDim]);
+      const parts = [words];
+      if (useChars) parts.push(tf.reshape(charCnn(params, charIds as tf.Tensor), [n, params.charFilters]));
+      if (bert) parts.push(bert);
+      feats = parts.length === 1 ? words : tf.concat(parts, 1);
+    }
     if (opts.dropout && opts.dropout.rate > 0) feats = tf.dropout(feats, opts.dropout.rate, undefined, opts.dropout.seed);
     const tasks = params.tasks;
     const out: Record<string, tf.Tensor3D> = {};

@@ -81,9 +81,9 @@ export function forward(params: TaggerParams, batch: BatchTensors, opts: Forward
 function embedTasks(params: TaggerParams, batch: BatchTensors): tf.Tensor3D[] {
   const names = params.dims.tasks.map((t) => safeName(t.name));
   if (params.config.architecture === 'base') {
-    return params.embeddings.map((e, t) => embed(e, batch.words, batch.chars)[names[t]!]!);
+    return params.embeddings.map((e, t) => embed(e, batch.words, batch.chars, {}, batch.features ?? null)[names[t]!]!);
   }
-  const all = embed(params.embeddings[0]!, batch.words, batch.chars);
+  const all = embed(params.embeddings[0]!, batch.words, batch.chars, {}, batch.features ?? null);
   return names.map((name) => all[name]!);
 }
 

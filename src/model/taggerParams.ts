@@ -117,6 +117,7 @@ function buildTaggerParams(
     outDim: e.taskDim,
     seed: seedFor(seed, salt),
     ...(dims.wordInit ? { wordInit: dims.wordInit } : {}),
+    ...(e.bert ? { bert: { mode: e.bert.mode, hiddenSize: e.bert.hiddenSize, layers: e.bert.mixLastFour ? 4 : 1 } } : {}),
   });
   const embeddings =
     architecture === 'base'
