@@ -8,7 +8,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { randomBertFiles } from '../train/bert/bertFixture.ts';
-import { decodeSafetensors } from '../train/safetensors.ts';
+import { decodeSafetensors } from '../train/formats/safetensors.ts';
 import type { CliIO } from './io.ts';
 import { main } from './main.ts';
 

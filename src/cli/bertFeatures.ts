@@ -5,10 +5,10 @@
  */
 import { writeFileSync } from 'node:fs';
 import { isDataError } from '../data/index.ts';
-import { CheckpointError } from '../train/checkpointError.ts';
+import { CheckpointError } from '../train/formats/checkpointError.ts';
 import { BertFeatureStore } from '../train/bert/bertFeatureStore.ts';
 import { loadBertCheckpoint } from '../train/bert/bertCheckpoint.ts';
-import { encodeSafetensors } from '../train/safetensors.ts';
+import { encodeSafetensors } from '../train/formats/safetensors.ts';
 import { intOption, parseArgs, UsageError } from './args.ts';
 import { useBackend, type NodeBackend } from './backend.ts';
 import { readBertDir } from './bertDir.ts';

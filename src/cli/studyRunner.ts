@@ -11,7 +11,7 @@ import { closeSync, existsSync, mkdirSync, openSync, readFileSync, rmSync, write
 import { availableParallelism } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { ablations } from '../model/config.ts';
+import { ablations } from '../core/config.ts';
 import { parseStudySpec, StudySpecError, studyRuns, trainArguments, type StudyRun, type StudySpec } from '../study/spec.ts';
 
 /** The study's own copy of its resolved spec: status, collect and Slurm array tasks read it. */

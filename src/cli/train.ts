@@ -18,7 +18,7 @@ import type { Command } from './io.ts';
 import { writeModelDir, writeTestPredictions } from './modelFiles.ts';
 import { formatDuration, progressLine } from './progressBar.ts';
 import { withBertFeatures } from './trainBert.ts';
-import { CheckpointError } from '../train/checkpointError.ts';
+import { CheckpointError } from '../train/formats/checkpointError.ts';
 
 const usage = `usage: mtaa train --train FILE [--dev FILE] [--test FILE] [--preset small|paper|tiny]
                   [--ablation NAME] [--config JSON|@file.json] [--epochs N] [--seed N]

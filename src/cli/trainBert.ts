@@ -4,7 +4,7 @@
  * every train, dev and test sentence, computed once (BertFeatureStore) before the first epoch.
  */
 import type { Sentence } from '../data/types.ts';
-import { defaultBertEmbedding, mergeConfig, type RunConfig } from '../model/config.ts';
+import { defaultBertEmbedding, mergeConfig, type RunConfig } from '../core/config.ts';
 import { BertFeatureStore } from '../train/bert/bertFeatureStore.ts';
 import { loadBertCheckpoint } from '../train/bert/bertCheckpoint.ts';
 import { UsageError } from './args.ts';

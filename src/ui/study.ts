@@ -13,7 +13,7 @@ import { studyCurves as sharedCurves, studyTable as sharedTable, type StudyRunRe
 
 export { bestEpochOf, meanStd, studyCsv, type MeanStd, type StudyCurve, type StudyRow, type StudyTable, type StudyTaskCurves } from '../study/table.ts';
 
-/** The paper's ablations (src/model/config.ts), in the order of its tables. */
+/** The paper's ablations (src/core/config.ts), in the order of its tables. */
 export const DEFAULT_ABLATIONS = ['MTAA', 'no-TD', 'E-ADV', 'average', 'concat', 'two-step attention', 'base', 'iterative'] as const;
 
 export type StudyItemStatus = 'queued' | 'running' | 'done' | 'failed' | 'cancelled';

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { CheckpointError } from '../checkpointError.ts';
-import { encodeSafetensors, floatToHalf, halfToFloat, readSafetensorsHeader } from '../safetensors.ts';
+import { CheckpointError } from '../formats/checkpointError.ts';
+import { encodeSafetensors, floatToHalf, halfToFloat, readSafetensorsHeader } from '../formats/safetensors.ts';
 import { loadBertCheckpoint, checkpointFilesFromPaths } from './bertCheckpoint.ts';
 import { TINY_BERT, TINY_VOCAB, randomBertFiles, randomBertWeights } from './bertFixture.ts';
 

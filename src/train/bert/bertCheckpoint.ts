@@ -9,8 +9,8 @@
  * ids against the embedding table. Errors are CheckpointErrors naming the file and the tensor/field.
  */
 import { BertFormatError, bertTensorSpecs, parseBertConfig, type BertArchitecture, type BertHostWeights } from '../../model/bert/bertConfig.ts';
-import { CheckpointError } from '../checkpointError.ts';
-import { readFloatTensor, readSafetensorsHeader, type SafetensorsEntry } from '../safetensors.ts';
+import { CheckpointError } from '../formats/checkpointError.ts';
+import { readFloatTensor, readSafetensorsHeader, type SafetensorsEntry } from '../formats/safetensors.ts';
 import { loadBertTokenizer, type BertTokenizer } from './bertTokenizer.ts';
 
 export interface BertCheckpoint {

@@ -5,7 +5,7 @@
  * recomputed per epoch.
  */
 import type { Sentence } from '../../data/types.ts';
-import type { BertEmbeddingConfig } from '../../model/config.ts';
+import type { BertEmbeddingConfig } from '../../core/config.ts';
 import type { BertArchitecture } from '../../model/bert/bertConfig.ts';
 import { createBertEncoder, disposeBertEncoder } from '../../model/bert/bertEncoder.ts';
 import { computeWordFeatures, type FeatureProgress } from '../../model/bert/wordFeatures.ts';

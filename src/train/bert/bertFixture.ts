@@ -6,7 +6,7 @@
  */
 import { createRng } from '../../data/prng.ts';
 import { bertTensorSpecs, type BertArchitecture } from '../../model/bert/bertConfig.ts';
-import { encodeSafetensors, type NamedWeight } from '../safetensors.ts';
+import { encodeSafetensors, type NamedWeight } from '../formats/safetensors.ts';
 
 export const TINY_BERT: BertArchitecture = {
   vocabSize: 50,

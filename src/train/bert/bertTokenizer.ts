@@ -6,7 +6,7 @@
  */
 import { Tokenizer } from '@huggingface/tokenizers';
 import type { WordPieceTokenizer } from '../../model/bert/wordFeatures.ts';
-import { CheckpointError } from '../checkpointError.ts';
+import { CheckpointError } from '../formats/checkpointError.ts';
 
 export interface BertTokenizer extends WordPieceTokenizer {
   /** Largest id the tokenizer can produce + 1 (must fit the embedding table). */
