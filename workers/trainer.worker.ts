@@ -222,10 +222,10 @@ function requireTestHooks(name: string): void {
   if (!TEST_HOOKS) throw new Error(`${name} is a test hook: open the page with ?testhooks`);
 }
 
-/** The first backend start (WebGPU → WebGL → WASM → CPU, or the page's preference). */
+/** The first backend start (WebGPU → WebGL → WASM → CPU without software GPUs, or the page's preference). */
 let started: Promise<BackendInfo> | null = null;
 function ready(preferred?: Backend): Promise<BackendInfo> {
-  started ??= backends.switchTo(preferred ?? 'webgpu');
+  started ??= backends.switchTo(preferred);
   return started;
 }
 
