@@ -1,4 +1,5 @@
 import { defineConfig } from '@playwright/test';
+import { KERNEL_CHECK_PORT, KERNEL_CHECK_URL } from './e2e/kernelCheckServer.ts';
 
 // Playwright cannot download its own browser here: it drives the system Chromium
 // (apt-get install chromium). Point CHROMIUM_PATH at another build to use that one.
@@ -31,11 +32,21 @@ export default defineConfig({
       ],
     },
   },
-  webServer: {
-    // The production build, served as a user would get it (and no dev-server HMR noise).
-    command: `npx vite build --logLevel warn && npx vite preview --host 127.0.0.1 --port ${port} --strictPort`,
-    url: `http://127.0.0.1:${port}`,
-    reuseExistingServer: !process.env.CI,
-    timeout: 180_000,
-  },
+  webServer: [
+    {
+      // The production build, served as a user would get it (and no dev-server HMR noise).
+      command: `npx vite build --logLevel warn && npx vite preview --host 127.0.0.1 --port ${port} --strictPort`,
+      url: `http://127.0.0.1:${port}`,
+      reuseExistingServer: !process.env.CI,
+      timeout: 180_000,
+    },
+    {
+      // The WebGPU kernel-check page (e2e/webgpu/, e2e/webgpuKernels.spec.ts) is a test page, not
+      // part of the app's build: the dev server serves it, as bench/playwright.config.ts does its page.
+      command: `npx vite --host 127.0.0.1 --port ${KERNEL_CHECK_PORT} --strictPort`,
+      url: KERNEL_CHECK_URL,
+      reuseExistingServer: !process.env.CI,
+      timeout: 180_000,
+    },
+  ],
 });
