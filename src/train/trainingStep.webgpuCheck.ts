@@ -1,0 +1,169 @@
+/**
+ * Whole training steps on WebGPU against WASM (issue 13, item 3): whatever fused WebGPU kernels
+ * the model uses (it picks them by backend), one step of the `tiny` and `small` presets must give
+ * the same loss parts (every task's CRF, adversarial, orthogonality) and the same gradient of every
+ * variable as the WASM path, and a short `small` run must follow the same loss curve. Real
+ * sentences: the first short ones of the built-in sample (UD English EWT, public/samples/).
+ *
+ * Both backends start from the same weights (created once, copied to each), the same batch and the
+ * same dropout masks (tfjs draws them on the host from the seed), so only float arithmetic differs.
+ */
+import * as tf from '@tensorflow/tfjs';
+import { buildVocabularies, encodeBatch, loadDataset, type Batch, type Dataset } from '../data/index.ts';
+import { mergeConfig, presets, type PresetName, type RunConfig } from '../model/config.ts';
+import { compareOutputs, onBackend, type KernelCheck, type KernelCheckOutcome } from '../model/webgpu/kernelCheck.ts';
+import type { GradientStep } from '../protocol.ts';
+import { withBatchTensors } from './evaluate.ts';
+import { lossGradients } from './lossGradients.ts';
+import { assignWeights, createTaggerModel, disposeTaggerModel, readWeights, type TaggerModel } from './taggerModel.ts';
+import type { NamedWeight } from './safetensors.ts';
+import { Trainer } from './trainer.ts';
+
+const SAMPLE = 'samples/en_ewt-ud-sample.conllu';
+/** Sentences in the step's batch, of at most `MAX_WORDS` words: SwiftShader runs a step in seconds. */
+const SENTENCES = 6;
+const MAX_WORDS = 12;
+
+/**
+ * One step: float32 on both sides, but the two backends sum in different orders (tiled matmuls on
+ * WebGPU, XNNPACK on WASM) through ~12 recurrent timesteps, the CRF's log-sum-exp and the
+ * attention's softmax, forward and back. Each rounding is ~6e-8 relative; reductions over
+ * hundreds of terms and the recurrence's repeated products grow that to ~1e-5, and a gradient
+ * entry that is a difference of near-equal terms (relative to the 1e-3 floor) to ~1e-4.
+ * 1e-3 leaves room for that and still fails any real error (a wrong kernel is off by O(1)).
+ */
+const STEP_TOLERANCE = 1e-3;
+/**
+ * A few Adam steps: Adam moves each weight by about the learning rate whatever its gradient's size,
+ * so a gradient entry near zero whose sign float noise flips moves its weight the other way; after
+ * a few steps the loss differs by ~1e-4–1e-3 relative. 1e-2 still fails a diverging curve.
+ */
+const CURVE_TOLERANCE = 1e-2;
+const CURVE_STEPS = 4;
+
+let sample: Promise<Dataset> | null = null;
+function sampleData(): Promise<Dataset> {
+  sample ??= (async () => {
+    const response = await fetch(new URL(`/${SAMPLE}`, self.location.origin));
+    if (!response.ok) throw new Error(`${SAMPLE}: HTTP ${response.status}`);
+    return loadDataset('en_ewt-ud-sample.conllu', await response.text());
+  })();
+  return sample;
+}
+
+interface Fixture {
+  config: RunConfig;
+  data: Dataset;
+  batch: Batch;
+  sentences: Dataset['sentences'];
+  weights: NamedWeight[];
+}
+
+/** The preset, the sample's first short sentences as one batch, and initial weights (made on wasm). */
+async function fixture(preset: PresetName): Promise<Fixture> {
+  const data = await sampleData();
+  const sentences = data.sentences.filter((s) => s.words.length >= 3 && s.words.length <= MAX_WORDS).slice(0, SENTENCES);
+  const config = mergeConfig(presets[preset], { train: { batchSize: SENTENCES, seed: 3, epochs: 1 } });
+  const vocabularies = buildVocabularies(sentences, data.tasks.length, { words: { minCount: 1 } });
+  const batch = encodeBatch(sentences, Int32Array.from(sentences, (_, i) => i), vocabularies, { maxWordLen: config.model.embedding.maxWordLength });
+  const before = tf.getBackend();
+  await tf.setBackend('wasm');
+  const model = createTaggerModel(config, data.tasks, vocabularies);
+  const weights = await readWeights(model);
+  disposeTaggerModel(model);
+  await tf.setBackend(before);
+  return { config, data, batch, sentences, weights };
+}
+
+function modelOf(f: Fixture): TaggerModel {
+  const vocabularies = buildVocabularies(f.sentences, f.data.tasks.length, { words: { minCount: 1 } });
+  const model = createTaggerModel(f.config, f.data.tasks, vocabularies);
+  assignWeights(model, f.weights);
+  return model;
+}
+
+/** The loss parts and every variable's gradient of one step (no optimiser), on the active backend. */
+function stepOutputs(f: Fixture): Record<string, tf.Tensor> {
+  const model = modelOf(f);
+  try {
+    const train = f.config.train;
+    const step: GradientStep = {
+      step: 0,
+      seed: train.seed,
+      lambdaAdversarial: train.lambdaAdversarial,
+      // Half way up the ramp: the reversed gradient reaches the encoders, scaled.
+      rampedLambda: train.lambdaAdversarial / 2,
+      lambdaOrthogonality: train.lambdaOrthogonality,
+      reversalReach: train.reversalReach,
+      orthogonalityMode: train.orthogonalityMode,
+    };
+    const variables = [...model.params.variables.values()];
+    const { grads, parts } = withBatchTensors(model, f.batch, (b) => lossGradients(model.params, variables, b, step, null, 0));
+    const missing = [...model.params.variables.keys()].filter((name) => !grads[name]);
+    if (missing.length > 0) throw new Error(`no gradient for ${missing.join(', ')}`);
+    return { parts, ...grads };
+  } finally {
+    disposeTaggerModel(model);
+  }
+}
+
+function wholeStep(preset: PresetName): KernelCheck {
+  return {
+    name: `training step: ${preset} preset, loss parts and every gradient, webgpu vs wasm`,
+    async run(): Promise<KernelCheckOutcome> {
+      const f = await fixture(preset);
+      const expected = await onBackend('wasm', () => stepOutputs(f));
+      const actual = await onBackend('webgpu', () => stepOutputs(f));
+      const outcome = compareOutputs(actual, expected, STEP_TOLERANCE);
+      const worst = outcome.detail?.split(', ').sort((a, b) => Number(b.split(' ').pop()) - Number(a.split(' ').pop())).slice(0, 4);
+      return { ...outcome, detail: `${Object.keys(expected).length - 1} gradients + loss parts [${f.batch.size}×${f.batch.maxLen}]; worst: ${worst?.join(', ')}` };
+    },
+  };
+}
+
+/** The total loss after each of `CURVE_STEPS` Adam steps of a Trainer on the active backend. */
+async function lossCurve(f: Fixture): Promise<Float32Array> {
+  const model = modelOf(f);
+  const trainer = new Trainer({ runId: 'webgpu-check', config: f.config, data: { tasks: f.data.tasks, train: f.sentences, dev: [] }, model });
+  try {
+    const curve = new Float32Array(CURVE_STEPS);
+    for (let i = 0; i < CURVE_STEPS; i++) {
+      const parts = await trainer.trainBatchAsync(f.batch);
+      curve[i] = (await parts.data())[0]!;
+      parts.dispose();
+    }
+    return curve;
+  } finally {
+    trainer.dispose();
+    disposeTaggerModel(model);
+  }
+}
+
+function shortRun(preset: PresetName): KernelCheck {
+  return {
+    name: `training run: ${CURVE_STEPS} steps of the ${preset} preset track the wasm loss curve on webgpu`,
+    async run(): Promise<KernelCheckOutcome> {
+      const f = await fixture(preset);
+      const curves: Record<string, Float32Array> = {};
+      for (const backend of ['wasm', 'webgpu']) {
+        const before = tf.getBackend();
+        await tf.setBackend(backend);
+        try {
+          curves[backend] = await lossCurve(f);
+        } finally {
+          await tf.setBackend(before);
+        }
+      }
+      const outcome = compareOutputs({ loss: curves['webgpu']! }, { loss: curves['wasm']! }, CURVE_TOLERANCE);
+      const falling = curves['wasm']![CURVE_STEPS - 1]! < curves['wasm']![0]!;
+      return {
+        ...outcome,
+        // A curve that does not fall would make the comparison weak: say so as a failure.
+        ...(falling ? {} : { maxRelError: Infinity }),
+        detail: `wasm ${Array.from(curves['wasm']!, (v) => v.toFixed(5)).join(' ')}; webgpu ${Array.from(curves['webgpu']!, (v) => v.toFixed(5)).join(' ')}`,
+      };
+    },
+  };
+}
+
+export const checks: KernelCheck[] = [wholeStep('tiny'), wholeStep('small'), shortRun('small')];
