@@ -2,7 +2,7 @@
  * Whole training steps on WebGPU against WASM (issue 13, item 3): whatever fused WebGPU kernels
  * the model uses (it picks them by backend), one step of the `tiny` and `small` presets must give
  * the same loss parts (every task's CRF, adversarial, orthogonality) and the same gradient of every
- * variable as the WASM path, and a short `small` run must follow the same loss curve. Real
+ * variable as the WASM path (a short `small` run's loss curve: `trainingRun.webgpuCheck.ts`). Real
  * sentences: the first short ones of the built-in sample (UD English EWT, public/samples/).
  *
  * Both backends start from the same weights (created once, copied to each), the same batch and the
@@ -17,29 +17,21 @@ import { withBatchTensors } from './evaluate.ts';
 import { lossGradients } from './lossGradients.ts';
 import { assignWeights, createTaggerModel, disposeTaggerModel, readWeights, type TaggerModel } from './taggerModel.ts';
 import type { NamedWeight } from './safetensors.ts';
-import { Trainer } from './trainer.ts';
 
 const SAMPLE = 'samples/en_ewt-ud-sample.conllu';
 /** Sentences in the step's batch, of at most `MAX_WORDS` words: SwiftShader runs a step in seconds. */
-const SENTENCES = 6;
-const MAX_WORDS = 12;
+const SENTENCES = 4;
+const MAX_WORDS = 10;
 
 /**
  * One step: float32 on both sides, but the two backends sum in different orders (tiled matmuls on
- * WebGPU, XNNPACK on WASM) through ~12 recurrent timesteps, the CRF's log-sum-exp and the
+ * WebGPU, XNNPACK on WASM) through ~10 recurrent timesteps, the CRF's log-sum-exp and the
  * attention's softmax, forward and back. Each rounding is ~6e-8 relative; reductions over
  * hundreds of terms and the recurrence's repeated products grow that to ~1e-5, and a gradient
  * entry that is a difference of near-equal terms (relative to the 1e-3 floor) to ~1e-4.
  * 1e-3 leaves room for that and still fails any real error (a wrong kernel is off by O(1)).
  */
 const STEP_TOLERANCE = 1e-3;
-/**
- * A few Adam steps: Adam moves each weight by about the learning rate whatever its gradient's size,
- * so a gradient entry near zero whose sign float noise flips moves its weight the other way; after
- * a few steps the loss differs by ~1e-4–1e-3 relative. 1e-2 still fails a diverging curve.
- */
-const CURVE_TOLERANCE = 1e-2;
-const CURVE_STEPS = 4;
 
 let sample: Promise<Dataset> | null = null;
 function sampleData(): Promise<Dataset> {
@@ -51,7 +43,7 @@ function sampleData(): Promise<Dataset> {
   return sample;
 }
 
-interface Fixture {
+export interface Fixture {
   config: RunConfig;
   data: Dataset;
   batch: Batch;
@@ -60,7 +52,7 @@ interface Fixture {
 }
 
 /** The preset, the sample's first short sentences as one batch, and initial weights (made on wasm). */
-async function fixture(preset: PresetName): Promise<Fixture> {
+export async function fixture(preset: PresetName): Promise<Fixture> {
   const data = await sampleData();
   const sentences = data.sentences.filter((s) => s.words.length >= 3 && s.words.length <= MAX_WORDS).slice(0, SENTENCES);
   const config = mergeConfig(presets[preset], { train: { batchSize: SENTENCES, seed: 3, epochs: 1 } });
@@ -75,7 +67,7 @@ async function fixture(preset: PresetName): Promise<Fixture> {
   return { config, data, batch, sentences, weights };
 }
 
-function modelOf(f: Fixture): TaggerModel {
+export function modelOf(f: Fixture): TaggerModel {
   const vocabularies = buildVocabularies(f.sentences, f.data.tasks.length, { words: { minCount: 1 } });
   const model = createTaggerModel(f.config, f.data.tasks, vocabularies);
   assignWeights(model, f.weights);
@@ -121,49 +113,4 @@ function wholeStep(preset: PresetName): KernelCheck {
   };
 }
 
-/** The total loss after each of `CURVE_STEPS` Adam steps of a Trainer on the active backend. */
-async function lossCurve(f: Fixture): Promise<Float32Array> {
-  const model = modelOf(f);
-  const trainer = new Trainer({ runId: 'webgpu-check', config: f.config, data: { tasks: f.data.tasks, train: f.sentences, dev: [] }, model });
-  try {
-    const curve = new Float32Array(CURVE_STEPS);
-    for (let i = 0; i < CURVE_STEPS; i++) {
-      const parts = await trainer.trainBatchAsync(f.batch);
-      curve[i] = (await parts.data())[0]!;
-      parts.dispose();
-    }
-    return curve;
-  } finally {
-    trainer.dispose();
-    disposeTaggerModel(model);
-  }
-}
-
-function shortRun(preset: PresetName): KernelCheck {
-  return {
-    name: `training run: ${CURVE_STEPS} steps of the ${preset} preset track the wasm loss curve on webgpu`,
-    async run(): Promise<KernelCheckOutcome> {
-      const f = await fixture(preset);
-      const curves: Record<string, Float32Array> = {};
-      for (const backend of ['wasm', 'webgpu']) {
-        const before = tf.getBackend();
-        await tf.setBackend(backend);
-        try {
-          curves[backend] = await lossCurve(f);
-        } finally {
-          await tf.setBackend(before);
-        }
-      }
-      const outcome = compareOutputs({ loss: curves['webgpu']! }, { loss: curves['wasm']! }, CURVE_TOLERANCE);
-      const falling = curves['wasm']![CURVE_STEPS - 1]! < curves['wasm']![0]!;
-      return {
-        ...outcome,
-        // A curve that does not fall would make the comparison weak: say so as a failure.
-        ...(falling ? {} : { maxRelError: Infinity }),
-        detail: `wasm ${Array.from(curves['wasm']!, (v) => v.toFixed(5)).join(' ')}; webgpu ${Array.from(curves['webgpu']!, (v) => v.toFixed(5)).join(' ')}`,
-      };
-    },
-  };
-}
-
-export const checks: KernelCheck[] = [wholeStep('tiny'), wholeStep('small'), shortRun('small')];
+export const checks: KernelCheck[] = [wholeStep('tiny'), wholeStep('small')];
