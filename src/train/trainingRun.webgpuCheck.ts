@@ -14,6 +14,7 @@ import { fixture, modelOf, type Fixture } from './trainingStep.webgpuCheck.ts';
  * A few Adam steps: Adam moves each weight by about the learning rate whatever its gradient's size,
  * so a gradient entry near zero whose sign float noise flips moves its weight the other way; after
  * a few steps the loss differs by ~1e-4–1e-3 relative. 1e-2 still fails a diverging curve.
+ * Seen on SwiftShader against WASM: 8.3e-7 over 3 steps of `small` (59.09 → 54.98).
  */
 const CURVE_TOLERANCE = 1e-2;
 const CURVE_STEPS = 3;
