@@ -8,15 +8,25 @@
  * BENCH_BACKENDS (default `wasm,webgpu`). WebGPU in headless Chromium is a software adapter, ~10×
  * slower than WASM, so it runs BENCH_WEBGPU_PRESETS (default `tiny`) on BENCH_WEBGPU_SENTENCES
  * (default 320: two untimed batches of 64, three timed) only. A WebGPU loss or validation error
- * during a measurement fails it (listed under `skipped`).
+ * during a measurement fails it (listed under `skipped`). BENCH_LENGTHS (default `10,20,40` on
+ * WebGPU, none on the others; `none`): padded lengths at which one step's and one decode batch's
+ * work is counted (real dispatches on WebGPU). A software adapter is labelled `software: true`.
  */
 import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { test } from '@playwright/test';
+import { benchSummary } from '../src/train/benchSummary.ts';
 import type { BenchReply, BenchRequest, BenchWindow } from './protocol.ts';
 
 const env = (name: string, fallback: string) => process.env[name] ?? fallback;
 const dataPath = env('BENCH_DATA', fileURLToPath(new URL('../../shared/data/conll2003/eng.train', import.meta.url)));
+
+function lengths(value: string): number[] {
+  if (value === 'none' || value === '') return [];
+  const list = value.split(',').map(Number);
+  if (list.some((n) => !Number.isInteger(n) || n < 1)) throw new Error(`BENCH_LENGTHS takes positive integers (got ${value})`);
+  return list;
+}
 
 test('benchmark in a browser worker', async ({ page, browserName }) => {
   test.setTimeout(60 * 60_000);
@@ -43,6 +53,7 @@ test('benchmark in a browser worker', async ({ page, browserName }) => {
         text,
         sentences: Number(gpu ? env('BENCH_WEBGPU_SENTENCES', '320') : env('BENCH_SENTENCES', '1024')),
         batchSize: Number(env('BENCH_BATCH_SIZE', '64')),
+        paddedLengths: lengths(env('BENCH_LENGTHS', backend === 'webgpu' ? '10,20,40' : 'none')),
       };
       const reply: BenchReply = await page.evaluate((r) => (window as unknown as BenchWindow).runBench(r), request);
       if (!reply.ok) {
@@ -54,8 +65,8 @@ test('benchmark in a browser worker', async ({ page, browserName }) => {
         }
         throw new Error(`${backend}/${preset}: ${reply.error}`);
       }
-      results.push({ ...reply.result, adapter: reply.adapter });
-      process.stderr.write(`bench:browser ${backend}/${preset}: train ${reply.result.train.tokensPerSecond.toFixed(0)} tok/s, decode ${reply.result.decode.tokensPerSecond.toFixed(0)} tok/s, ${reply.result.threads} thread(s)\n`);
+      results.push({ ...reply.result, adapterDescription: reply.adapter });
+      process.stderr.write(`bench:browser ${benchSummary(reply.result)}`);
     }
   }
   const userAgent = await page.evaluate(() => navigator.userAgent);

@@ -10,6 +10,8 @@ export interface BenchRequest {
   text: string;
   sentences: number;
   batchSize: number;
+  /** Padded lengths at which to count one step's and one decode batch's work (`BenchOptions`). */
+  paddedLengths: number[];
 }
 
 export type BenchReply = { ok: true; result: BenchResult; adapter: string } | { ok: false; error: string };

@@ -242,13 +242,25 @@ test('exports the model archive (evaluated by the CLI) and the metrics; a bad fi
   await page.screenshot({ path: artifact('training-exported'), fullPage: true });
 });
 
-test('the worker starts on WebGPU first when the browser offers it', async ({ page }) => {
+test('a fresh page skips the software GPU and starts on WASM; an explicit WebGPU pick is kept across reloads', async ({ page }) => {
+  // Headless Chromium here has only SwiftShader (WebGPU and WebGL): a CPU emulating a GPU.
   await page.goto('/?testhooks');
-  await expect(page.getByTestId('backend-active')).toHaveText('webgpu', { timeout: 60_000 });
-  await expect(page.getByTestId('backend-adapter')).toContainText(/swiftshader|google|\w+/i);
+  await expect(page.getByTestId('backend-active')).toHaveText('wasm', { timeout: 60_000 });
   const options = await page.getByTestId('backend-select').locator('option').allTextContents();
   expect(options.map((o) => o.split(' ')[0])).toEqual(['WebGPU', 'WebGL', 'WASM', 'CPU']);
-  expect(options[0]).toBe('WebGPU'); // available, not marked
+  expect(options[0]).toContain('(software');
+  expect(options[2]).toBe('WASM');
+  await expect(page.getByTestId('backend-message')).toContainText(/webgpu is .*swiftshader.*\(software\)/i);
+
+  await page.getByTestId('backend-select').selectOption('webgpu');
+  await expect(page.getByTestId('backend-active')).toHaveText('webgpu', { timeout: 60_000 });
+  await expect(page.getByTestId('backend-adapter')).toContainText(/swiftshader.*\(software\)/i);
+  // No `?backend=`: the pick itself is remembered.
+  await page.reload();
+  await expect(page.getByTestId('backend-active')).toHaveText('webgpu', { timeout: 60_000 });
+  // The URL still wins over the remembered pick.
+  await page.goto('/?testhooks&backend=wasm');
+  await expect(page.getByTestId('backend-active')).toHaveText('wasm', { timeout: 60_000 });
 });
 
 test('WebGPU, picked by the user, trains a short run on the software adapter', async ({ page }) => {

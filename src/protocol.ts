@@ -79,6 +79,11 @@ export interface BackendInfo {
   available: Backend[];
   /** Backends that failed to start or failed while training (device lost, kernel error). */
   failed?: Backend[];
+  /**
+   * Backends whose device is a software one (a CPU emulating a GPU: SwiftShader, lavapipe,
+   * llvmpipe): never chosen automatically, listed as such, started when the user picks them.
+   */
+  software?: Backend[];
   /** Why the active backend is not the one asked for, when it is not (e.g. "webgpu: no adapter"). */
   message?: string;
   /** Threads a training step uses on the active backend (the worker and its gradient peers), when more than one. */

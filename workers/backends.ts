@@ -1,14 +1,21 @@
 /**
  * tfjs backend selection in the worker: WebGPU → WebGL → WASM → CPU.
  *
+ * - Chosen automatically (no backend asked for), a software GPU is skipped: a WebGPU fallback or
+ *   software adapter (SwiftShader, lavapipe, llvmpipe: `adapterReport.ts`) or a WebGL context on a
+ *   software renderer is a CPU emulating a GPU, ~50× slower than WASM. It is listed as software
+ *   (`BackendInfo.software`) and starts when asked for by name.
  * - WebGPU: `navigator.gpu` and an adapter are checked before the backend's module is even
  *   imported; the device's `lost` promise and its first uncaptured error are watched and reported.
+ *   The tfjs settings for a real GPU are applied before it starts (`webgpuSettings.ts`).
  * - WASM: single-threaded, its binaries served from the app's own origin (Vite `?url` imports),
  *   so no CDN request is ever made.
  * The user can ask for any backend; one that fails to start falls through to the next.
  */
 import * as tf from '@tensorflow/tfjs';
 import type { Backend, BackendFault, BackendInfo } from '../src/protocol.ts';
+import { applyWebGpuSettings } from '../src/model/webgpuSettings.ts';
+import { describeAdapter, isSoftwareAdapter, type AdapterLike } from '../src/train/adapterReport.ts';
 import wasmPlainUrl from '@tensorflow/tfjs-backend-wasm/dist/tfjs-backend-wasm.wasm?url';
 import wasmSimdUrl from '@tensorflow/tfjs-backend-wasm/dist/tfjs-backend-wasm-simd.wasm?url';
 import wasmThreadedUrl from '@tensorflow/tfjs-backend-wasm/dist/tfjs-backend-wasm-threaded-simd.wasm?url';
@@ -16,12 +23,8 @@ import wasmThreadedUrl from '@tensorflow/tfjs-backend-wasm/dist/tfjs-backend-was
 export const BACKEND_ORDER: readonly Backend[] = ['webgpu', 'webgl', 'wasm', 'cpu'];
 
 /** The part of WebGPU we touch (the DOM typings of TS 5.9 have no WebGPU). */
-interface GpuAdapterLike {
-  info?: { vendor?: string; architecture?: string; description?: string; device?: string };
-  isFallbackAdapter?: boolean;
-}
 interface GpuLike {
-  requestAdapter(options?: { powerPreference?: string }): Promise<GpuAdapterLike | null>;
+  requestAdapter(options?: { powerPreference?: string }): Promise<AdapterLike | null>;
 }
 interface GpuDeviceLike {
   lost: Promise<{ reason?: string; message?: string }>;
@@ -40,17 +43,12 @@ function gpu(): GpuLike | undefined {
   return (self.navigator as Navigator & { gpu?: GpuLike }).gpu;
 }
 
-function describeAdapter(adapter: GpuAdapterLike): string {
-  const info = adapter.info ?? {};
-  const parts = [info.vendor, info.architecture, info.description || info.device].filter((p): p is string => !!p && p.length > 0);
-  const text = parts.length > 0 ? parts.join(' · ') : 'unknown adapter';
-  return adapter.isFallbackAdapter ? `${text} (fallback adapter)` : text;
-}
+/** Software WebGL renderers (Chromium's SwiftShader through ANGLE, Mesa's llvmpipe, WARP). */
+const SOFTWARE_RENDERER = /swiftshader|llvmpipe|lavapipe|softpipe|basic render driver/i;
 
-function webglRenderer(): string {
+function webglRenderer(gl?: WebGL2RenderingContext | null): string {
   try {
-    const backend = tf.backend() as unknown as { gpgpu?: { gl?: WebGL2RenderingContext } };
-    const gl = backend.gpgpu?.gl;
+    gl ??= (tf.backend() as unknown as { gpgpu?: { gl?: WebGL2RenderingContext } }).gpgpu?.gl;
     if (!gl) return '';
     const ext = gl.getExtension('WEBGL_debug_renderer_info');
     return String(gl.getParameter(ext ? ext.UNMASKED_RENDERER_WEBGL : gl.RENDERER) ?? '');
@@ -91,6 +89,8 @@ export class BackendManager {
   private adapter = '';
   private readonly failed = new Map<Backend, string>();
   private probed: Backend[] = [];
+  /** Backends whose device is a software one, with what it is ("google · swiftshader (software)"). */
+  private readonly software = new Map<Backend, string>();
   private message: string | undefined;
   /** The last loss of the backend that was active then ("webgpu was lost (…)"), until it runs again. */
   private lost: string | undefined;
@@ -109,6 +109,7 @@ export class BackendManager {
       adapter: this.adapter,
       available: this.probed.filter((b) => !this.failed.has(b)),
       ...(failed.length > 0 ? { failed } : {}),
+      ...(this.software.size > 0 ? { software: [...this.software.keys()] } : {}),
       ...(this.message ? { message: this.message } : {}),
       ...((this.options.threads?.(this.active()) ?? 1) > 1 ? { threads: this.options.threads!(this.active()) } : {}),
     };
@@ -118,13 +119,23 @@ export class BackendManager {
   async probe(): Promise<Backend[]> {
     const found: Backend[] = [];
     try {
-      const g = gpu();
-      if (g && (await g.requestAdapter())) found.push('webgpu');
+      const adapter = await gpu()?.requestAdapter();
+      if (adapter) {
+        found.push('webgpu');
+        if (isSoftwareAdapter(adapter)) this.software.set('webgpu', describeAdapter(adapter));
+      }
     } catch {
       // no WebGPU
     }
     try {
-      if (typeof OffscreenCanvas !== 'undefined' && new OffscreenCanvas(1, 1).getContext('webgl2')) found.push('webgl');
+      const gl = typeof OffscreenCanvas !== 'undefined' ? new OffscreenCanvas(1, 1).getContext('webgl2') : null;
+      if (gl) {
+        found.push('webgl');
+        const renderer = webglRenderer(gl);
+        if (SOFTWARE_RENDERER.test(renderer)) this.software.set('webgl', `${renderer} (software)`);
+        // The probe's context is not needed again; tfjs makes its own.
+        gl.getExtension('WEBGL_lose_context')?.loseContext();
+      }
     } catch {
       // no WebGL
     }
@@ -148,14 +159,19 @@ export class BackendManager {
   }
 
   /**
-   * Starts `wanted` (default: the first in preference order), falling through the order on failure.
-   * A backend the user asks for explicitly is tried even if it failed before.
+   * Starts `wanted`, falling through the order on failure. A backend the user asks for explicitly
+   * is tried even if it failed before. Without `wanted` (an automatic choice) the first backend in
+   * preference order that is not a software GPU starts.
    */
-  async switchTo(wanted: Backend = BACKEND_ORDER[0]!): Promise<BackendInfo> {
+  async switchTo(wanted?: Backend): Promise<BackendInfo> {
     if (this.probed.length === 0) await this.probe();
-    const start = BACKEND_ORDER.indexOf(wanted);
+    const start = wanted ? BACKEND_ORDER.indexOf(wanted) : 0;
     const reasons: string[] = [];
+    if (!wanted && this.software.size > 0) {
+      reasons.push(`${[...this.software].map(([b, what]) => `${b} is ${what}`).join('; ')}: a CPU emulating a GPU, slower than WASM; pick it to use it anyway`);
+    }
     for (const name of BACKEND_ORDER.slice(start)) {
+      if (!wanted && this.software.has(name)) continue;
       if (name !== wanted && this.failed.has(name)) continue;
       const reason = await this.tryStart(name);
       if (reason === null) {
@@ -181,7 +197,7 @@ export class BackendManager {
         const found = await g.requestAdapter();
         if (!found) return 'no WebGPU adapter';
         adapter = describeAdapter(found);
-        webgpuLoaded ??= import('@tensorflow/tfjs-backend-webgpu');
+        webgpuLoaded ??= import('@tensorflow/tfjs-backend-webgpu').then(applyWebGpuSettings);
         await webgpuLoaded;
       } else if (name === 'wasm') {
         await loadWasm();

@@ -5,7 +5,8 @@
  * The page posts the CoNLL text; the worker answers with the result or the error.
  */
 import { loadDataset } from '../src/data/index.ts';
-import { runBenchmark } from '../src/train/benchmark.ts';
+import { adapterReport, type AdapterLike } from '../src/train/adapterReport.ts';
+import { runBenchmark, type AdapterReport } from '../src/train/benchmark.ts';
 import type { BenchReply, BenchRequest } from '../bench/protocol.ts';
 import { BackendManager } from './backends.ts';
 import { BrowserGradientPools } from './gradientPeers.ts';
@@ -20,6 +21,13 @@ const manager = new BackendManager({
 // As the trainer worker does: on WASM/CPU, steps also use the other cores.
 const pools = new BrowserGradientPools();
 
+/** What the browser's WebGPU adapter is (the one tfjs-webgpu requests, with its default options). */
+async function webgpuAdapter(): Promise<AdapterReport | undefined> {
+  const gpu = (self.navigator as Navigator & { gpu?: { requestAdapter(): Promise<AdapterLike | null> } }).gpu;
+  const adapter = await gpu?.requestAdapter();
+  return adapter ? adapterReport(adapter) : undefined;
+}
+
 self.onmessage = async (event: MessageEvent<BenchRequest>) => {
   const request = event.data;
   let reply: BenchReply;
@@ -30,11 +38,14 @@ self.onmessage = async (event: MessageEvent<BenchRequest>) => {
     if (info.name !== request.backend) throw new Error(`${request.backend} did not start (${info.message ?? 'fell back to ' + info.name})`);
     const data = loadDataset('bench.conll', request.text);
     const pool = pools.poolFor(info.name);
+    const adapter = info.name === 'webgpu' ? await webgpuAdapter() : undefined;
     const result = await runBenchmark({
       preset: request.preset,
       tasks: data.tasks,
       sentences: data.sentences.slice(0, request.sentences),
       batchSize: request.batchSize,
+      paddedLengths: request.paddedLengths,
+      ...(adapter ? { adapter } : {}),
       ...(pool ? { pool } : {}),
     });
     if (fault) throw new Error(fault);

@@ -6,22 +6,41 @@ import { fileURLToPath } from 'node:url';
 import { isDataError } from '../data/index.ts';
 import type { PresetName } from '../core/config.ts';
 import { runBenchmark } from '../train/benchmark.ts';
+import { benchSummary } from '../train/benchSummary.ts';
 import { intOption, parseArgs, UsageError } from './args.ts';
-import { useBackend, type NodeBackend } from './backend.ts';
+import { activeAdapter, useBackend, type NodeBackend } from './backend.ts';
 import { defaultThreads, startGradientThreads } from './gradientThreads.ts';
 import type { Command } from './io.ts';
 import { readData } from './train.ts';
 
 const defaultData = fileURLToPath(new URL('../../../shared/data/conll2003/eng.train', import.meta.url));
 const usage = `usage: mtaa bench [--data FILE] [--sentences 1024] [--presets paper,small] [--batch 64]
-                  [--backend wasm|cpu|webgpu] [--threads N] [--json]
+                  [--backend wasm|cpu|webgpu] [--threads N] [--lengths 10,20,40] [--json]
   --threads   training threads on wasm/cpu (data-parallel steps; default: the cores, at most 4)
+  --lengths   padded lengths at which to count the work of one step and one decode batch
+              (default 10,20,40 on webgpu, none elsewhere; 'none' for none)
 `;
+
+function lengthsOption(value: string | undefined, backend: string): number[] {
+  if (value === 'none') return [];
+  if (value === undefined) return backend === 'webgpu' ? [10, 20, 40] : [];
+  const lengths = value.split(',').map(Number);
+  if (lengths.some((n) => !Number.isInteger(n) || n < 1)) throw new UsageError(`--lengths takes positive integers (got ${value})`);
+  return lengths;
+}
 
 export const benchCommand: Command = async (argv, io) => {
   try {
-    const args = parseArgs(argv, { values: ['data', 'sentences', 'presets', 'batch', 'backend', 'warmup', 'threads'], flags: ['json'] });
-    const backend = await useBackend((args.values.get('backend') ?? 'wasm') as NodeBackend);
+    const args = parseArgs(argv, { values: ['data', 'sentences', 'presets', 'batch', 'backend', 'warmup', 'threads', 'lengths'], flags: ['json'] });
+    let backend: string;
+    try {
+      backend = await useBackend((args.values.get('backend') ?? 'wasm') as NodeBackend);
+    } catch (error) {
+      io.err(`mtaa bench: ${error instanceof Error ? error.message : String(error)}\n`);
+      return 1;
+    }
+    const paddedLengths = lengthsOption(args.values.get('lengths'), backend);
+    const adapter = activeAdapter();
     const data = readData(args.values.get('data') ?? defaultData);
     const count = intOption(args, 'sentences') ?? 1024;
     const sentences = data.sentences.slice(0, count);
@@ -39,17 +58,12 @@ export const benchCommand: Command = async (argv, io) => {
         sentences,
         batchSize: intOption(args, 'batch') ?? 64,
         warmupBatches: args.values.has('warmup') ? Number(args.values.get('warmup')) : 2,
+        paddedLengths,
+        ...(adapter ? { adapter } : {}),
         ...(threadPool ? { pool: threadPool.pool } : {}),
       }).finally(() => threadPool?.close());
       results.push(result);
-      if (!args.flags.has('json')) {
-        io.err(
-          `  train ${result.train.tokensPerSecond.toFixed(0)} tok/s (${result.train.sentencesPerSecond.toFixed(1)} sent/s), ` +
-            `decode ${result.decode.tokensPerSecond.toFixed(0)} tok/s, ${result.kernelsPerStep} kernels/step, ` +
-            `peak ${(result.peakBytes / 1e6).toFixed(0)} MB, tensor delta ${result.tensorDelta}, ${result.threads} training thread(s)` +
-            `${result.threadFailure ? ` (${result.threadFailure})` : ''}\n`,
-        );
-      }
+      if (!args.flags.has('json')) io.err(benchSummary(result));
     }
     io.out(`${JSON.stringify({ machine: machineInfo(), data: args.values.get('data') ?? defaultData, results }, null, args.flags.has('json') ? 0 : 1)}\n`);
     return 0;

@@ -66,8 +66,8 @@ function fakeDeps(storage: MemoryRunStorage, testHooks = false) {
       active: () => active,
       info,
       next: (failed: Backend) => (failed === 'wasm' ? 'cpu' : null),
-      async switchTo(name: Backend) {
-        active = name;
+      async switchTo(name?: Backend) {
+        active = name ?? 'wasm';
         return info();
       },
       markFailed: () => undefined,

@@ -21,6 +21,8 @@ import { LoadedVectors } from './vectors.ts';
 export interface TrainerDeps<H extends RunHandle> {
   /** tfjs on a backend; `markFailed` and `provokeGpuError` serve the test hooks. */
   backends: SessionBackends & {
+    /** Without a name: the first backend that starts when choosing automatically (software GPUs skipped). */
+    switchTo(name?: Backend): Promise<BackendInfo>;
     info(): BackendInfo;
     markFailed(backend: Backend, reason: string): void;
     provokeGpuError(): void;
@@ -101,9 +103,9 @@ export function createTrainerApi<H extends RunHandle>(deps: TrainerDeps<H>): Tra
   let restoring: Promise<SavedRun[]> | null = null;
   const restore = () => (restoring ??= restoreStoredRuns(session, recorder, storage));
 
-  /** The first backend start (WebGPU → WebGL → WASM → CPU, or the page's preference). */
+  /** The first backend start (WebGPU → WebGL → WASM → CPU without software GPUs, or the page's preference). */
   let started: Promise<BackendInfo> | null = null;
-  const ready = (preferred?: Backend) => (started ??= backends.switchTo(preferred ?? 'webgpu'));
+  const ready = (preferred?: Backend) => (started ??= backends.switchTo(preferred));
 
   const requireTestHooks = (name: string) => {
     if (!deps.testHooks) throw new Error(`${name} is a test hook: open the page with ?testhooks`);

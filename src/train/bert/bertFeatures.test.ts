@@ -69,9 +69,10 @@ for (const backend of ['cpu', 'wasm']) {
       const small = await countKernels(run(1, 4));
       const large = await countKernels(run(6, 16));
       expect(large.total).toBe(small.total);
-      expect(large.dispatches).toBe(small.dispatches);
-      // A budget, not a measurement: the embeddings plus at most 50 dispatches per layer (two here).
-      expect(small.dispatches).toBeLessThanOrEqual(12 + 2 * 50);
+      expect(large.byName).toEqual(small.byName);
+      // A budget, not a measurement: the embeddings plus at most 60 kernels per layer (two here), views
+      // such as Reshape included (they dispatch nothing); a loop over the 4 heads would pass it by far.
+      expect(small.total).toBeLessThanOrEqual(16 + 2 * 60);
     });
 
     it('word features: first piece and mean of pieces, words split into several pieces and unknown characters', async () => {

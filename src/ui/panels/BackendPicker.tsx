@@ -1,5 +1,6 @@
 import type { Backend } from '../../protocol.ts';
 import { useWorkbench } from '../store.ts';
+import { rememberBackend } from '../urlOptions.ts';
 
 const ORDER: Backend[] = ['webgpu', 'webgl', 'wasm', 'cpu'];
 const NAMES: Record<Backend, string> = { webgpu: 'WebGPU', webgl: 'WebGL', wasm: 'WASM', cpu: 'CPU' };
@@ -18,15 +19,22 @@ export function BackendPicker() {
           data-testid="backend-select"
           value={backend?.name ?? ''}
           disabled={!backend}
-          onChange={(event) => void setBackend(event.target.value as Backend)}
+          onChange={(event) => {
+            const name = event.target.value as Backend;
+            // An explicit pick (a software GPU included) is the user's: kept across reloads.
+            rememberBackend(name);
+            void setBackend(name);
+          }}
         >
           {!backend && <option value="">starting…</option>}
           {ORDER.map((name) => {
             const unavailable = backend !== null && !backend.available.includes(name);
+            const software = !unavailable && (backend?.software ?? []).includes(name);
             return (
               <option key={name} value={name}>
                 {NAMES[name]}
                 {unavailable ? ' (unavailable)' : ''}
+                {software ? ' (software: slower than WASM)' : ''}
               </option>
             );
           })}

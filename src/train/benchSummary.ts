@@ -1,0 +1,43 @@
+/**
+ * The human-readable lines `mtaa bench` and `npm run bench:browser` print for one result (the JSON
+ * carries everything; this is what a person reads first). A software adapter's speeds are printed
+ * as what they are: CPU emulation, not GPU speed.
+ */
+import type { BenchResult } from './benchmark.ts';
+import type { WorkSummary } from './workMeter.ts';
+
+const TOP_PRINTED = 6;
+
+function work(summary: WorkSummary): string {
+  if (summary.dispatches === undefined) return `${summary.kernels} kernels`;
+  return (
+    `${summary.dispatches} dispatches, ${summary.submits} submits, ${summary.bindGroups} bind groups, ` +
+    `${summary.writeBuffers} buffer writes (${((summary.writeBufferBytes ?? 0) / 1024).toFixed(0)} KiB), ${summary.kernels} kernels`
+  );
+}
+
+function top(summary: WorkSummary): string {
+  const what = summary.dispatches === undefined ? 'kernels' : 'dispatches';
+  return `top ${what}: ${summary.topKernels.slice(0, TOP_PRINTED).map(([name, n]) => `${name} ${n}`).join(', ')}`;
+}
+
+export function benchSummary(result: BenchResult): string {
+  const lines: string[] = [];
+  const { adapter } = result;
+  const where = adapter
+    ? `${result.backend} on ${[adapter.vendor, adapter.architecture, adapter.description].filter(Boolean).join(' · ') || 'an unnamed adapter'}${adapter.software ? ' (SOFTWARE adapter: a CPU emulating a GPU; these speeds are not GPU speed)' : ' (hardware)'}`
+    : result.backend;
+  lines.push(`${result.preset} on ${where}, batch ${result.batchSize}, ${result.threads} thread(s)${result.threadFailure ? ` (${result.threadFailure})` : ''}`);
+  const speed = (label: string, t: BenchResult['train']) =>
+    `  ${label}: ${t.sentencesPerSecond.toFixed(1)} sentences/s, ${t.tokensPerSecond.toFixed(0)} real tokens/s (${t.batches} timed batches)`;
+  lines.push(speed('train', result.train), speed('decode', result.decode));
+  lines.push(`  step (padded length ${result.step.paddedLength}): ${work(result.step)}; CPU ${result.cpuMsPerStep.toFixed(1)} ms issuing per step`);
+  lines.push(`    ${top(result.step)}`);
+  lines.push(`  decode batch (padded length ${result.decodeBatch.paddedLength}): ${work(result.decodeBatch)}`);
+  lines.push(`    ${top(result.decodeBatch)}`);
+  for (const at of result.byLength) {
+    lines.push(`  at padded length ${at.paddedLength}: step ${work(at.step)}; decode batch ${work(at.decodeBatch)}`);
+  }
+  lines.push(`  peak ${(result.peakBytes / 1e6).toFixed(0)} MB of tensors, tensor delta ${result.tensorDelta}`);
+  return `${lines.join('\n')}\n`;
+}
