@@ -1,6 +1,5 @@
 import type { Backend } from '../../protocol.ts';
 import { useWorkbench } from '../store.ts';
-import { rememberBackend } from '../urlOptions.ts';
 
 const ORDER: Backend[] = ['webgpu', 'webgl', 'wasm', 'cpu'];
 const NAMES: Record<Backend, string> = { webgpu: 'WebGPU', webgl: 'WebGL', wasm: 'WASM', cpu: 'CPU' };
@@ -19,12 +18,7 @@ export function BackendPicker() {
           data-testid="backend-select"
           value={backend?.name ?? ''}
           disabled={!backend}
-          onChange={(event) => {
-            const name = event.target.value as Backend;
-            // An explicit pick (a software GPU included) is the user's: kept across reloads.
-            rememberBackend(name);
-            void setBackend(name);
-          }}
+          onChange={(event) => void setBackend(event.target.value as Backend)}
         >
           {!backend && <option value="">starting…</option>}
           {ORDER.map((name) => {

@@ -4,6 +4,7 @@ import { describeConfig } from '../configEdit.ts';
 import { downloadBlob } from '../download.ts';
 import { metricsCsv, metricsFileName, metricsJson } from '../metricsExport.ts';
 import { movedBytes, trainerWorker } from '../workerClient.ts';
+import { rememberBackend } from '../urlOptions.ts';
 import { tooLargeMessage } from './fileLimits.ts';
 import { runsOf, type StoreKit } from './kit.ts';
 import { setRunVisible } from './runsSlice.ts';
@@ -86,6 +87,8 @@ export function createTrainingSlice(kit: StoreKit): TrainingSlice {
     },
 
     setBackend(name) {
+      // An explicit pick (a software GPU included) is the user's: kept across reloads.
+      rememberBackend(name);
       return attempt(async () => {
         const backend = await trainerWorker().setBackend(name);
         set({ backend });
