@@ -13,7 +13,6 @@ import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
 import { expect, test, type Page } from '@playwright/test';
 import { dropFile } from './dropFile.ts';
-import { seedCompletedRuns } from './seedRuns.ts';
 import { setNumber, shortSentences } from './workbenchPage.ts';
 
 const artifact = (name: string) => `e2e-artifacts/${name}.png`;
@@ -388,43 +387,6 @@ test('the main thread has no long task while a run trains', async ({ page }) => 
   await page.screenshot({ path: artifact('training-no-long-tasks'), fullPage: true });
   await page.getByTestId('run-stop').click();
   await expect(first).toHaveAttribute('data-status', 'stopped');
-});
-
-test('the main thread has no long task while a run trains with ten runs overlaid on the charts in view', async ({ page }) => {
-  test.setTimeout(420_000);
-  await openWorkbench(page);
-  await setNumber(page, 'field-epochs', 30);
-  // One run trained for an epoch and stopped: the template of eight completed copies (run-2 … run-9)
-  // of five epochs each, written to the page's IndexedDB and restored by a reload as a later visit would.
-  await page.getByTestId('run-start').click();
-  await expect.poll(async () => (await storeView(page)).runs['run-1']?.epochs.length ?? 0, { timeout: 200_000 }).toBeGreaterThanOrEqual(1);
-  await page.getByTestId('run-stop').click();
-  await expect(card(page, 'run-1')).toHaveAttribute('data-status', 'stopped');
-  const copies = Array.from({ length: 8 }, (_, i) => `run-${i + 2}`);
-  await expect(async () => seedCompletedRuns(page, { templateRunId: 'run-1', runIds: copies, epochs: 5 })).toPass({ timeout: 20_000 });
-  await openWorkbench(page);
-  await expect.poll(async () => (await storeView(page)).order.length, { timeout: 30_000 }).toBe(9);
-  await setNumber(page, 'field-epochs', 30);
-
-  // The tenth run trains while every chart overlays all ten, the charts on screen.
-  await observeLongTasks(page);
-  await page.getByTestId('run-start').click();
-  const tenth = card(page, 'run-10');
-  await expect(tenth).toHaveAttribute('data-status', 'running');
-  await page.getByTestId('charts-panel').evaluate((element) => element.scrollIntoView({ block: 'start' }));
-  await expect.poll(async () => (await storeView(page)).runs['run-10']!.epochs.length, { timeout: 240_000 }).toBeGreaterThanOrEqual(2);
-  const view = await storeView(page);
-  expect(view.order).toHaveLength(10);
-  expect(view.runs['run-10']!.status).toBe('running');
-  // Every run is drawn: ten legend entries, a line per run on each score chart, the tenth with its epochs.
-  await expect(page.getByTestId('chart-loss').locator('.run-legend li')).toHaveCount(10);
-  const scoreLines = page.getByTestId('chart-score').first().getByTestId('chart-line');
-  await expect(scoreLines).toHaveCount(10);
-  await expect.poll(() => page.getByTestId('chart-score').first().locator('[data-testid=chart-line][data-series="run-10"]').getAttribute('d'), { timeout: 20_000 }).toMatch(/L/);
-  await expectNoLongTask(page, 'ten runs');
-  await page.screenshot({ path: artifact('training-ten-runs-no-long-tasks') });
-  await page.getByTestId('run-stop').click();
-  await expect(tenth).toHaveAttribute('data-status', 'stopped');
 });
 
 test('CoNLL-2003 dev dropped, a tiny model trained: the inspector shows NER β over its 3 representations', async ({ page }) => {
