@@ -2,7 +2,7 @@
  * Training journeys on the built-in sample with the tiny preset: epochs of dev scores, pause /
  * resume / stop, live switches and siblings, model and metrics export (the archive is evaluated by
  * the CLI), WebGPU on the software adapter, a failing step and its resumption on the next backend,
- * and a main thread free of long tasks while training (one run; ten runs overlaid, charts on screen).
+ * and a main thread free of long tasks while training.
  *
  * The page runs with `?testhooks` (the store as `window.__mtaa`) and, except in the WebGPU
  * journey, `?backend=wasm`: the fastest backend on a CI machine without a GPU.
