@@ -8,6 +8,9 @@
  * - hidden runs contribute no series and no markers (they are not rendered at all);
  * - a chart that overlays several curves per run keeps the run's colour and varies the dash;
  * - step series are downsampled (largest-triangle-three-buckets) beyond `maxPoints`.
+ *
+ * Over 450 lines: one derivation per chart, sharing the conventions above; the charts' reshaping
+ * (issue 15) is where it splits by chart.
  */
 import type { EpochEvent, StepEvent } from '../../protocol.ts';
 import { describeLiveChange } from '../liveChange.ts';
