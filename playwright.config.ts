@@ -42,8 +42,8 @@ export default defineConfig({
     },
     {
       // The WebGPU kernel-check page (e2e/webgpu/, e2e/webgpuKernels.spec.ts) is a test page, not
-      // part of the app's build: the dev server serves it, as bench/playwright.config.ts does its page.
-      command: `npx vite --host 127.0.0.1 --port ${KERNEL_CHECK_PORT} --strictPort`,
+      // part of the app's build: a build of its own, served by `vite preview` (see its config).
+      command: `npx vite build -c e2e/kernelChecks.vite.config.ts && npx vite preview -c e2e/kernelChecks.vite.config.ts --host 127.0.0.1 --port ${KERNEL_CHECK_PORT} --strictPort`,
       url: KERNEL_CHECK_URL,
       reuseExistingServer: !process.env.CI,
       timeout: 180_000,

@@ -3,7 +3,7 @@
  * (a software adapter here; Node has no WebGPU adapter without a GPU). One test per check file
  * (`src/**\/*.webgpuCheck.ts`); a check fails with its name, error and tolerance when its maximum
  * relative error exceeds its tolerance, when it throws, or when the device reports an error.
- * The page is served by the kernel-check dev server (see kernelCheckServer.ts).
+ * The page is a build of its own (see kernelCheckServer.ts).
  */
 import { readdirSync } from 'node:fs';
 import { expect, test, type Page } from '@playwright/test';
@@ -19,21 +19,11 @@ test('there are WebGPU kernel checks to run', () => {
   expect(checkFiles.length).toBeGreaterThan(0);
 });
 
-/**
- * Runs checks on a fresh load of the page. The dev server reloads the page once when its dependency
- * optimiser first meets the worker's imports (tfjs): that attempt is repeated.
- */
+/** Runs checks on a fresh load of the page. */
 async function runChecks(page: Page, request: KernelCheckRequest): Promise<KernelCheckReply> {
-  for (let attempt = 1; ; attempt++) {
-    try {
-      await page.goto(KERNEL_CHECK_URL);
-      await page.waitForFunction(() => typeof (window as unknown as Partial<KernelCheckWindow>).runKernelChecks === 'function');
-      return await page.evaluate((r) => (window as unknown as KernelCheckWindow).runKernelChecks(r), request);
-    } catch (error) {
-      const reloaded = error instanceof Error && /context was destroyed|navigat/i.test(error.message);
-      if (!reloaded || attempt >= 3) throw error;
-    }
-  }
+  await page.goto(KERNEL_CHECK_URL);
+  await page.waitForFunction(() => typeof (window as unknown as Partial<KernelCheckWindow>).runKernelChecks === 'function');
+  return page.evaluate((r) => (window as unknown as KernelCheckWindow).runKernelChecks(r), request);
 }
 
 for (const file of checkFiles) {
