@@ -1,4 +1,5 @@
 import * as tf from '@tensorflow/tfjs';
+import type { GpuProgram } from './programKernel.ts';
 
 /**
  * The LSTM recurrence as two WebGPU programs with the time loop inside the shader (the `fused`
@@ -45,7 +46,7 @@ function workgroupThreads(units: number): number {
 /** The part of tfjs-webgpu's backend these kernels use. */
 interface WebGpuBackendLike {
   device?: { limits?: { maxComputeWorkgroupStorageSize?: number } };
-  runWebGPUProgram(program: Program, inputs: tf.TensorInfo[], outputDtype: 'float32'): tf.TensorInfo;
+  runWebGPUProgram(program: GpuProgram, inputs: tf.TensorInfo[], outputDtype: 'float32'): tf.TensorInfo;
 }
 
 /** Floats of workgroup memory the device grants (tfjs asks for the adapter's limit; real GPUs: 32 KiB or more). */
@@ -80,22 +81,11 @@ const ACTIVATIONS = `
   fn tanhOf(x : f32) -> f32 { return tanh(clamp(x, -15.0, 15.0)); }
 `;
 
-/** The fields tfjs-webgpu's `runWebGPUProgram` reads from a program (its `WebGPUProgram`). */
-interface Program {
-  outputShape: number[];
-  shaderKey: string;
-  dispatchLayout: { x: number[] };
-  dispatch: [number, number, number];
-  variableNames: string[];
-  workgroupSize: [number, number, number];
-  getUserCode(): string;
-}
-
 /**
  * Forward: `gx` `[N, T, B, 4h]`, `weights` (W_hh) `[N, h, 4h]` → `[N, T, B, 6h]` (h, c, i, f, g, o)
  * when `save`, else `[N, T, B, h]` (h only, for inference).
  */
-class LstmForwardProgram implements Program {
+class LstmForwardProgram implements GpuProgram {
   outputShape: number[];
   shaderKey: string;
   dispatchLayout: { x: number[] };
@@ -183,7 +173,7 @@ class LstmForwardProgram implements Program {
  *   dh = dy_t + da_{t+1}·W_hhᵀ;  dc = dh·o·(1 − tanh²c_t) + dc_{t+1}·f_{t+1}
  *   da_i = dc·g·i(1−i),  da_f = dc·c_{t−1}·f(1−f),  da_g = dc·i·(1−g²),  da_o = dh·tanh(c_t)·o(1−o)
  */
-class LstmBackwardProgram implements Program {
+class LstmBackwardProgram implements GpuProgram {
   outputShape: number[];
   shaderKey: string;
   dispatchLayout: { x: number[] };
