@@ -149,6 +149,12 @@ export interface AdoptedRun {
   config: RunConfig;
   status: 'failed' | 'interrupted';
   message: string;
+  /**
+   * The run was live when its worker died: the new worker adds to `message` the epoch Resume
+   * continues from (its checkpoint from IndexedDB, or `last` where the page had to keep copies).
+   */
+  died: boolean;
+  /** The page's copy of the latest checkpoint: only where IndexedDB is unavailable, else null. */
   last: RunCheckpoint | null;
   best: (RunCheckpoint & { score: number; scores: TaskScore[] }) | null;
 }

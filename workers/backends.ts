@@ -12,6 +12,7 @@
  *   so no CDN request is ever made.
  * The user can ask for any backend; one that fails to start falls through to the next.
  */
+import { messageOf } from '../src/core/errors.ts';
 import * as tf from '@tensorflow/tfjs';
 import type { Backend, BackendFault, BackendInfo } from '../src/protocol.ts';
 import { applyWebGpuSettings } from '../src/model/webgpuSettings.ts';
@@ -212,7 +213,7 @@ export class BackendManager {
       this.watch(name);
       return null;
     } catch (error) {
-      return error instanceof Error ? error.message : String(error);
+      return messageOf(error);
     }
   }
 

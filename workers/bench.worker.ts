@@ -4,6 +4,7 @@
  * it (`BackendManager`: WASM single-threaded from the app's origin, WebGPU after an adapter check).
  * The page posts the CoNLL text; the worker answers with the result or the error.
  */
+import { messageOf } from '../src/core/errors.ts';
 import { loadDataset } from '../src/data/index.ts';
 import { adapterReport, type AdapterLike } from '../src/train/adapterReport.ts';
 import { runBenchmark, type AdapterReport } from '../src/train/benchmark.ts';
@@ -51,7 +52,7 @@ self.onmessage = async (event: MessageEvent<BenchRequest>) => {
     if (fault) throw new Error(fault);
     reply = { ok: true, result, adapter: info.adapter };
   } catch (error) {
-    reply = { ok: false, error: error instanceof Error ? error.message : String(error) };
+    reply = { ok: false, error: messageOf(error) };
   }
   self.postMessage(reply);
 };

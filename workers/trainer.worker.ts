@@ -5,6 +5,7 @@
  * Web Locks — into the workbench's application (src/workbench/trainerApi.ts) and exposes it over
  * comlink. The page never blocks on it.
  */
+import { messageOf } from '../src/core/errors.ts';
 import { expose, transfer } from 'comlink';
 import type { Backend, BackendFault } from '../src/protocol.ts';
 import { tfjsSessionEngine, withGradientPool } from '../src/train/sessionEngine.ts';
@@ -23,7 +24,7 @@ let storageNotice: string | null = null;
 const quotaFaults = withQuotaFaults(
   deferredStorage(
     IdbRunStorage.open().catch((error: unknown) => {
-      storageNotice = `Runs cannot be kept after a reload: IndexedDB is not available (${error instanceof Error ? error.message : String(error)}).`;
+      storageNotice = `Runs cannot be kept after a reload: IndexedDB is not available (${messageOf(error)}).`;
       return new MemoryRunStorage();
     }),
   ),

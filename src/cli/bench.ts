@@ -2,6 +2,7 @@
  * `mtaa bench`: training and decoding speed of the `paper` and `small` presets on the first 1,024
  * sentences of a CoNLL file (default: CoNLL-2003 train beside this repository), as JSON.
  */
+import { messageOf } from '../core/errors.ts';
 import { fileURLToPath } from 'node:url';
 import { isDataError } from '../data/index.ts';
 import type { PresetName } from '../core/config.ts';
@@ -36,7 +37,7 @@ export const benchCommand: Command = async (argv, io) => {
     try {
       backend = await useBackend((args.values.get('backend') ?? 'wasm') as NodeBackend);
     } catch (error) {
-      io.err(`mtaa bench: ${error instanceof Error ? error.message : String(error)}\n`);
+      io.err(`mtaa bench: ${messageOf(error)}\n`);
       return 1;
     }
     const paddedLengths = lengthsOption(args.values.get('lengths'), backend);

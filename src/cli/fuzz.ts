@@ -4,6 +4,7 @@
  * per target and every failure (an untyped exception or a case over the hang threshold), with the
  * seed and case index that replay it; exits 1 if there was any.
  */
+import { messageOf } from '../core/errors.ts';
 import { corpusTargets } from '../data/fuzz/corpusTargets.ts';
 import { formatReport, runFuzz, type FuzzTarget } from '../data/fuzz/runner.ts';
 import { archiveTarget, safetensorsTarget } from '../train/fuzz/archiveTargets.ts';
@@ -52,7 +53,7 @@ if (import.meta.url === `file://${process.argv[1]}`) {
   try {
     process.exitCode = fuzzMain(process.argv.slice(2));
   } catch (error) {
-    process.stderr.write(`fuzz: ${error instanceof Error ? error.message : String(error)}\n`);
+    process.stderr.write(`fuzz: ${messageOf(error)}\n`);
     process.exitCode = 2;
   }
 }

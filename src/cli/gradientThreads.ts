@@ -2,6 +2,7 @@
  * Gradient peers on Node worker threads for the CLI's trainers (`--threads`): each thread runs its
  * own single-threaded tfjs WASM (or cpu) backend, so a step uses as many cores as there are threads.
  */
+import { messageOf } from '../core/errors.ts';
 import { wrap, type Remote } from 'comlink';
 import nodeEndpoint from 'comlink/dist/esm/node-adapter.mjs';
 import { availableParallelism } from 'node:os';
@@ -38,7 +39,7 @@ export async function startGradientThreads(threads: number, backend: string, war
     return { pool: new GradientPool(peers, backend), close };
   } catch (error) {
     await close();
-    warn(`the gradient threads did not start (${error instanceof Error ? error.message : String(error)}); training runs on one thread`);
+    warn(`the gradient threads did not start (${messageOf(error)}); training runs on one thread`);
     return null;
   }
 }

@@ -3,6 +3,7 @@
  * of a file before training on it: format, counts, and each column's role, guessed name, tag scheme
  * and tag inventory. Bad input prints the DataError message (file, line, problem) and exits 1.
  */
+import { messageOf } from '../core/errors.ts';
 import { readFile } from 'node:fs/promises';
 import { detectColumns } from '../data/columnDetection.ts';
 import { isDataError } from '../data/dataError.ts';
@@ -52,7 +53,7 @@ export const inspectCommand: Command = async (argv, io) => {
   try {
     bytes = await readFile(args.file);
   } catch (error) {
-    io.err(`mtaa inspect: cannot read ${args.file}: ${error instanceof Error ? error.message : String(error)}\n`);
+    io.err(`mtaa inspect: cannot read ${args.file}: ${messageOf(error)}\n`);
     return 1;
   }
   try {

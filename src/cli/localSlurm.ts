@@ -5,6 +5,7 @@
  * three daemons by their pid files. A daemon that does not come up throws with its log, so a test
  * on it fails rather than skips.
  */
+import { messageOf } from '../core/errors.ts';
 import { spawnSync } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { chmodSync, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
@@ -132,7 +133,7 @@ export async function startLocalSlurm(opts: { cpus?: number } = {}): Promise<Loc
       await sleep(500);
     }
   } catch (error) {
-    const message = error instanceof Error ? error.message : String(error);
+    const message = messageOf(error);
     const daemonLogs = message.includes('--- slurmd.log') ? '' : logs(); // read before stop() removes the folder
     await stop();
     throw new Error(`the local Slurm cluster did not start: ${message}\n${daemonLogs}`);

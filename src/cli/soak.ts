@@ -5,6 +5,7 @@
  * WebGPU and the JS heap after a forced GC; exits 1 if any of them grew after the first epoch.
  * Run with `node --expose-gc` (the npm script does) so heap readings are not GC timing noise.
  */
+import { messageOf } from '../core/errors.ts';
 import { readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { loadDataset } from '../data/index.ts';
@@ -66,7 +67,7 @@ if (import.meta.url === `file://${process.argv[1]}`) {
       process.exitCode = code;
     },
     (error: unknown) => {
-      process.stderr.write(`soak: ${error instanceof Error ? error.message : String(error)}\n`);
+      process.stderr.write(`soak: ${messageOf(error)}\n`);
       process.exitCode = 2;
     },
   );

@@ -2,6 +2,7 @@
  * `mtaa train`: trains a tagger on CoNLL / CoNLL-U files in Node. One JSON line per epoch on
  * stdout, then a summary with the test scores; a progress bar on stderr when it is a terminal.
  */
+import { messageOf } from '../core/errors.ts';
 import { readFileSync } from 'node:fs';
 import { buildVocabularies, isDataError, loadDataset, splitTrainDev, type Dataset, type Vocabularies } from '../data/index.ts';
 import { buildWordTable, parseWordVectors, WordVectorsError } from '../data/pretrainedVectors.ts';
@@ -40,7 +41,7 @@ function readPatch(raw: string | undefined): unknown {
   try {
     return JSON.parse(text);
   } catch (error) {
-    throw new UsageError(`--config is not valid JSON: ${error instanceof Error ? error.message : String(error)}`);
+    throw new UsageError(`--config is not valid JSON: ${messageOf(error)}`);
   }
 }
 

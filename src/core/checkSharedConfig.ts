@@ -3,6 +3,7 @@
  * of the presets must be there (so the restored config is exactly the shared one, nothing filled
  * in), and `mergeConfig` refuses unknown fields, wrong types and out-of-range values. Pure TS.
  */
+import { messageOf } from './errors.ts';
 import { ConfigError, mergeConfig, presets, type RunConfig } from './config.ts';
 
 export type CheckedConfig = { ok: true; config: RunConfig } | { ok: false; field: string; message: string };
@@ -27,6 +28,6 @@ export function checkSharedConfig(raw: unknown): CheckedConfig {
     return { ok: true, config };
   } catch (error) {
     if (error instanceof ConfigError) return { ok: false, field: error.field, message: error.message };
-    return { ok: false, field: 'config', message: `config: ${error instanceof Error ? error.message : String(error)}` };
+    return { ok: false, field: 'config', message: `config: ${messageOf(error)}` };
   }
 }

@@ -4,6 +4,7 @@
  * else. `mergeConfig` walks the patch with `in`, so a `__proto__` key reaches Object.prototype and
  * assigning it throws a bare TypeError; such keys are refused here first, by their path.
  */
+import { messageOf } from './errors.ts';
 import { ConfigError, mergeConfig, type RunConfig } from './config.ts';
 
 /** Keys that name an object's prototype machinery rather than a config field. */
@@ -16,7 +17,7 @@ export function parseConfigText(text: string, where = 'config'): unknown {
   try {
     return JSON.parse(text) as unknown;
   } catch (error) {
-    throw new ConfigError(where, `not valid JSON (${error instanceof Error ? error.message : String(error)})`);
+    throw new ConfigError(where, `not valid JSON (${messageOf(error)})`);
   }
 }
 
@@ -37,7 +38,7 @@ export function applyConfigPatch(base: RunConfig, patch: unknown, where = 'confi
     return mergeConfig(base, patch, where);
   } catch (error) {
     if (error instanceof ConfigError) throw error;
-    throw new ConfigError(where, error instanceof Error ? error.message : String(error));
+    throw new ConfigError(where, messageOf(error));
   }
 }
 

@@ -4,6 +4,7 @@
  * the study (its items, each naming its run) — plus the collected table. `mtaa study collect`
  * writes it; `readStudyArchive` validates one (pure, so the page can call it on a dropped file).
  */
+import { messageOf } from '../core/errors.ts';
 import { strFromU8, strToU8, unzipSync, zipSync } from 'fflate';
 import type { RunConfig, SavedRun } from '../protocol.ts';
 
@@ -45,7 +46,7 @@ export function readStudyArchive(fileName: string, bytes: Uint8Array): StudyArch
   try {
     files = unzipSync(bytes);
   } catch (error) {
-    return fail(`not a zip archive (${error instanceof Error ? error.message : String(error)})`);
+    return fail(`not a zip archive (${messageOf(error)})`);
   }
   const json = (name: string): unknown => {
     const file = files[name];

@@ -5,6 +5,7 @@
  * file's text, its directory (relative data paths are relative to the spec) and the ablation names
  * `mtaa train` knows, and gets back the resolved spec or an error naming the file and the field.
  */
+import { messageOf } from '../core/errors.ts';
 
 export interface StudyConfiguration {
   /** The row's name in the table, e.g. `no-TD` or `MTAA λ1=0.1`. */
@@ -83,7 +84,7 @@ export function parseStudySpec(text: string, file: string, dir: string, ablation
   try {
     raw = JSON.parse(text);
   } catch (error) {
-    throw new StudySpecError(`${file}: not valid JSON: ${error instanceof Error ? error.message : String(error)}`);
+    throw new StudySpecError(`${file}: not valid JSON: ${messageOf(error)}`);
   }
   if (!isObject(raw)) fail('(top level)', 'must be a JSON object');
   const spec = raw as Record<string, unknown>;

@@ -3,6 +3,7 @@
  * Converts to and from the checkpoint's SavedModel; loading builds a complete new model before
  * anything else sees it, so a bad file never leaves a half-loaded model behind.
  */
+import { messageOf } from '../core/errors.ts';
 import * as tf from '@tensorflow/tfjs';
 import type { Vocabularies } from '../data/index.ts';
 import type { TaskSpec } from '../data/types.ts';
@@ -69,7 +70,7 @@ export function fromSavedModel(saved: SavedModel, source: string): TaggerModel {
     model = createTaggerModel(saved.config, saved.tasks, saved.vocabularies);
   } catch (error) {
     // e.g. two task names that collide as weight names; createTaggerParams has disposed what it made
-    throw new CheckpointError(source, 'model', `cannot build the model: ${error instanceof Error ? error.message : String(error)}`);
+    throw new CheckpointError(source, 'model', `cannot build the model: ${messageOf(error)}`);
   }
   try {
     const weights = matchWeights(weightSpecs(model), saved.weights, source);

@@ -7,6 +7,7 @@
  * Over 450 lines: the step (slicing, gradient peers, optimizer) and the epoch loop share the run's
  * state; the optimizer choice is its own module already. Next split: the step into `trainStep.ts`.
  */
+import { messageOf } from '../core/errors.ts';
 import * as tf from '@tensorflow/tfjs';
 import { buildVocabularies, encodeBatch, groupBatches, partitionBatch, planBatches, splitBatch, type Batch, type Vocabularies } from '../data/index.ts';
 import type { Sentence, TaskSpec } from '../data/types.ts';
@@ -96,7 +97,7 @@ let nextReplica = 1;
 
 /** Stops using `pool` after a peer's error; the caller computes that peer's share on this thread. */
 function peerFailed(pool: GradientPool, error: unknown): void {
-  pool.fail(`a gradient peer failed: ${error instanceof Error ? error.message : String(error)}`);
+  pool.fail(`a gradient peer failed: ${messageOf(error)}`);
 }
 
 export class Trainer {

@@ -5,6 +5,7 @@
  * URL, Web Locks) comes in through `deps`, so the worker entry only wires it and the application is
  * tested with fakes. No tfjs here.
  */
+import { messageOf } from '../core/errors.ts';
 import type { Backend } from '../core/config.ts';
 import { mergeConfig } from '../core/config.ts';
 import type { BackendFault, BackendInfo, LoadResult, SavedRun, TrainerApi, WorkerEvent } from '../protocol.ts';
@@ -86,6 +87,8 @@ export function createTrainerApi<H extends RunHandle>(deps: TrainerDeps<H>): Tra
     },
     emit,
     onCheckpoint: (runId, checkpoint) => recorder.checkpoint(runId, checkpoint),
+    // Storage fell back to memory (no IndexedDB): the page keeps the only copy that outlives us.
+    checkpointsToPage: () => deps.storageNotice() !== null,
   });
 
   /** The device under `backend` is gone or failed: its runs fail (checkpoints kept) and tfjs moves on. */
@@ -167,7 +170,7 @@ export function createTrainerApi<H extends RunHandle>(deps: TrainerDeps<H>): Tra
         const run = session.importModel({ config: saved.config, host, weights: saved.weights, ...(saved.summary ? { summary: saved.summary } : {}) }, fileName);
         return { ok: true, run };
       } catch (error) {
-        return { ok: false, message: error instanceof Error ? error.message : String(error) };
+        return { ok: false, message: messageOf(error) };
       }
     },
 
@@ -176,7 +179,7 @@ export function createTrainerApi<H extends RunHandle>(deps: TrainerDeps<H>): Tra
         await vectors.load(fileName, new Uint8Array(bytes), (fraction) => emit({ type: 'vectors-progress', fileName, fraction }));
         return { ok: true, vectors: vectors.info(datasets.store.current)! };
       } catch (error) {
-        return { ok: false, message: error instanceof Error ? error.message : String(error) };
+        return { ok: false, message: messageOf(error) };
       }
     },
     vectorsInfo: async () => vectors.info(datasets.store.current),
@@ -209,7 +212,7 @@ export function createTrainerApi<H extends RunHandle>(deps: TrainerDeps<H>): Tra
       try {
         await storage.putValue('study', study);
       } catch (error) {
-        storageError(`The study queue could not be saved (${error instanceof Error ? error.message : String(error)}).`);
+        storageError(`The study queue could not be saved (${messageOf(error)}).`);
       }
     },
     savedStudy: async () => (await storage.getValue('study')) ?? null,

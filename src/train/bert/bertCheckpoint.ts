@@ -8,6 +8,7 @@
  * `bert.` prefix, LayerNorm `weight`/`gamma` aliases; shape; dtype F32 or F16), then the tokenizer's
  * ids against the embedding table. Errors are CheckpointErrors naming the file and the tensor/field.
  */
+import { messageOf } from '../../core/errors.ts';
 import { BertFormatError, bertTensorSpecs, parseBertConfig, type BertArchitecture, type BertHostWeights } from '../../model/bert/bertConfig.ts';
 import { CheckpointError } from '../formats/checkpointError.ts';
 import { readFloatTensor, readSafetensorsHeader, type SafetensorsEntry } from '../formats/safetensors.ts';
@@ -33,7 +34,7 @@ export function planBertCheckpoint(files: ReadonlyMap<string, Uint8Array>): { ar
     arch = parseBertConfig(JSON.parse(new TextDecoder('utf-8', { fatal: true }).decode(configBytes)));
   } catch (error) {
     if (error instanceof BertFormatError) throw new CheckpointError(error.file, error.field, error.problem);
-    throw new CheckpointError('config.json', 'json', `is not valid JSON (${error instanceof Error ? error.message : String(error)})`);
+    throw new CheckpointError('config.json', 'json', `is not valid JSON (${messageOf(error)})`);
   }
   const bytes = files.get(WEIGHTS);
   if (!bytes) {

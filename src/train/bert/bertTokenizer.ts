@@ -4,6 +4,7 @@
  * checkpoints that ship only `vocab.txt` (+ `tokenizer_config.json`), from the tokenizer.json that
  * Hugging Face's BertTokenizerFast would build from them: BertNormalizer, BertPreTokenizer, WordPiece.
  */
+import { messageOf } from '../../core/errors.ts';
 import { Tokenizer } from '@huggingface/tokenizers';
 import type { WordPieceTokenizer } from '../../model/bert/wordFeatures.ts';
 import { CheckpointError } from '../formats/checkpointError.ts';
@@ -18,7 +19,7 @@ function parseJson(bytes: Uint8Array, file: string): Record<string, unknown> {
   try {
     value = JSON.parse(new TextDecoder('utf-8', { fatal: true }).decode(bytes));
   } catch (error) {
-    throw new CheckpointError(file, 'json', `is not valid JSON (${error instanceof Error ? error.message : String(error)})`);
+    throw new CheckpointError(file, 'json', `is not valid JSON (${messageOf(error)})`);
   }
   if (typeof value !== 'object' || value === null || Array.isArray(value)) throw new CheckpointError(file, 'json', 'is not a JSON object');
   return value as Record<string, unknown>;
@@ -85,7 +86,7 @@ export function loadBertTokenizer(files: ReadonlyMap<string, Uint8Array>, embedd
   try {
     tokenizer = new Tokenizer(json, config);
   } catch (error) {
-    throw new CheckpointError(file, 'tokenizer', `cannot be built (${error instanceof Error ? error.message : String(error)})`);
+    throw new CheckpointError(file, 'tokenizer', `cannot be built (${messageOf(error)})`);
   }
   const vocab = tokenizer.get_vocab(true);
   let maxId = -1;

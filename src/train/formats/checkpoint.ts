@@ -4,6 +4,7 @@
  * folder (CLI) or one zip archive (browser download). Reading validates everything before any
  * tensor exists, so a bad file never leaves a half-loaded model behind. Pure TypeScript.
  */
+import { messageOf } from '../../core/errors.ts';
 import { strFromU8, strToU8, unzipSync, zipSync } from 'fflate';
 import { vocabulariesFromJSON, type Vocabularies, type VocabulariesJSON, vocabulariesToJSON } from '../../data/index.ts';
 import type { TaskSpec } from '../../data/types.ts';
@@ -100,7 +101,7 @@ export function unzipModel(bytes: Uint8Array, source: string): Record<string, Ui
       },
     });
   } catch (error) {
-    throw new CheckpointError(source, 'archive', `not a readable zip archive (${error instanceof Error ? error.message : String(error)})`);
+    throw new CheckpointError(source, 'archive', `not a readable zip archive (${messageOf(error)})`);
   }
 }
 
@@ -116,14 +117,14 @@ export function decodeModelFiles(files: Record<string, Uint8Array | undefined>, 
   try {
     raw = JSON.parse(strFromU8(manifestBytes));
   } catch (error) {
-    throw new CheckpointError(source, MODEL_FILES.manifest, `not valid JSON (${error instanceof Error ? error.message : String(error)})`);
+    throw new CheckpointError(source, MODEL_FILES.manifest, `not valid JSON (${messageOf(error)})`);
   }
   const manifest = checkManifest(raw, source);
   const vocabularies = (() => {
     try {
       return vocabulariesFromJSON(manifest.vocabularies, `${source}: vocabularies`);
     } catch (error) {
-      throw new CheckpointError(source, 'vocabularies', error instanceof Error ? error.message : String(error));
+      throw new CheckpointError(source, 'vocabularies', messageOf(error));
     }
   })();
   if (vocabularies.tags.length !== manifest.tasks.length) {
@@ -242,7 +243,7 @@ function checkManifest(raw: unknown, source: string): ModelManifest {
     m.config = applyConfigPatch(presets.paper, m.config, 'config');
   } catch (error) {
     if (error instanceof ConfigError) fail(error.field, error.message.slice(error.field.length + 2));
-    fail('config', error instanceof Error ? error.message : String(error));
+    fail('config', messageOf(error));
   }
   if (!Array.isArray(m.tasks) || m.tasks.length === 0) fail('tasks', 'expected a non-empty list of tasks');
   for (const [i, task] of (m.tasks as unknown[]).entries()) {

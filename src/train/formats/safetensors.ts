@@ -3,6 +3,7 @@
  * length, a JSON header mapping each tensor name to {dtype, shape, data_offsets}, then the raw
  * little-endian bytes. `safetensors.torch.load_file` reads what we write. Pure TypeScript.
  */
+import { messageOf } from '../../core/errors.ts';
 import { CheckpointError } from './checkpointError.ts';
 
 export interface NamedWeight {
@@ -112,7 +113,7 @@ export function readSafetensorsHeader(bytes: Uint8Array, source = 'model.safeten
   try {
     header = JSON.parse(new TextDecoder('utf-8', { fatal: true }).decode(bytes.subarray(8, 8 + headerLength)));
   } catch (error) {
-    fail('header', `the header is not valid JSON (${error instanceof Error ? error.message : String(error)})`);
+    fail('header', `the header is not valid JSON (${messageOf(error)})`);
   }
   if (typeof header !== 'object' || header === null || Array.isArray(header)) fail('header', 'the header is not a JSON object');
   const dataStart = 8 + headerLength;

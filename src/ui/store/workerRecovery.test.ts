@@ -34,11 +34,12 @@ describe('WorkerRecovery', () => {
     recovery.datasetLoaded('a.conll', { kind: 'sample' });
     recovery.observe({ type: 'run-started', run: run('run-1', 'running').info });
     for (const event of [saved('run-1', 1, true), saved('run-1', 2, true), saved('run-1', 3, false)]) recovery.observe(event);
-    const [restored] = recovery.restoredRuns([run('run-1', 'running')], 'a.conll', (_r, epoch) => `from epoch ${epoch}`);
+    const [restored] = recovery.restoredRuns([run('run-1', 'running')], 'a.conll', (r) => `was ${r.status}`);
     expect(restored!.last!.epoch).toBe(3);
     expect(restored!.best).toMatchObject({ epoch: 2, score: 2 });
     expect(restored!.status).toBe('failed');
-    expect(restored!.message).toBe('from epoch 3');
+    expect(restored!.message).toBe('was running');
+    expect(restored!.died).toBe(true);
     expect(restored!.config.train.learningRate).toBe(0.5);
   });
 

@@ -1,7 +1,8 @@
 /**
  * What the page keeps so that a new trainer worker can take over when the old one dies: where the
- * dataset came from (the built-in sample, or the dropped File and its column choices) and each
- * run's latest and best epoch checkpoints (weights copied from the worker after every epoch).
+ * dataset came from (the built-in sample, or the dropped File and its column choices) and, only
+ * where the worker has no IndexedDB, each run's latest and best epoch checkpoints (the worker then
+ * copies them here after every epoch; with IndexedDB the new worker reads them from storage).
  * Plain data outside the zustand state: weights are not something React renders.
  */
 import type { ColumnOverride, AdoptedRun, RunCheckpoint, RunStatus, TaskScore, WorkerEvent } from '../../protocol.ts';
@@ -68,19 +69,21 @@ export class WorkerRecovery {
 
   /**
    * The runs to hand to a new worker: every resumable run trained on `datasetName`, marked with
-   * what happened. Runs that were training are `failed`; interrupted ones stay interrupted.
+   * what happened. Runs that were training are `failed` (`died`: the worker adds the epoch Resume
+   * continues from); interrupted ones stay interrupted.
    */
-  restoredRuns(runs: readonly RunState[], datasetName: string, message: (run: RunState, epoch: number) => string): AdoptedRun[] {
+  restoredRuns(runs: readonly RunState[], datasetName: string, message: (run: RunState) => string): AdoptedRun[] {
     return runs
       .filter((run) => RESUMABLE.includes(run.status) && run.info.datasetName === datasetName)
       .map((run) => {
         const kept = this.checkpoints.get(run.info.runId);
-        const epoch = kept?.last.epoch ?? 0;
+        const settled = run.status === 'interrupted' || run.status === 'failed' ? run.message : undefined;
         return {
           info: run.info,
           config: run.config,
           status: run.status === 'interrupted' ? 'interrupted' : 'failed',
-          message: run.status === 'interrupted' || run.status === 'failed' ? (run.message ?? message(run, epoch)) : message(run, epoch),
+          message: settled ?? message(run),
+          died: settled === undefined,
           last: kept?.last ?? null,
           best: kept?.best ?? null,
         };

@@ -24,17 +24,16 @@ export function createWorkerSlice(kit: StoreKit): WorkerSlice {
 
   /**
    * The worker died (crash, out of memory, terminated): start a new one, give it the dataset the
-   * runs trained on and the runs with their last checkpoints, marked failed; the page keeps every
-   * run's config and events. Resume then continues each from its last epoch.
+   * runs trained on and the runs, marked failed; it finds their last checkpoints in IndexedDB (or
+   * in the page's copies where there is none). The page keeps every run's config and events.
+   * Resume then continues each from its last epoch.
    */
   const recoverWorker = async (): Promise<void> => {
     kit.flush();
     replaceTrainerWorker();
     const restarts = get().workerRestarts + 1;
     const runs = get().order.map((id) => get().runs[id]).filter((r): r is RunState => r !== undefined);
-    const note = (run: RunState, epoch: number) =>
-      `The training worker stopped unexpectedly (crashed or was terminated) while this run was ${run.status}. ` +
-      `Resume continues from epoch ${epoch}${epoch === 0 ? ' (the start)' : ''} in a new worker.`;
+    const note = (run: RunState) => `The training worker stopped unexpectedly (crashed or was terminated) while this run was ${run.status}.`;
     set({
       workerRestarts: restarts,
       // The vectors lived in the dead worker; runs that used them keep their weights.

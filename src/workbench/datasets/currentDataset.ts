@@ -3,6 +3,7 @@
  * the source (name, bytes, column choices, added files) and its SHA-256, so runs on it can be
  * stored and resumed after a reload (`keep` puts the files in storage once per content).
  */
+import { messageOf } from '../../core/errors.ts';
 import type { ColumnOverride, LoadResult } from '../../protocol.ts';
 import type { RunStorage } from '../persistence/runStorage.ts';
 import { DatasetStore } from './datasetStore.ts';
@@ -81,7 +82,7 @@ export class CurrentDataset {
         ...(file.added.length > 0 ? { parts: file.added.map(({ name, bytes }) => ({ name, bytes })) } : {}),
       });
     } catch (error) {
-      onError(`${file.name} could not be saved (${error instanceof Error ? error.message : String(error)}): its runs cannot be resumed after a reload.`);
+      onError(`${file.name} could not be saved (${messageOf(error)}): its runs cannot be resumed after a reload.`);
     }
   }
 }

@@ -2,6 +2,7 @@
  * Holds the dataset the worker trains on, and swaps it only when a new one was read completely.
  * A rejected file leaves the current dataset (and everything trained on it) untouched.
  */
+import { messageOf } from '../../core/errors.ts';
 import { datasetFromParsed, isDataError, mergeDatasets, readCorpus, summarizeDataset } from '../../data/index.ts';
 import type { ColumnOverride, Dataset, ParsedFile } from '../../data/index.ts';
 import type { DataErrorInfo, DatasetSummary, LoadResult, TestFileResult, TestFileSummary } from '../../protocol.ts';
@@ -133,6 +134,6 @@ export function describeError(fileName: string, error: unknown): DataErrorInfo {
   if (isDataError(error)) {
     return { file: error.file, kind: error.kind, message: error.message, ...(error.line === undefined ? {} : { line: error.line }) };
   }
-  const text = error instanceof Error ? error.message : String(error);
+  const text = messageOf(error);
   return { file: fileName, kind: 'internal', message: `${fileName}: could not be read (${text})` };
 }

@@ -165,7 +165,7 @@ export class RunLoop<H extends RunHandle> {
     try {
       this.deps.emit({ ...base, scores: await score.call(this.deps.engine, handle, test.sentences) });
     } catch (error) {
-      this.deps.emit({ ...base, scores: [], message: `${test.fileName}: could not be scored (${error instanceof Error ? error.message : String(error)})` });
+      this.deps.emit({ ...base, scores: [], message: `${test.fileName}: could not be scored (${messageOf(error)})` });
     }
   }
 
@@ -233,15 +233,17 @@ export class RunLoop<H extends RunHandle> {
       if (!weights.every((w) => w.data.every(Number.isFinite))) return;
       rec.last = { epoch: pending.epoch, step: pending.step, weights };
       if (pending.best) rec.best = { ...rec.last, score: pending.score, scores: pending.scores };
-      // A copy for the page: if this worker dies, a new one resumes from it.
-      this.deps.emit({
-        type: 'checkpoint',
-        runId: rec.info.runId,
-        checkpoint: rec.last,
-        best: pending.best,
-        score: pending.score,
-        scores: pending.scores,
-      });
+      // Without IndexedDB, a copy for the page: if this worker dies, a new one resumes from it.
+      if (this.deps.checkpointsToPage?.()) {
+        this.deps.emit({
+          type: 'checkpoint',
+          runId: rec.info.runId,
+          checkpoint: rec.last,
+          best: pending.best,
+          score: pending.score,
+          scores: pending.scores,
+        });
+      }
     } catch {
       // The device may be failing: keep the previous checkpoint, the failure surfaces elsewhere.
       return;

@@ -44,6 +44,12 @@ export interface SessionDeps<H extends RunHandle> {
    */
   onCheckpoint?(runId: string, checkpoint: { last: HostCheckpoint; best: BestCheckpoint | null; model: HostModel }): void;
   emit(event: WorkerEvent): void;
+  /**
+   * Whether each checkpoint is also copied to the page (a `checkpoint` event): only when runs
+   * cannot be kept in IndexedDB, so a new worker can still resume them if this one dies. With
+   * IndexedDB the stored checkpoint is the one recovery path (default: no copies).
+   */
+  checkpointsToPage?(): boolean;
   /** Resolves after pending messages had their turn (default: a MessageChannel round trip). */
   yieldToEventLoop?: () => Promise<void>;
   now?: () => number;

@@ -135,7 +135,7 @@ function sentences(n: number): Sentence[] {
   return Array.from({ length: n }, (_, i) => ({ words: [`w${i}`, 'x'], tags: [['A', 'B']] }));
 }
 
-function setup(scripts: (index: number, init: CreateTrainerInit<FakeTrainer>) => Script, opts: { interval?: number; test?: Dataset } = {}) {
+function setup(scripts: (index: number, init: CreateTrainerInit<FakeTrainer>) => Script, opts: { interval?: number; test?: Dataset; checkpointsToPage?: () => boolean } = {}) {
   const events: WorkerEvent[] = [];
   const trainers: FakeTrainer[] = [];
   const backends = new FakeBackends();
@@ -167,6 +167,7 @@ function setup(scripts: (index: number, init: CreateTrainerInit<FakeTrainer>) =>
     yieldToEventLoop: () => new Promise((resolve) => setTimeout(resolve, 0)),
     stepEventIntervalMs: opts.interval ?? 0,
     haltTimeoutMs: 200,
+    ...(opts.checkpointsToPage ? { checkpointsToPage: opts.checkpointsToPage } : {}),
   });
   return { session, events, trainers, backends, dataset, engine };
 }
@@ -498,8 +499,16 @@ describe('faults', () => {
     expect(() => session.simulateNaN('run-1')).toThrow(/stopped/);
   });
 
-  it('sends each epoch checkpoint to the page, and never keeps one with non-finite weights', async () => {
-    const { session, events, engine } = setup(() => ({ batches: 2 }));
+  it('copies each epoch checkpoint to the page only where it cannot be stored (no IndexedDB)', async () => {
+    const stored = setup(() => ({ batches: 2 }));
+    stored.session.startRun(config(2), 'MTAA');
+    await until(() => stored.session.status('run-1') === 'completed', 'the end');
+    expect(stored.session.checkpoints('run-1').last?.epoch).toBe(2);
+    expect(stored.events.some((e) => e.type === 'checkpoint')).toBe(false);
+  });
+
+  it('sends each epoch checkpoint to the page without IndexedDB, and never keeps one with non-finite weights', async () => {
+    const { session, events, engine } = setup(() => ({ batches: 2 }), { checkpointsToPage: () => true });
     const finite = engine.readWeights;
     let poisoned = false;
     engine.readWeights = async (t) => (poisoned ? [{ name: 'w', shape: [1], data: Float32Array.of(Number.NaN) }] : finite(t));
@@ -518,7 +527,7 @@ describe('faults', () => {
     const { session, events, trainers } = setup(() => ({ batches: 2 }));
     const checkpoint = { epoch: 1, step: 2, weights: [{ name: 'w', shape: [1], data: Float32Array.of(2) }] };
     const info = { runId: 'run-4', label: 'MTAA', config: config(3), datasetName: 'toy.conll', backend: 'wasm' as Backend };
-    session.adoptRun({ info, config: config(3), status: 'failed', message: 'the worker died', last: checkpoint, best: { ...checkpoint, score: 1, scores: [] } });
+    session.adoptRun({ info, config: config(3), status: 'failed', message: 'the worker died', died: false, last: checkpoint, best: { ...checkpoint, score: 1, scores: [] } });
     expect(session.status('run-4')).toBe('failed');
     expect(events.findLast((e) => e.type === 'run-status')).toMatchObject({ runId: 'run-4', status: 'failed', message: 'the worker died' });
     expect(trainers).toHaveLength(0);
@@ -533,7 +542,7 @@ describe('faults', () => {
     expect(epochs).toEqual([2, 3]);
     // Ids continue after the adopted one.
     expect(session.startRun(config(1), 'next').runId).toBe('run-5');
-    expect(() => session.adoptRun({ info, config: config(3), status: 'failed', message: '', last: null, best: null })).toThrow(/already a run run-4/);
+    expect(() => session.adoptRun({ info, config: config(3), status: 'failed', message: '', died: false, last: null, best: null })).toThrow(/already a run run-4/);
   });
 
   it('adopting a run already brought back from storage updates it (status, newer checkpoint) instead of clashing', () => {
@@ -543,16 +552,31 @@ describe('faults', () => {
     const info = { runId: 'run-2', label: 'MTAA', config: config(3), datasetName: 'toy.conll', backend: 'wasm' as Backend };
     session.restoreRun({ info, config: config(3), status: 'interrupted', last: stored, best: { ...stored, score: 1, scores: [] }, host, loadData: async () => ({ tasks: dataset.tasks, train: dataset.sentences, dev: [] }) });
     const newer = { epoch: 2, step: 4, weights: [{ name: 'w', shape: [1], data: Float32Array.of(2) }] };
-    session.adoptRun({ info, config: config(3), status: 'failed', message: 'the worker died', last: newer, best: { ...newer, score: 2, scores: [] } });
+    session.adoptRun({ info, config: config(3), status: 'failed', message: 'the worker died', died: false, last: newer, best: { ...newer, score: 2, scores: [] } });
     expect(session.status('run-2')).toBe('failed');
     expect(session.checkpoints('run-2').last?.epoch).toBe(2);
     expect(events.findLast((e) => e.type === 'run-status')).toMatchObject({ runId: 'run-2', status: 'failed', message: 'the worker died' });
   });
 
+  it("a dead worker's run with no page copy resumes from the stored checkpoint, and its message says that epoch", () => {
+    const { session, events, dataset } = setup(() => ({ batches: 2 }));
+    const host = { tasks: dataset.tasks, vocabularies: buildVocabularies(dataset.sentences, 1) };
+    const stored = { epoch: 2, step: 4, weights: [{ name: 'w', shape: [1], data: Float32Array.of(1) }] };
+    const info = { runId: 'run-2', label: 'MTAA', config: config(3), datasetName: 'toy.conll', backend: 'wasm' as Backend };
+    session.restoreRun({ info, config: config(3), status: 'interrupted', last: stored, best: null, host, loadData: async () => ({ tasks: dataset.tasks, train: dataset.sentences, dev: [] }) });
+    session.adoptRun({ info, config: config(3), status: 'failed', message: 'The worker died while this run was running.', died: true, last: null, best: null });
+    expect(session.checkpoints('run-2').last?.epoch).toBe(2);
+    expect(events.findLast((e) => e.type === 'run-status')).toMatchObject({
+      runId: 'run-2',
+      status: 'failed',
+      message: 'The worker died while this run was running. Resume continues from epoch 2 in a new worker.',
+    });
+  });
+
   it('refuses to adopt a run whose dataset is not the loaded one', () => {
     const { session } = setup(() => ({ batches: 2 }));
     const info = { runId: 'run-1', label: 'MTAA', config: config(3), datasetName: 'other.conll', backend: 'wasm' as Backend };
-    expect(() => session.adoptRun({ info, config: config(3), status: 'failed', message: '', last: null, best: null })).toThrow(
+    expect(() => session.adoptRun({ info, config: config(3), status: 'failed', message: '', died: false, last: null, best: null })).toThrow(
       /MTAA trained on other\.conll, which is not loaded/,
     );
   });
@@ -746,7 +770,7 @@ describe('continuing an imported model', () => {
     await until(() => session.status(next.runId) === 'completed', 'the continued run completing');
     const { last } = session.checkpoints(next.runId);
     await session.forget(next.runId);
-    session.adoptRun({ info: next, config: config(2), status: 'failed', message: 'The worker stopped.', last, best: null });
+    session.adoptRun({ info: next, config: config(2), status: 'failed', message: 'The worker stopped.', died: false, last, best: null });
     await session.resume(next.runId);
     await until(() => session.status(next.runId) === 'completed', 'the adopted run completing');
     const init = trainers[trainers.length - 1]!.init;

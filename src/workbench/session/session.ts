@@ -284,7 +284,7 @@ export class TrainingSession<H extends RunHandle> {
         known.last = restored.last;
         if (restored.best && (known.best === null || restored.best.epoch >= known.best.epoch)) known.best = restored.best;
       }
-      this.loop.setStatus(known, restored.status, restored.message);
+      this.loop.setStatus(known, restored.status, adoptedMessage(restored, known.last));
       return;
     }
     if (known) throw new SessionError(`There is already a run ${info.runId}.`);
@@ -314,14 +314,14 @@ export class TrainingSession<H extends RunHandle> {
       config,
       data,
       status: restored.status,
-      message: restored.message,
+      message: adoptedMessage(restored, restored.last),
       backend,
       last: restored.last,
       best: restored.best,
       host,
       loadData: null,
     });
-    this.loop.setStatus(rec, restored.status, restored.message);
+    this.loop.setStatus(rec, restored.status, adoptedMessage(restored, restored.last));
   }
 
   // ------------------------------------------------------------------------------------------
@@ -454,4 +454,11 @@ export class TrainingSession<H extends RunHandle> {
   exportModel(runId: string): Promise<ExportedModel> {
     return exportRun(this.record(runId), this.deps.engine);
   }
+}
+
+/** A dead worker's run: the page's account, plus where Resume continues from (the checkpoint we hold). */
+function adoptedMessage(restored: AdoptedRun, last: { epoch: number } | null): string {
+  if (!restored.died) return restored.message;
+  const epoch = last?.epoch ?? 0;
+  return `${restored.message} Resume continues from epoch ${epoch}${epoch === 0 ? ' (the start)' : ''} in a new worker.`;
 }
