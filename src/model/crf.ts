@@ -28,18 +28,12 @@ import { unstack } from './unstack.ts';
 import { seedFor } from './initializers.ts';
 import { toFloat } from './toFloat.ts';
 import { defaultKernelPlan, type CrfStrategy } from './kernelPlan.ts';
+import type { CrfWeights } from './crfWeights.ts';
 import { crfLogPartitionFused, crfViterbiFused } from './webgpu/crfFused.ts';
 import { MAX_FUSED_CRF_LABELS } from './webgpu/crfPrograms.ts';
 
-/** The tensors the CRF functions read: plain tensors (tests) or the variables of CrfParams. */
-export interface CrfWeights {
-  /** [L, L] */
-  transitions: tf.Tensor;
-  /** [L] */
-  start: tf.Tensor;
-  /** [L] */
-  end: tf.Tensor;
-}
+
+export type { CrfWeights };
 
 export interface CrfParams extends CrfWeights {
   numTags: number;

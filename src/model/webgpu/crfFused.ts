@@ -8,7 +8,7 @@
  * kernels per timestep and its autodiff about twice as many again.
  */
 import * as tf from '@tensorflow/tfjs';
-import type { CrfWeights } from '../crf.ts';
+import type { CrfWeights } from '../crfWeights.ts';
 import { runProgramKernel } from './programKernel.ts';
 import { CRF_LOG_PARTITION, CRF_LOG_PARTITION_GRAD, CRF_VITERBI, SUM_ROWS, registerCrfKernels } from './crfPrograms.ts';
 
