@@ -3,7 +3,7 @@
  * worker's answers and events, without a browser.
  */
 import { afterEach, beforeAll, beforeEach, describe, expect, it, vi } from 'vitest';
-import { presets } from '../core/config.ts';
+import { presetConfig, presets, sampleTraining } from '../core/config.ts';
 import type { BackendInfo, LiveChange, RunInfo, WorkerEvent } from '../protocol.ts';
 
 const worker = vi.hoisted(() => ({
@@ -56,8 +56,9 @@ afterEach(() => {
 });
 
 describe('the workbench store', () => {
-  it('starts with the small preset as the draft, before the worker answers anything', () => {
-    expect(useWorkbench.getState().draft).toEqual(presets.small);
+  it('starts with the small preset and the sample’s training settings as the draft, before the worker answers anything', () => {
+    expect(useWorkbench.getState().draft).toEqual(presetConfig('small', true));
+    expect(useWorkbench.getState().draft.train).toMatchObject(sampleTraining);
     expect(useWorkbench.getState().backend).toEqual(backend);
     expect(initCalls).toEqual(['subscribe', 'savedRuns', 'savedStudy']); // no presets, ablations or config check asked of it
   });
@@ -96,6 +97,22 @@ describe('the workbench store', () => {
     };
     await useWorkbench.getState().pauseRun('run-9');
     expect(useWorkbench.getState().trainingError).toBe('run-9 is completed');
+  });
+
+  it('an untouched draft follows the data: the preset’s own settings for a dropped file, an edited draft stays', async () => {
+    const summary = (builtIn: boolean) => ({ name: builtIn ? 'sample.conllu' : 'mine.conll', builtIn });
+    const file = { name: 'mine.conll', size: 10, arrayBuffer: async () => new ArrayBuffer(10) } as unknown as File;
+    worker.answers.loadFile = () => ({ ok: true, dataset: summary(false) });
+    worker.answers.loadSample = () => ({ ok: true, dataset: summary(true) });
+    await useWorkbench.getState().loadSample();
+    expect(useWorkbench.getState().draft).toEqual(presetConfig('small', true));
+    await useWorkbench.getState().loadFile(file);
+    expect(useWorkbench.getState().draft).toEqual(presets.small);
+    const edited = structuredClone(presets.small);
+    edited.train.epochs = 2;
+    useWorkbench.getState().setDraft(edited);
+    await useWorkbench.getState().loadSample();
+    expect(useWorkbench.getState().draft).toEqual(edited);
   });
 
   it('refuses a file over the limit unread', async () => {

@@ -1,5 +1,6 @@
 /** The training data loaded in the worker: the sample, a dropped file, added files, column choices. */
 import type { LoadResult } from '../../protocol.ts';
+import { presetConfig } from '../../core/config.ts';
 import { messageOf } from '../../core/errors.ts';
 import { movedBytes, trainerWorker } from '../workerClient.ts';
 import { tooLargeMessage } from './fileLimits.ts';
@@ -13,7 +14,10 @@ export function settleLoad({ set, get }: StoreKit, result: LoadResult): void {
     set({ loadError: result.error, loading: null });
     return;
   }
-  set({ dataset: result.dataset, loadError: null, loading: null });
+  // A draft nobody edited follows the data: the sample's training settings on the sample only.
+  const { preset, draft, dataset } = get();
+  const untouched = JSON.stringify(draft) === JSON.stringify(presetConfig(preset, dataset?.builtIn ?? true));
+  set({ dataset: result.dataset, loadError: null, loading: null, ...(untouched ? { draft: presetConfig(preset, result.dataset.builtIn) } : {}) });
   // The worker drops the test file with any change of the training data (its tasks may differ).
   const test = get().testFile;
   if (test) set({ testFile: null, testFileNotice: `The test file ${test.name} was removed: the training data changed, and its tasks may differ. Load it again.` });

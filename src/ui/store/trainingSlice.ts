@@ -1,5 +1,5 @@
 /** Training: the draft settings, starting runs and acting on them, live settings, exports, imports. */
-import { presets } from '../../core/config.ts';
+import { presetConfig } from '../../core/config.ts';
 import { describeConfig } from '../configEdit.ts';
 import { downloadBlob } from '../download.ts';
 import { metricsCsv, metricsFileName, metricsJson } from '../metricsExport.ts';
@@ -15,13 +15,14 @@ export function createTrainingSlice(kit: StoreKit): TrainingSlice {
   const { set, get, attempt } = kit;
   return {
     preset: 'small',
-    draft: structuredClone(presets.small),
+    // The page opens on the built-in sample (a dropped file restored after a reload re-drafts).
+    draft: presetConfig('small', true),
     selectedRunId: null,
     trainingError: null,
     pendingLive: {},
 
     choosePreset(name) {
-      set({ preset: name, draft: structuredClone(presets[name]) });
+      set({ preset: name, draft: presetConfig(name, get().dataset?.builtIn ?? true) });
     },
 
     setDraft(config) {
