@@ -135,6 +135,13 @@ export interface SavedRun {
   checkpoints: { last: number | null; best: number | null };
 }
 
+/** A settled study as a study archive holds it (the page's `Study`, every item done or failed). */
+export interface ArchivedStudy {
+  id: string;
+  items: { id: string; configName: string; seed: number; config: RunConfig; status: 'done' | 'failed'; runId: string }[];
+  active: false;
+}
+
 /** Weights of a run at the end of an epoch, on the host (float32, in the model's order). */
 export interface RunCheckpoint {
   epoch: number;
@@ -261,6 +268,12 @@ export interface TrainerApi {
   deleteRun(runId: string): Promise<void>;
   /** Saves a run's notes (free text). */
   setNotes(runId: string, notes: string): Promise<void>;
+  /**
+   * Opens a study archive (`mtaa study collect`'s study-archive.zip): its runs join this session
+   * under new ids, their events replayed (`run-started`, then each event) before this answers; the
+   * study comes back with its items naming the new ids. Nothing is added when the archive is refused.
+   */
+  importStudyArchive(fileName: string, bytes: ArrayBuffer): Promise<{ ok: true; study: ArchivedStudy } | { ok: false; message: string }>;
   /** Keeps the page's ablation study (queue and results' run ids) with the runs; null clears it. */
   saveStudy(study: unknown): Promise<void>;
   /** The study kept by `saveStudy`, if any (the page checks its shape). */

@@ -6,16 +6,12 @@
  */
 import { messageOf } from '../core/errors.ts';
 import { strFromU8, strToU8, unzipSync, zipSync } from 'fflate';
-import type { RunConfig, SavedRun } from '../protocol.ts';
+import type { ArchivedStudy, SavedRun } from '../protocol.ts';
 
 export const STUDY_ARCHIVE_FORMAT = 'mtaa-study-archive-1';
 
 /** The page's study (src/ui/study.ts `Study`), settled: every item done or failed. */
-export interface ArchivedStudy {
-  id: string;
-  items: { id: string; configName: string; seed: number; config: RunConfig; status: 'done' | 'failed'; runId: string }[];
-  active: false;
-}
+export type { ArchivedStudy };
 
 export interface StudyArchive {
   study: ArchivedStudy;

@@ -7,7 +7,8 @@ import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { presets, type Backend } from '../core/config.ts';
 import type { DoneEvent, EpochEvent } from '../core/events.ts';
-import type { BackendInfo, TrainerApi, WorkerEvent } from '../protocol.ts';
+import { writeStudyArchive } from '../study/archive.ts';
+import type { ArchivedStudy, BackendInfo, SavedRun, TrainerApi, WorkerEvent } from '../protocol.ts';
 import { buildVocabularies } from '../data/index.ts';
 import type { CreateTrainerInit, HostModel, RunHandle, SessionEngine } from '../train/runEngine.ts';
 import type { LiveSettings, TrainerHooks } from '../train/trainer.ts';
@@ -122,6 +123,54 @@ describe('createTrainerApi', () => {
     expect(saved.map((s) => [s.info.runId, s.status, s.notes, s.checkpoints.last])).toEqual([[run.runId, 'completed', 'first try', 2]]);
     // The stored dataset file is what a resumed run re-reads.
     expect(await storage.hasDataset(loaded.dataset.hash!)).toBe(true);
+  });
+
+  it('opens a study archive: its runs join under new ids with their events and are kept in storage; they have no weights to export', async () => {
+    const storage = new MemoryRunStorage();
+    const api = createTrainerApi(fakeDeps(storage));
+    const events = await subscribed(api);
+    await api.loadSample();
+    const config = structuredClone(presets.tiny);
+    config.train.epochs = 1;
+    const own = await api.startRun(config, 'MTAA');
+    await until(() => events.some((e) => e.type === 'run-status' && e.status === 'completed'), 'completion');
+    const loss = { total: 1, tasks: {}, adversarial: 0, orthogonality: 0 };
+    const epoch = (runId: string, value: number): EpochEvent => ({
+      type: 'epoch', runId, epoch: 1, step: 3, seconds: 1, learningRate: 0.01, lambdaAdversarial: 0, train: loss,
+      dev: { scores: [{ task: 'UPOS', metric: 'accuracy', value, accuracy: value }], discriminatorAccuracy: [], attention: [], loss }, devScore: value, best: true,
+    });
+    // The CLI's run ids clash with this session's on purpose.
+    const archived = (runId: string, value: number): SavedRun => ({
+      info: { runId, label: `MTAA · seed ${value}`, config, datasetName: 'eng.train', backend: 'wasm' },
+      status: 'completed', notes: '', events: [epoch(runId, value)], checkpoints: { last: null, best: null },
+    });
+    const study: ArchivedStudy = {
+      id: 'study-cli',
+      items: [1, 2].map((seed) => ({ id: `s-${seed}`, configName: 'MTAA', seed, config, status: 'done' as const, runId: `run-${seed}` })),
+      active: false,
+    };
+    const bytes = writeStudyArchive({ study, runs: [archived('run-1', 91), archived('run-2', 92)] });
+    const opened = await api.importStudyArchive('study-archive.zip', bytes.slice().buffer);
+    expect(opened.ok).toBe(true);
+    if (!opened.ok) return;
+    expect(opened.study.items.map((i) => i.runId)).toEqual(['run-2', 'run-3']);
+    const replayed = events.flatMap((e) => (e.type === 'epoch' && e.runId !== own.runId ? [[e.runId, e.devScore]] : []));
+    expect(replayed).toEqual([['run-2', 91], ['run-3', 92]]);
+    expect(events.find((e) => e.type === 'run-started' && e.run.runId === 'run-3')).toMatchObject({ run: { importedFrom: 'study-archive.zip', label: 'MTAA · seed 92' } });
+    await expect(api.resume('run-3')).rejects.toThrow(/is completed/);
+    await expect(api.exportModel('run-3')).rejects.toThrow();
+
+    // Kept like any run: a reload gives them back with their events.
+    const saved = await createTrainerApi(fakeDeps(storage)).savedRuns();
+    expect(saved.map((r) => [r.info.runId, r.status, r.events.filter((e) => e.type === 'epoch').length])).toEqual([
+      [own.runId, 'completed', 1],
+      ['run-2', 'completed', 1],
+      ['run-3', 'completed', 1],
+    ]);
+
+    // A broken archive adds nothing and names the file and the entry.
+    const refused = await api.importStudyArchive('bad.zip', new TextEncoder().encode('not a zip').buffer);
+    expect(refused).toMatchObject({ ok: false, message: expect.stringMatching(/^bad\.zip: not a zip archive/) });
   });
 
   it('refuses live settings out of the config bounds and test hooks without ?testhooks', async () => {

@@ -6,6 +6,7 @@
  * tested with fakes. No tfjs here.
  */
 import { messageOf } from '../core/errors.ts';
+import { readStudyArchive } from '../study/archive.ts';
 import type { Backend } from '../core/config.ts';
 import { mergeConfig } from '../core/config.ts';
 import type { BackendFault, BackendInfo, LoadResult, SavedRun, TrainerApi, WorkerEvent } from '../protocol.ts';
@@ -169,6 +170,20 @@ export function createTrainerApi<H extends RunHandle>(deps: TrainerDeps<H>): Tra
         const host = { tasks: saved.tasks, vocabularies: saved.vocabularies };
         const run = session.importModel({ config: saved.config, host, weights: saved.weights, ...(saved.summary ? { summary: saved.summary } : {}) }, fileName);
         return { ok: true, run };
+      } catch (error) {
+        return { ok: false, message: messageOf(error) };
+      }
+    },
+
+    async importStudyArchive(fileName, bytes) {
+      await ready();
+      await restore();
+      try {
+        const archive = readStudyArchive(fileName, new Uint8Array(bytes));
+        const ids = new Map(archive.runs.map((run) => [run.info.runId, session.importArchivedRun(run, fileName).runId]));
+        const study = { ...archive.study, items: archive.study.items.map((item) => ({ ...item, runId: ids.get(item.runId) ?? item.runId })) };
+        await recorder.flush();
+        return { ok: true, study };
       } catch (error) {
         return { ok: false, message: messageOf(error) };
       }

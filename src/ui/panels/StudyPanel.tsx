@@ -1,8 +1,9 @@
-import { useMemo, useState } from 'react';
+import { useMemo, useRef, useState } from 'react';
 import { ablations } from '../../core/config.ts';
 import { messageOf } from '../../core/errors.ts';
 import { useWorkbench } from '../store.ts';
 import { DEFAULT_ABLATIONS, parseSeeds, studyTable, type MeanStd, type StudyItem } from '../study.ts';
+import { HiddenFileInput } from './HiddenFileInput.tsx';
 import { StudyCurves } from './StudyCurves.tsx';
 
 const fmt = (x: number) => (Number.isFinite(x) ? x.toFixed(2) : '–');
@@ -20,6 +21,9 @@ export function StudyPanel() {
   const cancelStudy = useWorkbench((s) => s.cancelStudy);
   const clearStudy = useWorkbench((s) => s.clearStudy);
   const exportCsv = useWorkbench((s) => s.exportStudyCsv);
+  const openArchive = useWorkbench((s) => s.openStudyArchive);
+  const archiveError = useWorkbench((s) => s.studyArchiveError);
+  const archiveInput = useRef<HTMLInputElement>(null);
   const [chosen, setChosen] = useState<string[]>([...DEFAULT_ABLATIONS]);
   const [seedText, setSeedText] = useState('1');
   const [seedError, setSeedError] = useState<string | null>(null);
@@ -65,6 +69,19 @@ export function StudyPanel() {
           Run study ({chosen.length} × {seedCount(seedText)} runs)
         </button>
       </fieldset>
+      <p className="study-archive">
+        Collected a study with <code>mtaa study collect</code>?{' '}
+        <button type="button" className="link" data-testid="study-archive-open" disabled={busy} onClick={() => archiveInput.current?.click()}>
+          Open its study-archive.zip
+        </button>{' '}
+        (its runs, curves and table appear here; a finished study here is replaced, its runs stay).
+        <HiddenFileInput ref={archiveInput} testId="study-archive-file" accept=".zip,application/zip" onFile={(file) => void openArchive(file)} />
+      </p>
+      {archiveError && (
+        <p className="run-message error" role="alert" data-testid="study-archive-error">
+          {archiveError}
+        </p>
+      )}
       {seedError && (
         <p className="run-message error" role="alert" data-testid="study-error">
           {seedError}

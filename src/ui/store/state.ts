@@ -119,6 +119,13 @@ export interface StudySlice {
   cancelStudy(): void;
   clearStudy(): void;
   exportStudyCsv(): void;
+  /**
+   * Opens a study archive (`mtaa study collect`'s study-archive.zip): its runs, curves and table
+   * appear as if run here; it replaces a finished study (never a running one). A refused archive
+   * changes nothing and says why in `studyArchiveError`.
+   */
+  openStudyArchive(file: File): Promise<void>;
+  studyArchiveError: string | null;
 }
 
 export interface CompareSlice {

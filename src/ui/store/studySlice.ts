@@ -3,7 +3,8 @@ import { messageOf } from '../../core/errors.ts';
 import { ablations, type AblationName } from '../../core/config.ts';
 import { downloadBlob } from '../download.ts';
 import { cancelItem, cancelStudy, createStudy, markStarted, moveItem, nextQueued, runningItem, settleRunning, studyCsv, studyTable, type Study } from '../study.ts';
-import { trainerWorker } from '../workerClient.ts';
+import { movedBytes, trainerWorker } from '../workerClient.ts';
+import { tooLargeMessage } from './fileLimits.ts';
 import type { StoreKit } from './kit.ts';
 import type { StudySlice } from './state.ts';
 
@@ -94,6 +95,32 @@ export function createStudySlice(kit: StoreKit): StudySlice {
 
     clearStudy() {
       setStudy(null);
+    },
+
+    studyArchiveError: null,
+
+    openStudyArchive(file) {
+      return attempt(async () => {
+        const current = get().study;
+        if (current && (runningItem(current) || (current.active && nextQueued(current)))) {
+          set({ studyArchiveError: `${file.name}: a study is running; cancel it before opening a study archive.` });
+          return;
+        }
+        const tooLarge = tooLargeMessage(file);
+        if (tooLarge) {
+          set({ studyArchiveError: tooLarge });
+          return;
+        }
+        const opened = await trainerWorker().importStudyArchive(file.name, movedBytes(await file.arrayBuffer()));
+        if (!opened.ok) {
+          set({ studyArchiveError: opened.message });
+          return;
+        }
+        // The runs' replayed events came before the answer: fold them, then show the study on them.
+        kit.flush();
+        setStudy(opened.study);
+        set({ studyArchiveError: null });
+      });
     },
 
     exportStudyCsv() {

@@ -1,13 +1,13 @@
 /**
  * The worker's runs: the registry (every run enters through one `createRun`: started, sibling,
- * restored from storage, imported, continued from an imported model, or adopted from a worker that
- * died) and the controls (pause / resume / stop / single steps). The jobs around a run are in their
+ * restored from storage, imported (a model, or a study archive's runs), continued from an imported
+ * model, or adopted from a worker that died) and the controls (pause / resume / stop / single steps). The jobs around a run are in their
  * own modules: its loop (./runLoop.ts), backend failover (./failover.ts), live settings
  * (./liveSettings.ts), inspection (./inspection.ts) and export (./export.ts).
  *
  * No tfjs and no DOM here: the tfjs parts come in through `SessionEngine`, the backend switching
  * through `SessionBackends`, so the state machine is unit-tested with fakes (session.test.ts).
- * Just over 450 lines: the registry and the controls act on the same run table.
+ * Near 500 lines: the registry and the controls act on the same run table.
  */
 import { messageOf } from '../../core/errors.ts';
 import { validateConfig, type Backend, type RunConfig } from '../../core/config.ts';
@@ -16,7 +16,7 @@ import type { LiveChange, RunInfo, RunStatus, TaskScore } from '../../core/event
 import type { SentenceInspection } from '../../core/inspection.ts';
 import { ACTIVE_STATUSES } from '../../core/runState.ts';
 import type { TaskSpec } from '../../data/types.ts';
-import type { AdoptedRun, BackendFault, BackendInfo, ExportedModel } from '../../protocol.ts';
+import type { AdoptedRun, BackendFault, BackendInfo, ExportedModel, SavedRun } from '../../protocol.ts';
 import type { NamedWeight } from '../../train/formats/safetensors.ts';
 import type { BestCheckpoint, HostCheckpoint, HostModel, RunHandle } from '../../train/runEngine.ts';
 import type { TrainingData } from '../../train/trainer.ts';
@@ -216,6 +216,33 @@ export class TrainingSession<H extends RunHandle> {
     this.deps.emit({ type: 'run-started', run: structuredClone(info) });
     this.loop.setStatus(rec, 'completed', `Imported from ${fileName}: tag text or inspect it.`);
     this.deps.onCheckpoint?.(runId, { last, best, model: saved.host });
+    return structuredClone(info);
+  }
+
+  /**
+   * Adds a finished run read from a study archive under a new id (`importedFrom`: the archive):
+   * its events are replayed as if it had run here, so the page and storage fold them as they fold
+   * any run's. It has no data or weights, so it cannot be resumed, inspected or exported.
+   */
+  importArchivedRun(saved: SavedRun, fileName: string): RunInfo {
+    const runId = this.nextRunId();
+    const { siblingOf: _sibling, continuedFrom: _continued, ...own } = structuredClone(saved.info);
+    const info: RunInfo = { ...own, runId, importedFrom: fileName };
+    const status: RunStatus = ACTIVE_STATUSES.includes(saved.status) ? 'stopped' : saved.status;
+    const rec = this.createRun({
+      info: structuredClone(info),
+      config: structuredClone(info.config),
+      data: { tasks: [], train: [], dev: [] },
+      status,
+      backend: info.backend,
+      last: null,
+      best: null,
+      host: null,
+      loadData: () => Promise.reject(new SessionError(`${info.label} comes from the study archive ${fileName}, which holds its curves and scores, not its data or weights.`)),
+    });
+    this.deps.emit({ type: 'run-started', run: structuredClone(info) });
+    for (const event of saved.events) this.deps.emit(event.type === 'live-change' ? { ...event, change: { ...event.change, runId } } : { ...event, runId });
+    this.loop.setStatus(rec, status, saved.message ?? `From the study archive ${fileName}.`);
     return structuredClone(info);
   }
 
