@@ -261,6 +261,8 @@ export interface TrainerApi {
   deleteRun(runId: string): Promise<void>;
   /** Saves a run's notes (free text). */
   setNotes(runId: string, notes: string): Promise<void>;
+  /** Renames a run (kept with it in storage; exports use the new name). An empty name is refused. */
+  renameRun(runId: string, label: string): Promise<void>;
   /** Keeps the page's ablation study (queue and results' run ids) with the runs; null clears it. */
   saveStudy(study: unknown): Promise<void>;
   /** The study kept by `saveStudy`, if any (the page checks its shape). */
