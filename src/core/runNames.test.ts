@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { datasetLabel, renameProblem, shortHash, uniqueRunName } from './runNames.ts';
+import type { RunInfo } from './events.ts';
+import { datasetLabel, legendNames, renameProblem, shortHash, uniqueRunName } from './runNames.ts';
 
 describe('run names', () => {
   it('keeps a free name and numbers a taken one from 2, skipping numbers in use', () => {
@@ -30,5 +31,15 @@ describe('run names', () => {
     expect(datasetLabel({ datasetName: 'one.conll', datasetSentences: 1 })).toBe('one.conll · 1 sentence');
     // A run kept from before the count was recorded.
     expect(datasetLabel({ datasetName: 'old.conll' })).toBe('old.conll');
+  });
+
+  it('names the data in legends only when the runs trained on different data', () => {
+    const run = (runId: string, label: string, datasetName: string, datasetHash: string): RunInfo =>
+      ({ runId, label, datasetName, datasetHash, datasetSentences: 10, config: {} as RunInfo['config'], backend: 'wasm' });
+    const same = [run('run-1', 'MTAA', 'a.conll', '11112222aaaa'), run('run-2', 'no-TD', 'a.conll', '11112222aaaa')];
+    expect(legendNames(same)).toEqual({ names: { 'run-1': 'MTAA', 'run-2': 'no-TD' }, shared: 'a.conll · 10 sentences · 11112222' });
+    const mixed = [same[0]!, run('run-3', 'MTAA 2', 'b.conll', '33334444bbbb')];
+    expect(legendNames(mixed)).toEqual({ names: { 'run-1': 'MTAA (a.conll · 11112222)', 'run-3': 'MTAA 2 (b.conll · 33334444)' }, shared: null });
+    expect(legendNames([])).toEqual({ names: {}, shared: null });
   });
 });

@@ -52,3 +52,23 @@ export function datasetLabel(info: Pick<RunInfo, 'datasetName' | 'datasetSentenc
     .filter(Boolean)
     .join(' · ');
 }
+
+/** What tells two runs' data apart: the hash when known, else the name and sentence count. */
+function dataKey(info: Pick<RunInfo, 'datasetName' | 'datasetSentences' | 'datasetHash'>): string {
+  return info.datasetHash ?? `${info.datasetName}|${info.datasetSentences ?? ''}`;
+}
+
+/**
+ * Each run's name as legends show it: its name alone while every run trained on the same data (the
+ * data is then said once, beside the charts), else its name with its data (`MTAA (eng.testa ·
+ * 1a2b3c4d)`), so a UPOS curve of one file is not read as a POS curve of another. `shared` is that
+ * one dataset's line, or null when there are several.
+ */
+export function legendNames(infos: readonly RunInfo[]): { names: Record<string, string>; shared: string | null } {
+  const keys = new Set(infos.map(dataKey));
+  const names: Record<string, string> = {};
+  for (const info of infos) {
+    names[info.runId] = keys.size > 1 ? `${info.label} (${[info.datasetName, shortHash(info.datasetHash)].filter(Boolean).join(' · ')})` : info.label;
+  }
+  return { names, shared: keys.size === 1 && infos[0] ? datasetLabel(infos[0]) : null };
+}

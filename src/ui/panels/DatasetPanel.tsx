@@ -26,27 +26,23 @@ export function DatasetSummary() {
           </span>
         )}
       </h2>
-      <dl className="counts">
-        <dt>format</dt>
-        <dd data-testid="dataset-format">{dataset.format === 'conllu' ? 'CoNLL-U' : 'CoNLL columns'}</dd>
-        <dt>sentences</dt>
-        <dd data-testid="dataset-sentences">{numberFormat.format(dataset.sentences)}</dd>
-        <dt>tokens</dt>
-        <dd data-testid="dataset-tokens">{numberFormat.format(dataset.tokens)}</dd>
+      <p className="dataset-counts">
+        <span data-testid="dataset-format">{dataset.format === 'conllu' ? 'CoNLL-U' : 'CoNLL columns'}</span> ·{' '}
+        <span data-testid="dataset-sentences">{numberFormat.format(dataset.sentences)}</span> sentences ·{' '}
+        <span data-testid="dataset-tokens">{numberFormat.format(dataset.tokens)}</span> tokens
         {dataset.docStarts > 0 && (
           <>
-            <dt>-DOCSTART- skipped</dt>
-            <dd data-testid="dataset-docstarts">{numberFormat.format(dataset.docStarts)}</dd>
+            {' '}
+            · <span data-testid="dataset-docstarts">{numberFormat.format(dataset.docStarts)}</span> -DOCSTART- lines skipped
           </>
         )}
-        <dt>tasks</dt>
-        <dd>
-          <span data-testid="dataset-task-names">{dataset.tasks.map((t) => t.name).join(' · ')}</span>{' '}
-          <button type="button" className="link" data-testid="dataset-details" onClick={() => showView('data')}>
-            columns, tags, files…
-          </button>
-        </dd>
-      </dl>
+      </p>
+      <p className="dataset-counts">
+        tasks <span data-testid="dataset-task-names">{dataset.tasks.map((t) => t.name).join(' · ')}</span>{' '}
+        <button type="button" className="link" data-testid="dataset-details" onClick={() => showView('data')}>
+          columns, tags, files…
+        </button>
+      </p>
     </section>
   );
 }

@@ -42,10 +42,10 @@ export function StudyPanel() {
   };
 
   return (
-    <section className="study" data-testid="study-panel" aria-label="Ablation study">
-      <h3>Ablation study</h3>
+    <section className="panel study" data-testid="study-panel" aria-label="Ablation study">
+      <h2>Ablation study</h2>
       <fieldset className="study-configs" disabled={busy}>
-        <legend>Configurations (on the settings above)</legend>
+        <legend>Configurations (on the settings of the side panel)</legend>
         {names.map((name) => (
           <label key={name}>
             <input

@@ -92,6 +92,8 @@ export interface StorageSlice {
   /** Deletes a run (stopping it first) from the page and from storage. */
   deleteRun(runId: string): Promise<void>;
   setNotes(runId: string, notes: string): Promise<void>;
+  /** Renames a run (unique among the runs, kept with it in storage); a refused name goes to the banner. */
+  renameRun(runId: string, label: string): Promise<void>;
   dismissStorageError(): void;
 }
 

@@ -383,6 +383,19 @@ describe('TrainingSession', () => {
     expect(backends.current).toBe('webgl');
   });
 
+  it('reports a single step of a paused run before the step resolves, however throttled', async () => {
+    const { session, events, trainers } = setup(() => ({ batches: 200 }), { interval: 60_000 });
+    session.startRun(config(1), 'MTAA');
+    await until(() => trainers[0]!.step >= 2, 'two steps');
+    session.pause('run-1');
+    const lastStep = () => events.filter((e): e is StepEvent => e.type === 'step').at(-1)?.step;
+    await session.step('run-1');
+    expect(lastStep()).toBe(trainers[0]!.step);
+    await session.step('run-1');
+    expect(lastStep()).toBe(trainers[0]!.step);
+    await session.stop('run-1');
+  });
+
   it('throttles step events to one per interval per run, flushing the last before an epoch', async () => {
     const { session, events } = setup(() => ({ batches: 40 }), { interval: 60_000 });
     session.startRun(config(1), 'MTAA');
