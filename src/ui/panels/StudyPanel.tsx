@@ -4,6 +4,8 @@ import { messageOf } from '../../core/errors.ts';
 import { useWorkbench } from '../store.ts';
 import { DEFAULT_ABLATIONS, parseSeeds, studyTable, type MeanStd, type StudyItem } from '../study.ts';
 import { StudyCurves } from './StudyCurves.tsx';
+import { Term } from './Term.tsx';
+import { ablationTerms } from '../../core/paperTerms.ts';
 
 const fmt = (x: number) => (Number.isFinite(x) ? x.toFixed(2) : '–');
 
@@ -54,7 +56,7 @@ export function StudyPanel() {
               checked={chosen.includes(name)}
               onChange={(e) => setChosen((c) => (e.target.checked ? [...c, name] : c.filter((n) => n !== name)))}
             />{' '}
-            {name}
+            {ablationTerms[name] ? <Term name={ablationTerms[name]}>{name}</Term> : name}
           </label>
         ))}
         <label>
