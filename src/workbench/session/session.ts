@@ -7,7 +7,7 @@
  *
  * No tfjs and no DOM here: the tfjs parts come in through `SessionEngine`, the backend switching
  * through `SessionBackends`, so the state machine is unit-tested with fakes (session.test.ts).
- * Just over 450 lines: the registry and the controls act on the same run table.
+ * About 480 lines: the registry (naming included) and the controls act on the same run table.
  */
 import { messageOf } from '../../core/errors.ts';
 import { validateConfig, type Backend, type RunConfig } from '../../core/config.ts';
