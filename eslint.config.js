@@ -25,7 +25,8 @@ const noHtmlSinks = {
 };
 
 export default tseslint.config(
-  { ignores: ['dist', 'node_modules', 'test-results', 'playwright-report', 'e2e-artifacts'] },
+  // .vite: Vite's cache and the WebGPU kernel-check page's build (e2e/kernelChecks.vite.config.ts), written by the e2e run.
+  { ignores: ['dist', '.vite', 'node_modules', 'test-results', 'playwright-report', 'e2e-artifacts'] },
   {
     extends: [js.configs.recommended, ...tseslint.configs.recommended],
     files: ['**/*.{ts,tsx,js,mjs}'],

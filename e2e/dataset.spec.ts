@@ -2,6 +2,7 @@ import { readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { expect, test } from '@playwright/test';
 import { dropFile } from './dropFile.ts';
+import { showView } from './workbenchPage.ts';
 
 const shared = (path: string) => fileURLToPath(new URL(`../../shared/data/${path}`, import.meta.url));
 const artifact = (name: string) => `e2e-artifacts/${name}.png`;
@@ -21,6 +22,8 @@ test('opens with the built-in UD EWT sample and its three tasks', async ({ page 
   await expect(tasks.nth(1)).toHaveAttribute('data-task', 'XPOS');
   await expect(tasks.nth(2)).toHaveAttribute('data-task', 'DEPREL');
   await expect(tasks.nth(0).getByTestId('task-tag-count')).toHaveText('17');
+  await showView(page, 'data');
+  await expect(tasks.nth(0)).toBeVisible();
   await page.screenshot({ path: artifact('sample-loaded'), fullPage: true });
 });
 
@@ -43,6 +46,7 @@ test('dropping CoNLL-2003 dev detects word, POS, chunk and NER with the true cou
   await expect(ner.getByTestId('task-scheme')).toHaveText('IOB1');
   await expect(ner.getByTestId('task-tag-count')).toHaveText('6'); // dev: O, I-PER/ORG/LOC/MISC, B-MISC
   await expect(page.locator('[data-testid=task-card][data-task=chunk]').getByTestId('task-scheme')).toHaveText('IOB1');
+  await showView(page, 'data');
   await page.screenshot({ path: artifact('conll2003-dropped'), fullPage: true });
 });
 

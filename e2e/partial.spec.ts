@@ -9,6 +9,7 @@ import { readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { expect, test, type Page } from '@playwright/test';
 import { dropFile } from './dropFile.ts';
+import { showView } from './workbenchPage.ts';
 
 const shared = (path: string) => fileURLToPath(new URL(`../../shared/data/${path}`, import.meta.url));
 const artifact = (name: string) => `e2e-artifacts/${name}.png`;
@@ -91,6 +92,7 @@ test('mixed partial-label files train without NaN and each task is scored only w
   await expect(page.getByTestId('dataset-name')).toHaveText('ner.conll + pos.conll');
   await expect(page.getByTestId('dataset-sentences')).toHaveText('48');
   await page.getByRole('button', { name: 'Dismiss error' }).click();
+  await showView(page, 'data');
   await page.getByTestId('dataset-panel').screenshot({ path: artifact('partial-labels-dataset') });
 
   await patchDraftTrain(page, { devFraction: 0.25, epochs: 2 });

@@ -9,7 +9,7 @@
 import { readFileSync } from 'node:fs';
 import { expect, test, type Page } from '@playwright/test';
 import { dropFile } from './dropFile.ts';
-import { setNumber, shortSentences } from './workbenchPage.ts';
+import { setNumber, shortSentences, showView } from './workbenchPage.ts';
 
 const artifact = (name: string) => `e2e-artifacts/${name}.png`;
 const QUERY = '?testhooks&backend=wasm';
@@ -33,6 +33,11 @@ function storeView(page: Page): Promise<StoreView> {
     const { order, runs } = hooks.store.getState();
     return JSON.parse(JSON.stringify({ order, runs })) as StoreView;
   });
+}
+
+/** The loaded dataset's SHA-256 (hex), as the page has it. */
+function storeHash(page: Page): Promise<string> {
+  return page.evaluate(() => (window as unknown as { __mtaa: { store: { getState(): { dataset: { hash?: string } | null } } } }).__mtaa.store.getState().dataset?.hash ?? '');
 }
 
 /** Whether the page has read back the runs kept from earlier visits. */
@@ -185,6 +190,7 @@ function studyOf(page: Page): Promise<StudyView | null> {
 }
 
 async function chooseConfigs(page: Page, names: string[]): Promise<void> {
+  await showView(page, 'study');
   for (const box of await page.locator('[data-testid^=study-config-]').all()) {
     const name = (await box.getAttribute('data-testid'))!.slice('study-config-'.length);
     await box.setChecked(names.includes(name));
@@ -238,12 +244,26 @@ test('an ablation study runs its queue in order (reordered, one cancelled) and t
   await page.getByTestId('study-panel').screenshot({ path: artifact('research-study') });
 
   // The comparison table: config differences against the baseline (the first run, then another).
+  await showView(page, 'compare');
   const compare = (runId: string) => page.locator(`[data-testid=compare-row][data-run-id="${runId}"]`);
   await expect(page.getByTestId('compare-row')).toHaveCount(3);
-  await expect(compare(noTd!).getByTestId('compare-diff')).toHaveText('model.adversary: individual → none');
-  await expect(compare(average!).getByTestId('compare-diff')).toHaveText('model.fusion: attention → average');
+  // Settings in a few words (the preset and what differs from it), the difference from the baseline likewise.
+  await expect(compare(mtaa!).getByTestId('compare-settings')).toHaveText('preset tiny · epochs 2 · seed 3');
+  await expect(compare(noTd!).getByTestId('compare-diff')).toHaveText('adversary on individual (MTAA) → none (no-TD)');
+  await expect(compare(average!).getByTestId('compare-diff')).toHaveText('fusion attention → average');
+  await expect(compare(average!).getByTestId('compare-data')).toHaveText('short.conllu · 24 sentences · ' + (await storeHash(page)).slice(0, 8));
   await compare(average!).getByTestId('compare-baseline').check();
-  await expect(compare(noTd!).getByTestId('compare-diff')).toHaveText('model.adversary: individual → none; model.fusion: average → attention');
+  await expect(compare(noTd!).getByTestId('compare-diff')).toHaveText('adversary on individual (MTAA) → none (no-TD) · fusion average → attention');
+  // Three accuracy tasks (UPOS, XPOS, DEPREL): one mean, of accuracies only.
+  await expect(page.getByTestId('compare-task')).toHaveText(['UPOS acc', 'XPOS acc', 'DEPREL acc']);
+  await expect(page.getByTestId('compare-mean-f1')).toHaveCount(0);
+  await expect(page.getByTestId('compare-mean-accuracy')).toHaveCount(3);
+  // The table is not cut off at the pane's edge: scrolled to its end, its last column is inside the pane.
+  const lastColumnInView = await page.getByTestId('compare-scroll').evaluate((el) => {
+    el.scrollLeft = el.scrollWidth;
+    return el.querySelector('thead th:last-child')!.getBoundingClientRect().right <= el.getBoundingClientRect().right + 1;
+  });
+  expect(lastColumnInView).toBe(true);
   await compare(mtaa!).getByTestId('compare-show').uncheck();
   await page.getByTestId('smoothing').fill('0.6');
   await expect(page.getByTestId('smoothing-value')).toHaveText('0.600');
@@ -434,6 +454,7 @@ test('a reload in the middle of a study keeps its runs and models; the interrupt
   await expect(page.locator('[data-testid=study-item][data-config=MTAA]')).toHaveAttribute('data-status', 'done');
   await expect(page.locator('[data-testid=study-item][data-config=base]')).toHaveAttribute('data-status', 'running');
   await expect(card(page, 'run-2')).toHaveAttribute('data-status', 'running');
+  await showView(page, 'study');
   await page.getByTestId('study-cancel-all').click();
   await expect.poll(async () => (await storeView(page)).runs['run-2']?.epochs.length ?? 0, { timeout: 60_000 }).toBeGreaterThanOrEqual(1);
   await card(page, 'run-2').getByTestId('run-label').click();
@@ -450,6 +471,7 @@ test('tag text: sentences tagged for every task as spans, attention one click aw
   await page.getByTestId('run-start').click();
   await expect(card(page, 'run-1')).toHaveAttribute('data-status', 'completed', { timeout: 60_000 });
 
+  await showView(page, 'tagText');
   await page.getByTestId('tag-input').fill('The cat sat on the mat .\n\n  I like it  \n');
   await page.getByTestId('tag-submit').click();
   const sentences = page.getByTestId('tagged-sentence');
@@ -463,6 +485,7 @@ test('tag text: sentences tagged for every task as spans, attention one click aw
   expect(upos).toHaveLength(7);
 
   // The same sentence in the inspector: the same tags.
+  await showView(page, 'inspector');
   await page.getByTestId('inspector-text').fill('The cat sat on the mat .');
   await page.getByTestId('inspector-submit').click();
   await expect(page.getByTestId('inspector-panel').getByTestId('inspection')).toBeVisible();
@@ -472,6 +495,7 @@ test('tag text: sentences tagged for every task as spans, attention one click aw
   });
   expect(inspected).toEqual(upos);
 
+  await showView(page, 'tagText');
   await sentences.nth(1).getByTestId('tag-inspect').click();
   await expect(sentences.nth(1).getByTestId('inspection')).toHaveAttribute('data-words', '3');
   const download = page.waitForEvent('download');
@@ -484,6 +508,7 @@ test('tag text: sentences tagged for every task as spans, attention one click aw
 });
 
 async function tagAll(page: Page, runId: string, text: string): Promise<string[][][]> {
+  await showView(page, 'tagText');
   await page.getByTestId('tag-run').selectOption(runId);
   await page.getByTestId('tag-input').fill(text);
   await page.getByTestId('tag-submit').click();

@@ -5,6 +5,7 @@
  */
 import { expect, test, type Page } from '@playwright/test';
 import { dropFile } from './dropFile.ts';
+import { showView } from './workbenchPage.ts';
 
 const artifact = (name: string) => `e2e-artifacts/${name}.png`;
 
@@ -93,6 +94,7 @@ test('HTML in tokens, tags, file names and error messages is shown as text and r
   await page.getByTestId('run-start').click();
   const run = page.locator('[data-testid=run-card][data-run-id="run-1"]');
   await expect(run).toHaveAttribute('data-status', 'completed', { timeout: 150_000 });
+  await showView(page, 'inspector');
   await page.getByTestId('inspector-text').fill(PAYLOADS.join(' '));
   await page.getByTestId('inspector-submit').click();
   const inspection = page.getByTestId('inspection');

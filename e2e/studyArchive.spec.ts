@@ -10,6 +10,7 @@ import { presets } from '../src/core/config.ts';
 import type { EpochEvent } from '../src/core/events.ts';
 import type { ArchivedStudy, SavedRun } from '../src/protocol.ts';
 import { writeStudyArchive } from '../src/study/archive.ts';
+import { showView } from './workbenchPage.ts';
 
 const QUERY = '?testhooks&backend=wasm';
 const loss = { total: 1, tasks: {}, adversarial: 0, orthogonality: 0 };
@@ -55,6 +56,7 @@ test('a study archive from the command line opens in the page: runs, table and c
   await page.goto(`/${QUERY}`);
   await expect(page.getByTestId('dataset-name')).toHaveText('en_ewt-ud-sample.conllu');
   await expect(page.getByTestId('backend-active')).toHaveText('wasm', { timeout: 60_000 });
+  await showView(page, 'study');
 
   await openArchive(page, 'study-archive.zip', archive());
   const rows = page.getByTestId('study-row');
@@ -76,6 +78,7 @@ test('a study archive from the command line opens in the page: runs, table and c
 
   // Kept in the browser like runs trained here.
   await page.reload();
+  await showView(page, 'study');
   await expect(page.getByTestId('study-row')).toHaveCount(2, { timeout: 60_000 });
   await expect(page.locator('[data-testid=run-card]')).toHaveCount(4);
   expect(Number(await cell('MTAA').getAttribute('data-mean'))).toBeCloseTo(84, 10);

@@ -13,7 +13,7 @@ import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
 import { expect, test, type Page } from '@playwright/test';
 import { dropFile } from './dropFile.ts';
-import { setNumber, shortSentences } from './workbenchPage.ts';
+import { setNumber, shortSentences, showView } from './workbenchPage.ts';
 
 const artifact = (name: string) => `e2e-artifacts/${name}.png`;
 const run = promisify(execFile);
@@ -118,15 +118,22 @@ test('trains the sample: two epochs of dev scores, then pause, step, resume and 
   await page.waitForTimeout(1500);
   expect((await storeView(page)).runs['run-1']!.steps.length).toBe(pausedAt);
 
-  // Single steps while paused: the run moves by those batches only (losses are reported every
-  // other batch, so the last report lands within one batch of the trainer's step).
+  // Single steps while paused: each shows at once (its batch is reported, off the reporting
+  // interval), and the run moves by those batches only (the last report before the pause may
+  // lag the trainer by the batch in flight).
   const lastStep = async () => {
     const steps = (await storeView(page)).runs['run-1']!.steps;
     return steps[steps.length - 1]!.step;
   };
   const stepBefore = await lastStep();
-  for (let i = 0; i < 4; i++) await page.getByTestId('run-step').click();
-  await expect.poll(lastStep, { timeout: 30_000 }).toBeGreaterThanOrEqual(stepBefore + 3);
+  let shown = stepBefore;
+  for (let i = 0; i < 4; i++) {
+    await page.getByTestId('run-step').click();
+    await expect.poll(lastStep, { timeout: 30_000 }).toBeGreaterThan(shown);
+    shown = await lastStep();
+    const report = (await storeView(page)).runs['run-1']!.steps.at(-1) as unknown as { batch: number; batches: number };
+    await expect(page.getByTestId('selected-progress').getByTestId('progress-batch')).toHaveText(`batch ${report.batch}/${report.batches}`);
+  }
   await page.waitForTimeout(1000);
   expect(await lastStep()).toBeLessThanOrEqual(stepBefore + 5);
   await expect(first).toHaveAttribute('data-status', 'paused');
@@ -403,6 +410,7 @@ test('CoNLL-2003 dev dropped, a tiny model trained: the inspector shows NER β o
   const scores = (await storeView(page)).runs['run-1']!.epochs[0]!.dev.scores;
   expect(scores.map((s) => s.task)).toEqual(['POS', 'chunk', 'NER']);
 
+  await showView(page, 'inspector');
   const inspector = page.getByTestId('inspector-panel');
   await expect(inspector.getByTestId('inspector-run')).toHaveValue('run-1');
   const sentences = inspector.getByTestId('inspector-sentences');

@@ -19,3 +19,15 @@ export async function setNumber(page: Page, testId: string, value: number): Prom
   await input.press('Enter');
   await expect(page.getByTestId(testId)).toHaveValue(String(value));
 }
+
+/** The main pane's views (src/ui/store/viewSlice.ts), by their tab's test id. */
+export type MainView = 'curves' | 'compare' | 'inspector' | 'tagText' | 'study' | 'data';
+
+/**
+ * Shows a view of the main pane by clicking its tab, as a user would. The other views stay in the
+ * page (hidden): their text can be read without this, but not clicked, filled or screenshotted.
+ */
+export async function showView(page: Page, view: MainView): Promise<void> {
+  await page.getByTestId(`view-tab-${view}`).click();
+  await expect(page.getByTestId(`view-${view}`)).toBeVisible();
+}

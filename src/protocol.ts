@@ -274,6 +274,8 @@ export interface TrainerApi {
    * study comes back with its items naming the new ids. Nothing is added when the archive is refused.
    */
   importStudyArchive(fileName: string, bytes: ArrayBuffer): Promise<{ ok: true; study: ArchivedStudy } | { ok: false; message: string }>;
+  /** Renames a run (kept with it in storage; exports use the new name). An empty name is refused. */
+  renameRun(runId: string, label: string): Promise<void>;
   /** Keeps the page's ablation study (queue and results' run ids) with the runs; null clears it. */
   saveStudy(study: unknown): Promise<void>;
   /** The study kept by `saveStudy`, if any (the page checks its shape). */

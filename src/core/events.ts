@@ -138,12 +138,14 @@ export interface RunVectors {
 /** What a run is: shown beside its curves. */
 export interface RunInfo {
   runId: string;
-  /** e.g. `MTAA`, `no-TD`, or `MTAA (λ1=1)` for a sibling. */
+  /** e.g. `MTAA`, `no-TD`, or `MTAA (λ1=1)` for a sibling; unique among the page's runs, and renamable. */
   label: string;
   config: RunConfig;
   datasetName: string;
   /** SHA-256 (hex) of the dataset file's bytes, when known. */
   datasetHash?: string;
+  /** Sentences in the dataset (train and dev together) when the run started; absent in runs saved before it was kept. */
+  datasetSentences?: number;
   /** The run this one was started from by a shape-changing switch, if any. */
   siblingOf?: string;
   backend: Backend;

@@ -178,6 +178,17 @@ describe('Trainer.run on wasm', () => {
     }
   });
 
+  it('reports a batch off the interval when asked (a single step of a paused run)', async () => {
+    const sentences = shortSentences(8, 3, 6);
+    const trainer = makeTrainer({ train: { epochs: 1, batchSize: 2 } }, sentences, sentences.slice(0, 2));
+    const events: TrainEvent[] = [];
+    let batch = 0;
+    await trainer.run({ onEvent: (e) => events.push(e), reportEvery: 100, beforeBatch: () => void batch++, reportNow: () => batch === 2 });
+    disposeTrainer(trainer);
+    // The second batch because it was asked for, the fourth because it ends the epoch.
+    expect(events.filter((e): e is StepEvent => e.type === 'step').map((e) => e.batch)).toEqual([2, 4]);
+  });
+
   /** The loss curve of a run: every step's and epoch's losses and scores, without the timings. */
   async function curve(seed: number): Promise<unknown[]> {
     const sentences = shortSentences(8, 3, 6);

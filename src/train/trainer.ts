@@ -45,6 +45,11 @@ export interface TrainerHooks {
   beforeBatch?: () => Promise<void> | void;
   /** Report losses every this many batches (one readback each time); default ~20 reports an epoch. */
   reportEvery?: number;
+  /**
+   * Asked after each batch: true reports that batch too, off the interval (a single step of a
+   * paused run shows its progress at once instead of after the next few batches).
+   */
+  reportNow?: () => boolean;
 }
 
 export interface TrainerInit {
@@ -449,7 +454,7 @@ export class Trainer {
           windowWeights[k]! += w;
         });
 
-        if ((i + 1) % reportEvery === 0 || i === batches.length - 1) {
+        if ((i + 1) % reportEvery === 0 || i === batches.length - 1 || hooks.reportNow?.() === true) {
           const values = await windowSum.data();
           windowSum.dispose();
           windowSum = null;

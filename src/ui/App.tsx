@@ -1,13 +1,15 @@
 import { useEffect } from 'react';
 import { useWorkbench } from './store.ts';
-import { DropZone } from './panels/DropZone.tsx';
-import { DatasetPanel } from './panels/DatasetPanel.tsx';
 import { LoadErrorBanner } from './panels/LoadErrorBanner.tsx';
+import { MainPane } from './panels/MainPane.tsx';
 import { TrainingPanel } from './panels/TrainingPanel.tsx';
-import { InspectorSection } from './panels/InspectorSection.tsx';
-import { LiveCharts } from './charts/LiveCharts.tsx';
 import { preferredBackend } from './urlOptions.ts';
 
+/**
+ * One screen: the side panel (data, Start and the selected run's progress, settings, runs) beside
+ * the main pane (live curves, or the comparison, inspector, tag text, study or data view). Each
+ * scrolls on its own, so Start, the progress and the curves stay in view together.
+ */
 export function App() {
   const loadSample = useWorkbench((s) => s.loadSample);
   const initTraining = useWorkbench((s) => s.initTraining);
@@ -25,14 +27,11 @@ export function App() {
           browser; your data never leaves this machine.
         </p>
       </header>
-      <main>
-        <LoadErrorBanner />
-        <DropZone />
-        <DatasetPanel />
+      <LoadErrorBanner />
+      <div className="workbench">
         <TrainingPanel />
-        <LiveCharts />
-        <InspectorSection />
-      </main>
+        <MainPane />
+      </div>
     </div>
   );
 }

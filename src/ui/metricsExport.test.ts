@@ -42,7 +42,7 @@ const epoch: EpochEvent = {
   best: true,
 };
 const run: RunState = {
-  info: { runId: 'run-1', label: 'MTAA → "avg", fusion', config: structuredClone(presets.tiny), datasetName: 'x.conll', backend: 'wasm' },
+  info: { runId: 'run-1', label: 'MTAA → "avg", fusion', config: structuredClone(presets.tiny), datasetName: 'x.conll', datasetSentences: 120, datasetHash: 'ab'.repeat(32), backend: 'wasm' },
   status: 'completed',
   config: structuredClone(presets.tiny),
   steps: [step(2, 2), step(4, 4)],
@@ -81,11 +81,14 @@ describe('metrics export', () => {
     // the quoted label holds a comma: 2 cells of the naive split are one field
     expect(cells[header.indexOf('dev_NER_f1') + 1]).toBe('50');
     expect(cells[header.indexOf('best') + 1]).toBe('true');
+    // Every row names the data the run trained on.
+    expect(header.slice(-3)).toEqual(['dataset', 'dataset_sentences', 'dataset_sha256']);
+    for (const line of lines.slice(1)) expect(line.endsWith(`,x.conll,120,${'ab'.repeat(32)}`)).toBe(true);
   });
 
   it('JSON keeps everything; file names are safe', () => {
     const parsed = JSON.parse(metricsJson(run)) as { run: { runId: string }; steps: unknown[]; changes: unknown[] };
-    expect(parsed.run.runId).toBe('run-1');
+    expect(parsed.run).toMatchObject({ runId: 'run-1', datasetName: 'x.conll', datasetSentences: 120, datasetHash: 'ab'.repeat(32) });
     expect(parsed.steps).toHaveLength(2);
     expect(parsed.changes).toHaveLength(1);
     expect(metricsFileName(run, 'csv')).toBe('mtaa-MTAA-avg-fusion-run-1-metrics.csv');

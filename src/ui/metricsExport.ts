@@ -1,6 +1,7 @@
 /**
- * A run's metrics as CSV (one row per step report, epoch and live change, one column per quantity)
- * and as JSON (everything the page has of the run). Pure functions over the runs slice.
+ * A run's metrics as CSV (one row per step report, epoch and live change, one column per quantity,
+ * each row naming the run and its data) and as JSON (everything the page has of the run, its info
+ * with the dataset's name, sentence count and hash included). Pure functions over the runs slice.
  */
 import type { RunRecord } from '../core/runState.ts';
 
@@ -45,11 +46,22 @@ function columns(run: RunRecord): string[] {
     ...[...pairs].map((p) => `disc_acc_${p}`),
     'dev_score',
     'best',
+    // What the run trained on, on every row (a CSV of several runs' rows stays readable); last, so
+    // the leading columns stay where readers of older files expect them.
+    'dataset',
+    'dataset_sentences',
+    'dataset_sha256',
   ];
 }
 
 export function metricsRows(run: RunRecord): Row[] {
-  const base = { run: run.info.runId, label: run.info.label };
+  const base = {
+    run: run.info.runId,
+    label: run.info.label,
+    dataset: run.info.datasetName,
+    dataset_sentences: run.info.datasetSentences,
+    dataset_sha256: run.info.datasetHash,
+  };
   const rows: { order: number; sub: number; row: Row }[] = [];
   run.steps.forEach((s, i) => {
     const row: Row = {

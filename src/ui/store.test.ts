@@ -135,4 +135,37 @@ describe('the workbench store', () => {
     expect(useWorkbench.getState().shareMessage?.text).toMatch(/^the link: config\.train\.learningRate/);
     expect(useWorkbench.getState().draft).toBe(before);
   });
+
+  it('shows the main pane\'s curves first and switches views; a name of no view changes nothing', () => {
+    expect(useWorkbench.getState().view).toBe('curves');
+    useWorkbench.getState().showView('compare');
+    expect(useWorkbench.getState().view).toBe('compare');
+    useWorkbench.getState().showView('settings' as never);
+    expect(useWorkbench.getState().view).toBe('compare');
+  });
+
+  it('renames a run once the worker took the name; a refusal goes to the banner and keeps the old name', async () => {
+    worker.onEvent!({ type: 'run-started', run: info('run-5') });
+    vi.advanceTimersByTime(60);
+    worker.answers.renameRun = undefined;
+    await useWorkbench.getState().renameRun('run-5', '  lr 0.5 ');
+    expect(worker.calls).toContain('renameRun');
+    expect(useWorkbench.getState().runs['run-5']!.info.label).toBe('lr 0.5');
+    worker.answers.renameRun = () => {
+      throw new Error('run-1 is already called "MTAA": run names are unique.');
+    };
+    await useWorkbench.getState().renameRun('run-5', 'MTAA');
+    expect(useWorkbench.getState().trainingError).toBe('run-1 is already called "MTAA": run names are unique.');
+    expect(useWorkbench.getState().runs['run-5']!.info.label).toBe('lr 0.5');
+  });
+
+  it('folds a single step\'s report as soon as the step is answered', async () => {
+    worker.onEvent!({ type: 'run-started', run: info('run-6') });
+    vi.advanceTimersByTime(60);
+    const report = { type: 'step' as const, runId: 'run-6', epoch: 1, batch: 3, batches: 10, step: 3, loss: { total: 1, tasks: {}, adversarial: 0, orthogonality: 0 }, learningRate: 0.01, lambdaAdversarial: 0, tokensPerSecond: 100, elapsedSeconds: 1, etaSeconds: 5 };
+    worker.answers.step = () => worker.onEvent!(report);
+    await useWorkbench.getState().stepRun('run-6');
+    // No timer advanced: the report is in the store without waiting for the events' batching delay.
+    expect(useWorkbench.getState().runs['run-6']!.steps.at(-1)).toEqual(report);
+  });
 });

@@ -1,8 +1,8 @@
 /**
  * The workbench store: one zustand store built from slices (src/ui/store/), one per concern —
- * dataset, training, storage, shared configs, study, comparison, vectors, test file, inspection
- * and the worker link. Components read the fields they need; the store is their one way to the
- * worker (through workerClient.ts). Browser tests read it as `window.__mtaa.store` (`?testhooks`).
+ * dataset, training, storage, shared configs, study, comparison, vectors, test file, inspection,
+ * the worker link and the main pane's view. Components read the fields they need; the store is
+ * their one way to the worker (through workerClient.ts). Browser tests read it as `window.__mtaa.store` (`?testhooks`).
  */
 import { create } from 'zustand';
 import { createCompareSlice } from './store/compareSlice.ts';
@@ -17,6 +17,7 @@ import { createStudySlice } from './store/studySlice.ts';
 import { createTestFileSlice } from './store/testFileSlice.ts';
 import { createTrainingSlice } from './store/trainingSlice.ts';
 import { createVectorsSlice } from './store/vectorsSlice.ts';
+import { createViewSlice } from './store/viewSlice.ts';
 import { createWorkerSlice } from './store/workerSlice.ts';
 
 export type { WorkbenchState } from './store/state.ts';
@@ -35,5 +36,6 @@ export const useWorkbench = create<WorkbenchState>()((set, get) => {
     ...createTestFileSlice(kit),
     ...createInspectSlice(),
     ...createWorkerSlice(kit),
+    ...createViewSlice(kit),
   };
 });

@@ -116,11 +116,15 @@ describe('createTrainerApi', () => {
     await until(() => events.some((e) => e.type === 'run-status' && e.status === 'completed'), 'completion');
     expect(events.filter((e) => e.type === 'epoch')).toHaveLength(2);
     await api.setNotes(run.runId, 'first try');
+    await api.renameRun(run.runId, '  MTAA first try ');
+    await expect(api.renameRun(run.runId, ' ')).rejects.toThrow('A run needs a name.');
 
     const reloaded = createTrainerApi(fakeDeps(storage));
     await subscribed(reloaded);
     const saved = await reloaded.savedRuns();
-    expect(saved.map((s) => [s.info.runId, s.status, s.notes, s.checkpoints.last])).toEqual([[run.runId, 'completed', 'first try', 2]]);
+    expect(saved.map((s) => [s.info.runId, s.info.label, s.status, s.notes, s.checkpoints.last])).toEqual([[run.runId, 'MTAA first try', 'completed', 'first try', 2]]);
+    // The run info names the dataset it trained on: file, sentence count and hash.
+    expect(saved[0]!.info).toMatchObject({ datasetName: loaded.dataset.name, datasetSentences: loaded.dataset.sentences, datasetHash: loaded.dataset.hash });
     // The stored dataset file is what a resumed run re-reads.
     expect(await storage.hasDataset(loaded.dataset.hash!)).toBe(true);
   });

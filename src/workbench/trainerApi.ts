@@ -223,6 +223,11 @@ export function createTrainerApi<H extends RunHandle>(deps: TrainerDeps<H>): Tra
       recorder.setNotes(runId, notes);
       await recorder.flush();
     },
+    async renameRun(runId, label) {
+      session.rename(runId, label);
+      recorder.setLabel(runId, label.trim());
+      await recorder.flush();
+    },
     async saveStudy(study) {
       try {
         await storage.putValue('study', study);

@@ -1,4 +1,5 @@
-import { useDeferredValue, useEffect, useState } from 'react';
+import { useDeferredValue, useEffect, useMemo, useState } from 'react';
+import { runsNamedByData } from '../namedRuns.ts';
 import type { RunsState } from '../store/runsSlice.ts';
 import { useWorkbench } from '../store.ts';
 import { ChartsPanel } from './ChartsPanel.tsx';
@@ -40,7 +41,10 @@ function useSampledRuns(): Pick<RunsState, 'runs' | 'order'> {
 
 /** The live charts connected to the store: every run's curves, legend clicks toggle visibility. */
 export function LiveCharts() {
-  const { runs, order } = useSampledRuns();
+  const sampled = useSampledRuns();
+  const { order } = sampled;
+  // Legends name each run's data when the runs trained on different data.
+  const runs = useMemo(() => runsNamedByData(sampled.runs, order), [sampled.runs, order]);
   const setRunVisible = useWorkbench((s) => s.setRunVisible);
   const smoothing = useWorkbench((s) => s.smoothing);
   return <ChartsPanel runs={runs} order={order} onToggleRun={setRunVisible} smoothing={smoothing} />;

@@ -15,6 +15,23 @@ import {
 import { lastNonZeroLambda, liveSettings } from '../liveChange.ts';
 import { useWorkbench } from '../store.ts';
 import { NumberField } from './NumberField.tsx';
+import { Term } from './Term.tsx';
+import { choiceTerms, explainTerm, type PaperTermKey } from '../../core/paperTerms.ts';
+
+/** The paper term each number switch names, explained on hover. */
+const numberTerms: Partial<Record<FieldKey, PaperTermKey>> = {
+  lambdaAdversarial: 'lambda1',
+  lambdaOrthogonality: 'lambda2',
+  hidden: 'hidden',
+  taskDim: 'taskDim',
+  layers: 'layers',
+};
+
+/** A choice's hover text: its paper term's explanation, when it is one. */
+const choiceTitle = (field: keyof typeof choiceTerms, value: string) => {
+  const key = choiceTerms[field][value];
+  return key ? explainTerm(key) : undefined;
+};
 
 const PRESETS = Object.keys(presets) as PresetName[];
 
@@ -102,39 +119,45 @@ export function ConfigPanel() {
         </label>
         <label className="field" title={hint('architecture')}>
           <span>Architecture {tag('architecture')}</span>
-          <select data-testid="field-architecture" value={model.architecture} onChange={(e) => onField('architecture', e.target.value as Architecture)}>
+          <select data-testid="field-architecture" title={choiceTitle('architecture', model.architecture)} value={model.architecture} onChange={(e) => onField('architecture', e.target.value as Architecture)}>
             {(Object.keys(architectureNames) as Architecture[]).map((a) => (
-              <option key={a} value={a}>
+              <option key={a} value={a} title={choiceTitle('architecture', a)}>
                 {architectureNames[a]}
               </option>
             ))}
           </select>
         </label>
         <label className="field" title={hint('fusion')}>
-          <span>Fusion {tag('fusion')}</span>
+          <span>
+            <Term name="fusion">Fusion</Term> {tag('fusion')}
+          </span>
           <select
             data-testid="field-fusion"
+            title={choiceTitle('fusion', model.fusion)}
             value={model.fusion}
             disabled={model.architecture !== 'mtaa'}
             onChange={(e) => onField('fusion', e.target.value as FusionKind)}
           >
             {(Object.keys(fusionNames) as FusionKind[]).map((f) => (
-              <option key={f} value={f}>
+              <option key={f} value={f} title={choiceTitle('fusion', f)}>
                 {fusionNames[f]}
               </option>
             ))}
           </select>
         </label>
         <label className="field" title={hint('adversary')}>
-          <span>Adversary {tag('adversary')}</span>
+          <span>
+            <Term name="adversarial">Adversary</Term> {tag('adversary')}
+          </span>
           <select
             data-testid="field-adversary"
+            title={choiceTitle('adversary', model.adversary)}
             value={model.adversary}
             disabled={model.architecture !== 'mtaa'}
             onChange={(e) => onField('adversary', e.target.value as AdversaryPosition)}
           >
             {(Object.keys(adversaryNames) as AdversaryPosition[]).map((a) => (
-              <option key={a} value={a}>
+              <option key={a} value={a} title={choiceTitle('adversary', a)}>
                 {adversaryNames[a]}
               </option>
             ))}
@@ -147,7 +170,9 @@ export function ConfigPanel() {
             checked={train.lambdaAdversarial > 0}
             onChange={(e) => onField('discriminator', e.target.checked)}
           />
-          <span>Discriminator on (λ1 &gt; 0) {tag('discriminator')}</span>
+          <span>
+            <Term name="discriminator">Discriminator</Term> on (<Term name="lambda1" /> &gt; 0) {tag('discriminator')}
+          </span>
         </label>
         {(['lambdaAdversarial', 'lambdaOrthogonality', 'learningRate', 'hidden', 'taskDim', 'layers', 'epochs', 'seed', 'batchSize'] as const).map((key) => (
           <NumberField
@@ -157,6 +182,7 @@ export function ConfigPanel() {
             value={fieldValue(config, key) as number}
             disabled={frozen(key)}
             title={hint(key)}
+            {...(numberTerms[key] ? { term: numberTerms[key] } : {})}
             onCommit={(v) => onField(key, v)}
           />
         ))}

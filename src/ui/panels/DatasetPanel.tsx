@@ -1,4 +1,5 @@
 import { useRef, useState } from 'react';
+import { shortHash } from '../../core/runNames.ts';
 import type { ColumnGuess, ColumnOverride, DatasetSummary } from '../../protocol.ts';
 import { useWorkbench } from '../store.ts';
 import { CONLL_ACCEPT, HiddenFileInput } from './HiddenFileInput.tsx';
@@ -6,32 +7,53 @@ import { useFileDrop } from './useFileDrop.ts';
 
 const numberFormat = new Intl.NumberFormat('en-US');
 
-/** The loaded dataset: counts, the detected columns (editable) and each task's tag inventory. */
+/**
+ * The loaded dataset in a few lines, for the side panel: name, format, counts, tasks. What is in the
+ * files (columns, tag inventories, added files, the test file) is the main pane's Data view.
+ */
+export function DatasetSummary() {
+  const dataset = useWorkbench((s) => s.dataset);
+  const showView = useWorkbench((s) => s.showView);
+  if (!dataset) return <p className="muted dataset-summary">No dataset loaded yet.</p>;
+  return (
+    <section className="dataset-summary" data-testid="dataset-summary" aria-label="Dataset">
+      <h2>
+        <span data-testid="dataset-name">{dataset.name}</span>
+        {dataset.builtIn && <span className="badge">built-in sample</span>}
+        {dataset.hash && (
+          <span className="muted hash" data-testid="dataset-hash" title={`SHA-256 ${dataset.hash}`}>
+            {shortHash(dataset.hash)}
+          </span>
+        )}
+      </h2>
+      <p className="dataset-counts">
+        <span data-testid="dataset-format">{dataset.format === 'conllu' ? 'CoNLL-U' : 'CoNLL columns'}</span> ·{' '}
+        <span data-testid="dataset-sentences">{numberFormat.format(dataset.sentences)}</span> sentences ·{' '}
+        <span data-testid="dataset-tokens">{numberFormat.format(dataset.tokens)}</span> tokens
+        {dataset.docStarts > 0 && (
+          <>
+            {' '}
+            · <span data-testid="dataset-docstarts">{numberFormat.format(dataset.docStarts)}</span> -DOCSTART- lines skipped
+          </>
+        )}
+      </p>
+      <p className="dataset-counts">
+        tasks <span data-testid="dataset-task-names">{dataset.tasks.map((t) => t.name).join(' · ')}</span>{' '}
+        <button type="button" className="link" data-testid="dataset-details" onClick={() => showView('data')}>
+          columns, tags, files…
+        </button>
+      </p>
+    </section>
+  );
+}
+
+/** The loaded dataset in detail (the Data view): its files, the test file, the columns and each task's tags. */
 export function DatasetPanel() {
   const dataset = useWorkbench((s) => s.dataset);
   if (!dataset) return <section className="panel">No dataset loaded yet.</section>;
   return (
-    <section className="panel" data-testid="dataset-panel" aria-label="Dataset">
-      <h2>
-        <span data-testid="dataset-name">{dataset.name}</span>
-        {dataset.builtIn && <span className="badge">built-in sample</span>}
-      </h2>
-      <dl className="counts">
-        <dt>format</dt>
-        <dd data-testid="dataset-format">{dataset.format === 'conllu' ? 'CoNLL-U' : 'CoNLL columns'}</dd>
-        <dt>sentences</dt>
-        <dd data-testid="dataset-sentences">{numberFormat.format(dataset.sentences)}</dd>
-        <dt>tokens</dt>
-        <dd data-testid="dataset-tokens">{numberFormat.format(dataset.tokens)}</dd>
-        {dataset.docStarts > 0 && (
-          <>
-            <dt>-DOCSTART- lines skipped</dt>
-            <dd data-testid="dataset-docstarts">{numberFormat.format(dataset.docStarts)}</dd>
-          </>
-        )}
-        <dt>tasks</dt>
-        <dd data-testid="dataset-task-names">{dataset.tasks.map((t) => t.name).join(' · ')}</dd>
-      </dl>
+    <section className="panel" data-testid="dataset-panel" aria-label="Dataset details">
+      <h2>{dataset.name}</h2>
       <TrainingFiles dataset={dataset} />
       <TestFile />
       {/* Keyed by dataset so a new file resets the draft choices. */}

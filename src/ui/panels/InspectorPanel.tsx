@@ -4,17 +4,15 @@ import type { SentenceInspection, TagScheme, TrainerApi } from '../../protocol.t
 import { ChartStyles } from '../charts/ChartStyles.tsx';
 import { useWorkbench } from '../store.ts';
 import { InspectorTask } from './InspectorTask.tsx';
-import { RunSelect } from './RunSelect.tsx';
+import { RunSelect, type PickableRun } from './RunSelect.tsx';
 
 /** What the inspector asks of the worker (through the store, or a fake in tests). */
 export type InspectorApi = Pick<TrainerApi, 'devSentences' | 'inspectSentence'>;
 
 export type InspectRequest = { devIndex: number } | { text: string };
 
-export interface InspectableRun {
-  runId: string;
-  label: string;
-}
+/** A run the inspector can ask (`RunInfo` fits): its name and, when known, its data. */
+export type InspectableRun = PickableRun;
 
 export interface InspectorPanelProps {
   /** Runs that can be inspected, in start order (`RunInfo` fits). */

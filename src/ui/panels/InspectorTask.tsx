@@ -1,4 +1,6 @@
 import { useState } from 'react';
+import { explainTerm } from '../../core/paperTerms.ts';
+import { Term } from './Term.tsx';
 import type { SentenceInspection, TagScheme } from '../../protocol.ts';
 import { betaColor, chunkTypeColor, scaleGradient, textColorOn } from '../charts/colorScale.ts';
 import { chunkCounts, segments, sentenceScheme, tokenErrors, type Segment } from '../charts/spans.ts';
@@ -122,7 +124,7 @@ export function BetaHeatmap({ task, words, representations, beta }: BetaHeatmapP
           <tr>
             <th scope="col">token</th>
             {representations.map((rep) => (
-              <th key={rep} scope="col" data-testid="beta-column">
+              <th key={rep} scope="col" data-testid="beta-column" title={explainTerm(rep === 'individual' ? 'individualEncoder' : 'sharedEncoder')}>
                 {rep}
               </th>
             ))}
@@ -155,7 +157,9 @@ export function BetaHeatmap({ task, words, representations, beta }: BetaHeatmapP
         {hover ? `${words[hover.row] ?? ''} → ${representations[hover.column] ?? `#${hover.column}`}: β = ${hovered !== undefined && Number.isFinite(hovered) ? hovered.toFixed(4) : '–'}` : ' '}
       </div>
       <div className="beta-scale" data-testid="beta-scale" aria-label="β colour scale from 0 to 1">
-        <span>β 0</span>
+        <span>
+          <Term name="beta" /> 0
+        </span>
         <span className="bar" style={{ background: scaleGradient() }} />
         <span>1</span>
       </div>

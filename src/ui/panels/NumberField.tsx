@@ -1,4 +1,6 @@
 import { useState, type KeyboardEvent } from 'react';
+import type { PaperTermKey } from '../../core/paperTerms.ts';
+import { Term } from './Term.tsx';
 
 interface NumberFieldProps {
   testId: string;
@@ -13,6 +15,8 @@ interface NumberFieldProps {
   minOpen?: boolean;
   step?: number | 'any';
   title?: string;
+  /** The paper term the label names (λ1, task dim k…): explained on hover. */
+  term?: PaperTermKey;
 }
 
 /**
@@ -24,7 +28,7 @@ export function NumberField(props: NumberFieldProps) {
   return <NumberInput key={String(props.value)} {...props} />;
 }
 
-function NumberInput({ testId, label, value, onCommit, disabled, integer, min, max, minOpen, step, title }: NumberFieldProps) {
+function NumberInput({ testId, label, value, onCommit, disabled, integer, min, max, minOpen, step, title, term }: NumberFieldProps) {
   const [text, setText] = useState(String(value));
   // Enter then blur must not commit twice (a shape switch would start two sibling runs).
   const [committed, setCommitted] = useState<number | null>(null);
@@ -50,7 +54,7 @@ function NumberInput({ testId, label, value, onCommit, disabled, integer, min, m
   };
   return (
     <label className="field" title={title}>
-      <span>{label}</span>
+      <span>{term ? <Term name={term}>{label}</Term> : label}</span>
       <input
         type="number"
         data-testid={testId}

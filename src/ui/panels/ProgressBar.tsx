@@ -1,13 +1,19 @@
+import { useMemo } from 'react';
 import { formatDuration } from '../configEdit.ts';
+import { progressRates } from '../progressRates.ts';
 import type { RunState } from '../store/runsSlice.ts';
 
 const integer = new Intl.NumberFormat('en-US', { maximumFractionDigits: 0 });
 
-/** Epoch, batch, tokens per second and ETA of a run, from its latest step report. */
+/**
+ * Epoch and batch of a run from its latest step report; tokens per second, threads and ETA
+ * smoothed over its batches (progressRates.ts), so they do not jump from one report to the next.
+ */
 export function ProgressBar({ run }: { run: RunState }) {
+  const epochs = run.info.config.train.epochs;
+  const rates = useMemo(() => progressRates(run.steps, epochs), [run.steps, epochs]);
   const last = run.steps[run.steps.length - 1];
   const lastEpoch = run.epochs[run.epochs.length - 1];
-  const epochs = run.info.config.train.epochs;
   const finished = run.status === 'completed';
   let fraction = 0;
   if (finished) fraction = 1;
@@ -25,8 +31,12 @@ export function ProgressBar({ run }: { run: RunState }) {
           epoch {last?.epoch ?? lastEpoch?.epoch ?? 0}/{epochs}
         </span>
         <span data-testid="progress-batch">{last ? `batch ${last.batch}/${last.batches}` : active ? 'starting…' : ''}</span>
-        <span data-testid="progress-speed">{last ? `${integer.format(last.tokensPerSecond)} tokens/s${(last.threads ?? 1) > 1 ? ` · ${last.threads} threads` : ''}` : ''}</span>
-        <span data-testid="progress-eta">{active && last ? `ETA ${formatDuration(last.etaSeconds)}` : finished ? 'done' : ''}</span>
+        <span data-testid="progress-speed" title="Smoothed over the latest batches">
+          {last && rates.tokensPerSecond !== null ? `${integer.format(rates.tokensPerSecond)} tokens/s${rates.threads > 1 ? ` · ${rates.threads} threads` : ''}` : ''}
+        </span>
+        <span data-testid="progress-eta" title="At the smoothed rate, with whatever else shares the worker">
+          {active && last && rates.etaSeconds !== null ? `ETA ${formatDuration(rates.etaSeconds)}` : finished ? 'done' : ''}
+        </span>
       </div>
     </div>
   );

@@ -1,7 +1,12 @@
+import { datasetLabel } from '../../core/runNames.ts';
 import { describeConfig } from '../configEdit.ts';
 import { useWorkbench } from '../store.ts';
+import { ProgressBar } from './ProgressBar.tsx';
 
-/** Start a run with the settings above; pause, resume, step and stop the selected run. */
+/**
+ * Start a run with the settings of the side panel; pause, resume, step and stop the selected run,
+ * whose progress shows here too (its card may be scrolled away among the others).
+ */
 export function RunControls() {
   const draft = useWorkbench((s) => s.draft);
   const dataset = useWorkbench((s) => s.dataset);
@@ -13,7 +18,8 @@ export function RunControls() {
   const stopRun = useWorkbench((s) => s.stopRun);
   const runId = useWorkbench((s) => s.selectedRunId ?? undefined);
   const status = useWorkbench((s) => (s.selectedRunId ? s.runs[s.selectedRunId]?.status : undefined));
-  const label = useWorkbench((s) => (s.selectedRunId ? s.runs[s.selectedRunId]?.info.label : undefined));
+  const run = useWorkbench((s) => (s.selectedRunId ? s.runs[s.selectedRunId] : undefined));
+  const label = run?.info.label;
   const canResume = status === 'paused' || status === 'failed' || status === 'interrupted';
   const canStop = status === 'running' || status === 'paused' || status === 'failed' || status === 'interrupted';
 
@@ -31,8 +37,14 @@ export function RunControls() {
       {status && runId && (
         <div className="selected-run">
           <span className="muted">
-            Selected: <strong data-testid="selected-run">{label}</strong> ({runId}, {status})
+            Selected: <strong data-testid="selected-run">{label}</strong> ({runId}, {status}) on{' '}
+            <span data-testid="selected-run-dataset">{run ? datasetLabel(run.info) : ''}</span>
           </span>
+          {run && (
+            <div data-testid="selected-progress">
+              <ProgressBar run={run} />
+            </div>
+          )}
           <div className="actions">
             <button type="button" className="secondary" data-testid="run-pause" disabled={status !== 'running'} onClick={() => void pauseRun(runId)}>
               Pause

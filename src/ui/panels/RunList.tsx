@@ -1,8 +1,10 @@
+import { datasetLabel } from '../../core/runNames.ts';
 import type { EpochEvent, TestScoresEvent } from '../../protocol.ts';
 import { describeLiveChange } from '../liveChange.ts';
 import type { RunState } from '../store/runsSlice.ts';
 import { useWorkbench } from '../store.ts';
 import { ProgressBar } from './ProgressBar.tsx';
+import { RunName } from './RunName.tsx';
 import { RunStorageControls } from './RunStorageControls.tsx';
 
 /** Every run of this session, siblings beside the run they came from. */
@@ -29,7 +31,6 @@ function RunCard({ runId }: { runId: string }) {
     const source = run?.info.continuedFrom;
     return source ? (s.runs[source]?.info.label ?? source) : null;
   });
-  const selectRun = useWorkbench((s) => s.selectRun);
   const setRunVisible = useWorkbench((s) => s.setRunVisible);
   if (!run) return null;
   const { info, status } = run;
@@ -51,9 +52,7 @@ function RunCard({ runId }: { runId: string }) {
           checked={run.visible}
           onChange={(e) => setRunVisible(runId, e.target.checked)}
         />
-        <button type="button" className="link run-label" data-testid="run-label" onClick={() => selectRun(runId)} title="Select this run">
-          {info.label}
-        </button>
+        <RunName run={run} />
         <span className={`status status-${status}`} data-testid="run-status">
           {status}
         </span>
@@ -65,6 +64,9 @@ function RunCard({ runId }: { runId: string }) {
         {parentLabel && <span className="muted">sibling of {parentLabel}</span>}
         {sourceLabel && <span className="muted" data-testid="run-continued-from">continued from {sourceLabel}</span>}
       </header>
+      <p className="muted run-dataset" data-testid="run-dataset" data-name={info.datasetName} title={info.datasetHash ? `SHA-256 ${info.datasetHash}` : undefined}>
+        on {datasetLabel(info)}
+      </p>
       {run.message && (
         <p className={status === 'failed' ? 'run-message error' : 'run-message muted'} data-testid="run-message" role={status === 'failed' ? 'alert' : undefined}>
           {run.message}

@@ -5,6 +5,8 @@ import { useWorkbench } from '../store.ts';
 import { DEFAULT_ABLATIONS, parseSeeds, studyTable, type MeanStd, type StudyItem } from '../study.ts';
 import { HiddenFileInput } from './HiddenFileInput.tsx';
 import { StudyCurves } from './StudyCurves.tsx';
+import { Term } from './Term.tsx';
+import { ablationTerms } from '../../core/paperTerms.ts';
 
 const fmt = (x: number) => (Number.isFinite(x) ? x.toFixed(2) : '–');
 
@@ -46,10 +48,10 @@ export function StudyPanel() {
   };
 
   return (
-    <section className="study" data-testid="study-panel" aria-label="Ablation study">
-      <h3>Ablation study</h3>
+    <section className="panel study" data-testid="study-panel" aria-label="Ablation study">
+      <h2>Ablation study</h2>
       <fieldset className="study-configs" disabled={busy}>
-        <legend>Configurations (on the settings above)</legend>
+        <legend>Configurations (on the settings of the side panel)</legend>
         {names.map((name) => (
           <label key={name}>
             <input
@@ -58,7 +60,7 @@ export function StudyPanel() {
               checked={chosen.includes(name)}
               onChange={(e) => setChosen((c) => (e.target.checked ? [...c, name] : c.filter((n) => n !== name)))}
             />{' '}
-            {name}
+            {ablationTerms[name] ? <Term name={ablationTerms[name]}>{name}</Term> : name}
           </label>
         ))}
         <label>

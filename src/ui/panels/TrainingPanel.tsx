@@ -1,37 +1,49 @@
 import { useWorkbench } from '../store.ts';
 import { BackendPicker } from './BackendPicker.tsx';
-import { ComparePanel } from './ComparePanel.tsx';
 import { ConfigPanel } from './ConfigPanel.tsx';
-import { RunControls } from './RunControls.tsx';
+import { DatasetSummary } from './DatasetPanel.tsx';
+import { DropZone } from './DropZone.tsx';
 import { ImportModelButton } from './ImportModelButton.tsx';
+import { RunControls } from './RunControls.tsx';
 import { RunList } from './RunList.tsx';
 import { SharePanel } from './SharePanel.tsx';
-import { StudyPanel } from './StudyPanel.tsx';
 import { StorageErrorBanner } from './RunStorageControls.tsx';
 import { VectorsPanel } from './VectorsPanel.tsx';
 import './training.css';
 
-/** The training page: backend, settings, controls and the runs with their progress. */
+/**
+ * The side panel: the data, then Start with the selected run's controls and progress (held at the
+ * top while the panel scrolls), the settings of the next run (or live switches of the selected
+ * one), the runs, and the less used tools (vectors, shared configs, model import).
+ */
 export function TrainingPanel() {
   return (
-    <section className="panel training" data-testid="training-panel" aria-label="Training">
-      <h2>Training</h2>
-      <TrainingErrorBanner />
-      <StorageErrorBanner />
-      <div className="training-grid">
-        <div className="training-settings">
-          <BackendPicker />
-          <ConfigPanel />
-          <VectorsPanel />
-          <SharePanel />
-          <ImportModelButton />
-          <RunControls />
-        </div>
+    <aside className="side-panel training" data-testid="training-panel" aria-label="Data, runs and settings">
+      <section className="panel">
+        <DropZone />
+        <DatasetSummary />
+      </section>
+      <section className="panel run-controls-panel" aria-label="Run controls">
+        <TrainingErrorBanner />
+        <StorageErrorBanner />
+        <RunControls />
+      </section>
+      <section className="panel" aria-label="Settings">
+        <h2>Settings</h2>
+        <BackendPicker />
+        <ConfigPanel />
+      </section>
+      <section className="panel" aria-label="Runs">
+        <h2>Runs</h2>
         <RunList />
-      </div>
-      <ComparePanel />
-      <StudyPanel />
-    </section>
+      </section>
+      <section className="panel" aria-label="Tools">
+        <h2>Vectors, shared settings, models</h2>
+        <VectorsPanel />
+        <SharePanel />
+        <ImportModelButton />
+      </section>
+    </aside>
   );
 }
 

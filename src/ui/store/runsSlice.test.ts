@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { presets } from '../../core/config.ts';
-import { applyWorkerEvent, emptyRuns, removeRun, restoreRuns } from './runsSlice.ts';
+import { applyWorkerEvent, emptyRuns, removeRun, restoreRuns, setRunLabel } from './runsSlice.ts';
 
 describe('runs slice', () => {
   it('updates a run\'s backend and message from run-status events', () => {
@@ -59,5 +59,17 @@ describe('restored runs', () => {
     state = removeRun(state, 'run-1');
     expect(state.order).toEqual(['run-3']);
     expect(state.runs['run-1']).toBeUndefined();
+  });
+
+  it('renames a run in place, keeping its history; an unknown run changes nothing', () => {
+    let state = applyWorkerEvent(emptyRuns, {
+      type: 'run-started',
+      run: { runId: 'run-1', label: 'MTAA', config: structuredClone(presets.tiny), datasetName: 'x', backend: 'wasm' },
+    });
+    state = applyWorkerEvent(state, { type: 'test-scores', runId: 'run-1', epoch: 1, fileName: 't.conll', scores: [] });
+    const renamed = setRunLabel(state, 'run-1', 'MTAA lr 0.5');
+    expect(renamed.runs['run-1']!.info).toMatchObject({ label: 'MTAA lr 0.5', datasetName: 'x' });
+    expect(renamed.runs['run-1']!.test).toBe(state.runs['run-1']!.test);
+    expect(setRunLabel(state, 'run-9', 'x')).toBe(state);
   });
 });

@@ -85,3 +85,9 @@ export function setRunNotes(state: RunsState, runId: string, notes: string): Run
   const run = state.runs[runId];
   return run ? { ...state, runs: { ...state.runs, [runId]: { ...run, notes } } } : state;
 }
+
+/** A run's new name (after the worker took it: it keeps names unique and stores them). */
+export function setRunLabel(state: RunsState, runId: string, label: string): RunsState {
+  const run = state.runs[runId];
+  return run ? { ...state, runs: { ...state.runs, [runId]: { ...run, info: { ...run.info, label } } } } : state;
+}

@@ -1,7 +1,8 @@
 /**
  * The shape of the workbench store, one interface per concern: the runs folded from the worker's
  * events, and a slice each for the dataset, training, storage, shared configs, the study, the
- * comparison view, word vectors, the test file, questions to a model and the worker link. Each
+ * comparison view, word vectors, the test file, questions to a model, the worker link and the
+ * main pane's view. Each
  * slice is made in its own file (`createXSlice`); this file only says what the store holds.
  */
 import type { PresetName } from '../../core/config.ts';
@@ -19,6 +20,7 @@ import type {
 import type { SharedConfig } from '../shareConfig.ts';
 import type { Study } from '../study.ts';
 import type { RunsState } from './runsSlice.ts';
+import type { MainView } from './viewSlice.ts';
 
 export interface DatasetSlice {
   dataset: DatasetSummary | null;
@@ -90,6 +92,8 @@ export interface StorageSlice {
   /** Deletes a run (stopping it first) from the page and from storage. */
   deleteRun(runId: string): Promise<void>;
   setNotes(runId: string, notes: string): Promise<void>;
+  /** Renames a run (unique among the runs, kept with it in storage); a refused name goes to the banner. */
+  renameRun(runId: string, label: string): Promise<void>;
   dismissStorageError(): void;
 }
 
@@ -173,6 +177,12 @@ export interface WorkerSlice {
   initTraining(preferred?: Backend): Promise<void>;
 }
 
+export interface ViewSlice {
+  /** The view the main pane shows (its tabs); the side panel is always shown. */
+  view: MainView;
+  showView(view: MainView): void;
+}
+
 export type WorkbenchState = RunsState &
   DatasetSlice &
   TrainingSlice &
@@ -183,4 +193,5 @@ export type WorkbenchState = RunsState &
   VectorsSlice &
   TestFileSlice &
   InspectSlice &
-  WorkerSlice;
+  WorkerSlice &
+  ViewSlice;

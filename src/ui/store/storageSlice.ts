@@ -1,7 +1,7 @@
-/** Persistence: runs and models are kept in the worker's IndexedDB; the page deletes and annotates them. */
+/** Persistence: runs and models are kept in the worker's IndexedDB; the page deletes, annotates and renames them. */
 import { trainerWorker } from '../workerClient.ts';
 import { runsOf, type StoreKit } from './kit.ts';
-import { removeRun, setRunNotes } from './runsSlice.ts';
+import { removeRun, setRunLabel, setRunNotes } from './runsSlice.ts';
 import type { StorageSlice } from './state.ts';
 
 
@@ -25,6 +25,14 @@ export function createStorageSlice(kit: StoreKit): StorageSlice {
     setNotes(runId, notes) {
       set((state) => setRunNotes(runsOf(state), runId, notes));
       return attempt(() => trainerWorker().setNotes(runId, notes));
+    },
+
+    renameRun(runId, label) {
+      // The worker checks and keeps the name (unique among the runs, stored with the run): shown once it has.
+      return attempt(async () => {
+        await trainerWorker().renameRun(runId, label);
+        set((state) => setRunLabel(runsOf(state), runId, label.trim()));
+      });
     },
 
     dismissStorageError() {

@@ -65,7 +65,11 @@ export function createTrainingSlice(kit: StoreKit): TrainingSlice {
     },
 
     stepRun(runId) {
-      return attempt(() => trainerWorker().step(runId));
+      return attempt(async () => {
+        await trainerWorker().step(runId);
+        // The step's report was posted before the answer: show it now, not after the events' batching delay.
+        kit.flush();
+      });
     },
 
     updateLive(runId, settings) {

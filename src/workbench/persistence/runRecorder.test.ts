@@ -44,6 +44,7 @@ describe('RunRecorder', () => {
       model: { tasks, vocabularies },
     });
     first.setNotes('run-1', 'lr too high?');
+    first.setLabel('run-1', 'MTAA lr 0.5');
     first.record({ type: 'live-change', change: { runId: 'run-1', step: 2, epoch: 2, settings: { learningRate: 0.5 } } });
     await first.flush();
     expect(first.pending()).toEqual({ runs: 0, events: 0, checkpoints: 0 });
@@ -53,6 +54,7 @@ describe('RunRecorder', () => {
     expect(loaded!.saved.status).toBe('interrupted');
     expect(loaded!.saved.message).toContain('epoch 1');
     expect(loaded!.saved.notes).toBe('lr too high?');
+    expect(loaded!.saved.info.label).toBe('MTAA lr 0.5');
     expect(loaded!.saved.events.map((e) => e.type)).toEqual(['step', 'step', 'epoch', 'live-change']);
     expect(loaded!.run.config.train.learningRate).toBe(0.5);
     expect(loaded!.run.overrides).toEqual([{ column: 1, role: 'tag', name: 'POS' }]);

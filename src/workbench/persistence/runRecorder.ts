@@ -112,6 +112,13 @@ export class RunRecorder {
     });
   }
 
+  /** Renames a run: the label in its stored info, what the page shows after a reload. */
+  setLabel(runId: string, label: string): void {
+    this.update(runId, (run) => {
+      run.info = { ...run.info, label };
+    });
+  }
+
   /** Deletes a run from storage and ignores anything still coming for it. */
   async forget(runId: string): Promise<void> {
     this.deleted.add(runId);

@@ -25,6 +25,8 @@ function exportSummary(rec: RunRecord<unknown>, epoch: number): Record<string, u
     runId: rec.info.runId,
     label: rec.info.label,
     dataset: rec.info.datasetName,
+    ...(rec.info.datasetSentences !== undefined ? { datasetSentences: rec.info.datasetSentences } : {}),
+    ...(rec.info.datasetHash !== undefined ? { datasetHash: rec.info.datasetHash } : {}),
     backend: rec.backend,
     status: rec.status,
     epoch,

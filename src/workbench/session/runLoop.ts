@@ -1,7 +1,7 @@
 /**
  * A run's loop: builds its trainer (fresh, or from its last host checkpoint), trains it batch by
  * batch through the Trainer's `beforeBatch` hook (pause, single steps, test faults), takes a host
- * checkpoint after every epoch, throttles step events, and ends the run: completed, stopped, failed
+ * checkpoint after every epoch, throttles step events (but not a single step's), and ends the run: completed, stopped, failed
  * (its checkpoints stay for a resume), or halted from outside (a backend switch or loss).
  *
  * Runs are interleaved: each loop yields to the event loop before every batch, so several running
@@ -126,6 +126,8 @@ export class RunLoop<H extends RunHandle> {
         signal: controller.signal,
         onEvent: (event) => this.onTrainEvent(rec, gen, event),
         beforeBatch: () => this.beforeBatch(rec, gen, handle, controller.signal),
+        // A single step of a paused run reports its batch: the page shows it at once.
+        reportNow: () => rec.stepInFlight,
       });
       if (gen !== rec.generation || rec.halting) return;
       // The model now holds its best weights: keep them on the host if the last epoch was the best.
@@ -188,7 +190,9 @@ export class RunLoop<H extends RunHandle> {
 
   private async beforeBatch(rec: RunRecord<H>, gen: number, handle: H, signal: AbortSignal): Promise<void> {
     if (rec.stepInFlight) {
+      // The step's report goes out before its answer: the page has the new progress when Step resolves.
       rec.stepInFlight = false;
+      this.flushStep(rec);
       this.settleSteps(rec);
     }
     await this.yieldToEventLoop();
@@ -256,7 +260,8 @@ export class RunLoop<H extends RunHandle> {
     if (gen !== rec.generation || rec.halting) return;
     switch (event.type) {
       case 'step': {
-        if (this.now() - rec.lastStepSent >= this.stepInterval) {
+        // Throttled, except the report of a single step (a paused run's only news for a while).
+        if (rec.stepInFlight || this.now() - rec.lastStepSent >= this.stepInterval) {
           rec.pendingStep = event;
           this.flushStep(rec);
         } else rec.pendingStep = event;

@@ -158,7 +158,7 @@ function setup(scripts: (index: number, init: CreateTrainerInit<FakeTrainer>) =>
       tasks: [{ task: 'POS', predicted: sentence.words.map(() => 'A'), gold: sentence.tags[0] ?? null, representations: ['individual'], beta: null }],
     }),
   };
-  const dataset = { name: 'toy.conll', tasks: [{ name: 'POS', column: 1, scheme: 'plain' }], sentences: sentences(20) } as unknown as Dataset;
+  const dataset = { name: 'toy.conll', tasks: [{ name: 'POS', column: 1, scheme: 'plain' }], sentences: sentences(20), stats: { sentences: 20, tokens: 40, docStarts: 0 } } as unknown as Dataset;
   const session = new TrainingSession<FakeTrainer>({
     engine,
     backends,
@@ -383,6 +383,19 @@ describe('TrainingSession', () => {
     expect(backends.current).toBe('webgl');
   });
 
+  it('reports a single step of a paused run before the step resolves, however throttled', async () => {
+    const { session, events, trainers } = setup(() => ({ batches: 200 }), { interval: 60_000 });
+    session.startRun(config(1), 'MTAA');
+    await until(() => trainers[0]!.step >= 2, 'two steps');
+    session.pause('run-1');
+    const lastStep = () => events.filter((e): e is StepEvent => e.type === 'step').at(-1)?.step;
+    await session.step('run-1');
+    expect(lastStep()).toBe(trainers[0]!.step);
+    await session.step('run-1');
+    expect(lastStep()).toBe(trainers[0]!.step);
+    await session.stop('run-1');
+  });
+
   it('throttles step events to one per interval per run, flushing the last before an epoch', async () => {
     const { session, events } = setup(() => ({ batches: 40 }), { interval: 60_000 });
     session.startRun(config(1), 'MTAA');
@@ -391,15 +404,31 @@ describe('TrainingSession', () => {
     expect(steps.map((s) => s.batch)).toEqual([1, 40]);
   });
 
+  it('gives every run a name of its own and names its data; a rename to another run\'s name is refused', async () => {
+    const { session } = setup(() => ({ batches: 2 }));
+    const first = session.startRun(config(1), 'MTAA');
+    const second = session.startRun(config(1), 'MTAA');
+    const sibling = session.startRun(config(1), 'MTAA', first.runId);
+    expect([first.label, second.label, sibling.label]).toEqual(['MTAA', 'MTAA 2', 'MTAA 3']);
+    expect(second).toMatchObject({ datasetName: 'toy.conll', datasetSentences: 20 });
+    expect(sibling.datasetSentences).toBe(20);
+    expect(() => session.rename(second.runId, 'MTAA')).toThrow('run-1 is already called "MTAA"');
+    await until(() => ['run-1', 'run-2', 'run-3'].every((id) => session.status(id) === 'completed'), 'completion');
+  });
+
   it('exports the best checkpoint and inspects dev sentences and typed text', async () => {
     const { session, trainers } = setup(() => ({ batches: 2, scores: [3, 1] }));
     session.startRun(config(2), 'MTAA → average fusion');
     await until(() => session.status('run-1') === 'completed', 'completion');
     const exported = await session.exportModel('run-1');
     expect(exported.fileName).toBe('mtaa-MTAA-average-fusion-run-1.zip');
-    const body = JSON.parse(new TextDecoder().decode(exported.archive)) as { weights: number[][]; summary: { bestEpoch: number } };
+    const body = JSON.parse(new TextDecoder().decode(exported.archive)) as { weights: number[][]; summary: { bestEpoch: number; dataset: string; datasetSentences: number } };
     expect(body.weights).toEqual([[2]]); // step 2 = the end of epoch 1, the best
     expect(body.summary.bestEpoch).toBe(1);
+    // The archive names the data it was trained on (a sibling inherits its parent's).
+    expect(body.summary).toMatchObject({ dataset: 'toy.conll', datasetSentences: 20 });
+    session.rename('run-1', ' renamed ');
+    expect((await session.exportModel('run-1')).fileName).toBe('mtaa-renamed-run-1.zip');
 
     const dev = session.devSentences(5);
     expect(dev).toHaveLength(2);

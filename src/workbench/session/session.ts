@@ -7,7 +7,7 @@
  *
  * No tfjs and no DOM here: the tfjs parts come in through `SessionEngine`, the backend switching
  * through `SessionBackends`, so the state machine is unit-tested with fakes (session.test.ts).
- * Near 500 lines: the registry and the controls act on the same run table.
+ * About 510 lines: the registry (naming and imports included) and the controls act on the same run table.
  */
 import { messageOf } from '../../core/errors.ts';
 import { validateConfig, type Backend, type RunConfig } from '../../core/config.ts';
@@ -15,6 +15,7 @@ import type { LiveSettings } from '../../core/configFields.ts';
 import type { LiveChange, RunInfo, RunStatus, TaskScore } from '../../core/events.ts';
 import type { SentenceInspection } from '../../core/inspection.ts';
 import { ACTIVE_STATUSES } from '../../core/runState.ts';
+import { renameProblem, uniqueRunName } from '../../core/runNames.ts';
 import type { TaskSpec } from '../../data/types.ts';
 import type { AdoptedRun, BackendFault, BackendInfo, ExportedModel, SavedRun } from '../../protocol.ts';
 import type { NamedWeight } from '../../train/formats/safetensors.ts';
@@ -103,6 +104,7 @@ export class TrainingSession<H extends RunHandle> {
     let data: TrainingData;
     let datasetName: string;
     let datasetHash: string | undefined;
+    let datasetSentences: number | undefined;
     let loadData: RunRecord<H>['loadData'] = null;
     let test: RunRecord<H>['test'];
     if (siblingOf !== undefined) {
@@ -112,6 +114,7 @@ export class TrainingSession<H extends RunHandle> {
       loadData = parent.loadData;
       datasetName = parent.info.datasetName;
       datasetHash = parent.info.datasetHash;
+      datasetSentences = parent.info.datasetSentences;
     } else {
       const dataset = this.deps.datasets.current;
       if (!dataset) throw new SessionError('No dataset is loaded: drop a CoNLL file or load the sample first.');
@@ -119,6 +122,7 @@ export class TrainingSession<H extends RunHandle> {
       test = testFor(this.deps.datasets.test ?? null, data.tasks);
       datasetName = dataset.name;
       datasetHash = this.deps.datasets.currentHash ?? undefined;
+      datasetSentences = dataset.stats.sentences;
     }
     // A restored parent's data is only read when the sibling starts: its vectors would have nothing to cover yet.
     if (pretrained && loadData) throw new SessionError('Pre-trained vectors need the run\'s data in memory: resume the parent run first, or start a new run.');
@@ -127,11 +131,12 @@ export class TrainingSession<H extends RunHandle> {
     const backend = this.deps.backends.active();
     const info: RunInfo = {
       runId,
-      label: label.trim() || runId,
+      label: this.freeName(label.trim() || runId),
       config: structuredClone(own),
       datasetName,
       backend,
       ...(datasetHash !== undefined ? { datasetHash } : {}),
+      ...(datasetSentences !== undefined ? { datasetSentences } : {}),
       ...(siblingOf !== undefined ? { siblingOf } : {}),
       ...(start ? { vectors: start.info } : {}),
     };
@@ -188,7 +193,7 @@ export class TrainingSession<H extends RunHandle> {
     const backend = this.deps.backends.active();
     const info: RunInfo = {
       runId,
-      label: `imported ${fileName}`,
+      label: this.freeName(`imported ${fileName}`),
       config: structuredClone(config),
       datasetName: typeof summary.dataset === 'string' ? summary.dataset : fileName,
       backend,
@@ -227,7 +232,7 @@ export class TrainingSession<H extends RunHandle> {
   importArchivedRun(saved: SavedRun, fileName: string): RunInfo {
     const runId = this.nextRunId();
     const { siblingOf: _sibling, continuedFrom: _continued, ...own } = structuredClone(saved.info);
-    const info: RunInfo = { ...own, runId, importedFrom: fileName };
+    const info: RunInfo = { ...own, runId, label: this.freeName(own.label), importedFrom: fileName };
     const status: RunStatus = ACTIVE_STATUSES.includes(saved.status) ? 'stopped' : saved.status;
     const rec = this.createRun({
       info: structuredClone(info),
@@ -280,11 +285,12 @@ export class TrainingSession<H extends RunHandle> {
     const datasetHash = this.deps.datasets.currentHash ?? undefined;
     const info: RunInfo = {
       runId,
-      label: label?.trim() || `${source.info.label} → ${dataset.name}`,
+      label: this.freeName(label?.trim() || `${source.info.label} → ${dataset.name}`),
       config: structuredClone(own),
       datasetName: dataset.name,
       backend,
       ...(datasetHash !== undefined ? { datasetHash } : {}),
+      datasetSentences: dataset.stats.sentences,
       continuedFrom: sourceId,
     };
     // Epoch 0 "checkpoint" = the source's weights: the first build, and a resume before the first
@@ -353,6 +359,19 @@ export class TrainingSession<H extends RunHandle> {
 
   // ------------------------------------------------------------------------------------------
   // Controls
+
+  /** Renames a run (what exports and error messages call it); an empty name or another run's is refused. */
+  rename(runId: string, label: string): void {
+    const rec = this.record(runId);
+    const problem = renameProblem(label, runId, [...this.runs.values()].map((r) => r.info));
+    if (problem) throw new SessionError(problem);
+    rec.info.label = label.trim();
+  }
+
+  /** `label`, or `label 2`, `label 3`… when a run has it: two runs never share a name. */
+  private freeName(label: string): string {
+    return uniqueRunName(label, [...this.runs.values()].map((r) => r.info.label));
+  }
 
   pause(runId: string): void {
     const rec = this.record(runId);
