@@ -5,6 +5,7 @@ import { ConfigPanel } from './ConfigPanel.tsx';
 import { RunControls } from './RunControls.tsx';
 import { ImportModelButton } from './ImportModelButton.tsx';
 import { RunList } from './RunList.tsx';
+import { ScoresPanel } from './ScoresPanel.tsx';
 import { SharePanel } from './SharePanel.tsx';
 import { StudyPanel } from './StudyPanel.tsx';
 import { StorageErrorBanner } from './RunStorageControls.tsx';
@@ -29,6 +30,7 @@ export function TrainingPanel() {
         </div>
         <RunList />
       </div>
+      <ScoresPanel />
       <ComparePanel />
       <StudyPanel />
     </section>
