@@ -20,7 +20,7 @@ export interface BreakdownOptions {
   sentenceIds?: readonly number[];
   /** Most labels a matrix keeps before folding the rest into `(other)` (default 12). */
   maxLabels?: number;
-  /** Sentences listed per error (default 20); `count` still says how many there are. */
+  /** Sentences listed per error (default 10); `count` still says how many there are. */
   errorLimit?: number;
 }
 
@@ -33,7 +33,7 @@ export interface Breakdown {
 type Tags = readonly (readonly string[])[];
 
 const DEFAULT_MAX_LABELS = 12;
-const DEFAULT_ERROR_LIMIT = 20;
+const DEFAULT_ERROR_LIMIT = 10;
 
 /** A chunk tag's type as a confusion label: after the first hyphen (`B-PER` → `PER`), else the tag (`O`). */
 export function chunkTypeOf(tag: string): string {
@@ -58,7 +58,10 @@ export function chunkBreakdown(gold: Tags, pred: Tags, options: BreakdownOptions
   const limit = options.errorLimit ?? DEFAULT_ERROR_LIMIT;
   const typeErrors = new Map<string, ErrorSentences>();
   gold.forEach((g, s) => {
-    for (const t of scoreSequences([g], [pred[s] as readonly string[]]).byType.values()) {
+    const p = pred[s] as readonly string[];
+    // A sentence tagged right throughout has no chunk error (and most are, once a model trains).
+    if (g.every((tag, i) => tag === p[i])) return;
+    for (const t of scoreSequences([g], [p]).byType.values()) {
       if (t.correctChunks < t.foundCorrect || t.correctChunks < t.foundGuessed) note(typeErrors, t.type, ids?.[s] ?? s, limit);
     }
   });
@@ -148,6 +151,23 @@ function note(errors: Map<string, ErrorSentences>, key: string, sentence: number
 function listed<T>(errors: Map<string, ErrorSentences>, key: string, make: (e: ErrorSentences) => T): T[] {
   const entry = errors.get(key);
   return entry ? [make(entry)] : [];
+}
+
+/**
+ * A confusion matrix as text, for `mtaa eval --confusion`: rows gold, columns predicted, right-aligned
+ * counts, and a line naming the labels summed in `(other)`.
+ */
+export function formatConfusion(confusion: ConfusionCounts): string {
+  const head = 'gold \\ pred';
+  const first = Math.max(head.length, ...confusion.labels.map((l) => l.length));
+  const widths = confusion.labels.map((label, p) => Math.max(label.length, ...confusion.counts.map((row) => String(row[p] ?? 0).length)));
+  const line = (name: string, cells: string[]) => `${name.padEnd(first)}${cells.map((c, p) => ` ${c.padStart(widths[p] as number)}`).join('')}\n`;
+  let text = line(head, confusion.labels);
+  confusion.labels.forEach((label, g) => {
+    text += line(label, confusion.labels.map((_, p) => String((confusion.counts[g] as number[])[p] ?? 0)));
+  });
+  if (confusion.folded.length > 0) text += `${OTHER_LABEL}: ${confusion.folded.join(' ')}\n`;
+  return text;
 }
 
 /** Byte-wise order (as conlleval sorts), independent of the locale. */
