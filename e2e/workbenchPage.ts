@@ -21,7 +21,7 @@ export async function setNumber(page: Page, testId: string, value: number): Prom
 }
 
 /** The main pane's views (src/ui/store/viewSlice.ts), by their tab's test id. */
-export type MainView = 'curves' | 'compare' | 'inspector' | 'tagText' | 'study' | 'data';
+export type MainView = 'curves' | 'scores' | 'compare' | 'inspector' | 'tagText' | 'study' | 'data';
 
 /**
  * Shows a view of the main pane by clicking its tab, as a user would. The other views stay in the

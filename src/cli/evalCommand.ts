@@ -1,6 +1,7 @@
 /** `mtaa eval --model DIR|ZIP --data FILE`: conlleval's report (or token accuracy) per task. */
 import { formatReport, scoreSequences } from '../metrics/conlleval.ts';
 import { tokenAccuracy } from '../metrics/accuracy.ts';
+import { formatConfusion } from '../metrics/breakdown.ts';
 import { convertTags, isDataError } from '../data/index.ts';
 import { CheckpointError } from '../train/formats/checkpoint.ts';
 import { evaluate } from '../train/evaluate.ts';
@@ -12,11 +13,11 @@ import { readModelPath } from './modelFiles.ts';
 import { bertFeaturesFor } from './trainBert.ts';
 import { readData } from './train.ts';
 
-const usage = 'usage: mtaa eval --model DIR|ZIP --data FILE [--backend wasm|cpu] [--json]\n';
+const usage = 'usage: mtaa eval --model DIR|ZIP --data FILE [--backend wasm|cpu] [--json] [--confusion]\n';
 
 export const evalCommand: Command = async (argv, io) => {
   try {
-    const args = parseArgs(argv, { values: ['model', 'data', 'backend', 'bert'], flags: ['json'] });
+    const args = parseArgs(argv, { values: ['model', 'data', 'backend', 'bert'], flags: ['json', 'confusion'] });
     const modelPath = args.values.get('model');
     const dataPath = args.values.get('data');
     if (!modelPath || !dataPath) throw new UsageError('--model and --data are required');
@@ -46,6 +47,12 @@ export const evalCommand: Command = async (argv, io) => {
         } else {
           const toIob2 = (tags: readonly string[]) => (task.scheme === 'IOBES' ? convertTags(tags, 'IOBES', 'IOB2') : tags);
           io.out(`${formatReport(scoreSequences(gold.map(toIob2), pred.map(toIob2)))}\n`);
+        }
+        // The matrix the page's scores panel draws, from the same breakdown (src/metrics/breakdown.ts).
+        const breakdown = report.breakdown?.find((b) => b.task === task.name);
+        if (args.flags.has('confusion') && breakdown) {
+          const unit = task.scheme === 'plain' ? 'tokens by tag' : 'tokens by chunk type, B-/I- merged';
+          io.out(`confusion (${unit}; rows gold, columns predicted):\n${formatConfusion(breakdown.confusion)}\n`);
         }
       });
       return 0;

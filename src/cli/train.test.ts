@@ -58,6 +58,19 @@ describe('mtaa train / eval / predict', () => {
     expect(io.stdout).toContain('# POS (plain)');
     expect(io.stdout).toMatch(/# chunk \(IOB1\)[^\n]*\nprocessed \d+ tokens with \d+ phrases; found: \d+ phrases; correct: \d+\.\naccuracy: /);
     expect(io.stdout).toContain('# NER (IOB1)');
+    expect(io.stdout).not.toContain('confusion');
+  });
+
+  it("eval --confusion adds each task's confusion matrix, its counts summing to the tokens scored", async () => {
+    const io = fakeIO();
+    expect(await main(['eval', '--model', modelDir, '--data', trainFile, '--confusion'], io)).toBe(0);
+    const ner = io.stdout.slice(io.stdout.indexOf('# NER (IOB1)'));
+    const tokens = Number(/processed (\d+) tokens/.exec(ner)![1]);
+    const matrix = ner.slice(ner.indexOf('confusion (tokens by chunk type, B-/I- merged; rows gold, columns predicted):\n')).split('\n').slice(2);
+    const rows = matrix.slice(0, matrix.indexOf(''));
+    expect(rows.map((r) => r.split(/\s+/)[0])).toContain('O');
+    const cells = rows.flatMap((r) => r.trim().split(/\s+/).slice(1).map(Number));
+    expect(cells.reduce((a, b) => a + b, 0)).toBe(tokens);
   });
 
   it('predicts: one column per task appended, separators kept', async () => {

@@ -21,6 +21,63 @@ export interface TaskScore {
   accuracy: number;
 }
 
+/**
+ * One row of a task's per-type table: a chunk type (span tasks, conlleval's per-type line) or a tag
+ * (plain tasks, token precision/recall). Percentages, as conlleval prints them.
+ */
+export interface TypeScore {
+  type: string;
+  precision: number;
+  recall: number;
+  f1: number;
+  /** Gold chunks (span tasks) or gold tokens (plain tags) of this type. */
+  support: number;
+  /** Predicted chunks or tokens of this type (the last number on conlleval's line). */
+  predicted: number;
+  correct: number;
+}
+
+/**
+ * Token counts of gold × predicted label: for span tasks the token's chunk type (B-/I- merged, `O`
+ * outside), for plain tasks its tag. A task with many labels keeps its most frequent ones and sums
+ * the rest into a last label, `(other)`, so an event stays small.
+ */
+export interface ConfusionCounts {
+  /** Row and column order: most frequent first (gold + predicted tokens); `(other)` last when folded. */
+  labels: string[];
+  /** `counts[g][p]`: tokens with gold label `labels[g]` predicted as `labels[p]`. */
+  counts: number[][];
+  /** The labels summed into `(other)`; empty when every label has its own row. */
+  folded: string[];
+}
+
+/** Evaluated sentences showing one kind of error: the first few (indices into the evaluated set) and how many in all. */
+export interface ErrorSentences {
+  sentences: number[];
+  count: number;
+}
+
+/**
+ * Where a task's errors are, by sentence, so the page can list them and open one in the inspector:
+ * per off-diagonal confusion cell (labels as in `ConfusionCounts`), and per type (span tasks: a chunk
+ * of the type missed or spurious; plain tasks: a token of the tag in gold or prediction, wrong).
+ */
+export interface TaskErrors {
+  cells: (ErrorSentences & { gold: string; pred: string })[];
+  types: (ErrorSentences & { type: string })[];
+}
+
+/** One task's per-type scores and confusion counts on an evaluation set: counts, not predictions. */
+export interface TaskBreakdown {
+  task: string;
+  metric: 'f1' | 'accuracy';
+  /** Span tasks: conlleval's chunk types in its report order; plain tasks: every tag, most frequent first. */
+  types: TypeScore[];
+  confusion: ConfusionCounts;
+  /** Error sentences (dev evaluations; absent on a test file, whose sentences the inspector cannot open). */
+  errors?: TaskErrors;
+}
+
 /** The parts of the objective L = Σ_t L_t + λ1·L_adv + λ2·L_o (unweighted parts, and the total). */
 export interface LossParts {
   total: number;
@@ -68,6 +125,8 @@ export interface EvaluationReport {
   discriminatorAccuracy: DiscriminatorAccuracy[];
   attention: AttentionSummary[];
   loss: LossParts;
+  /** Per-type scores and confusion counts per task (absent in runs saved before they were reported). */
+  breakdown?: TaskBreakdown[];
 }
 
 export interface EpochEvent {
@@ -111,6 +170,8 @@ export interface TestScoresEvent {
   epoch: number;
   fileName: string;
   scores: TaskScore[];
+  /** Per-type scores and confusion counts per task on the test file (no error sentences). */
+  breakdown?: TaskBreakdown[];
   /** Set when scoring failed (the scores are then empty). */
   message?: string;
 }

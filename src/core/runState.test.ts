@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { presets } from './config.ts';
-import type { EpochEvent, RunEvent, RunInfo, StepEvent } from './events.ts';
+import type { EpochEvent, RunEvent, RunInfo, StepEvent, TaskBreakdown } from './events.ts';
 import { effectiveConfig, foldRun, foldRunHead, runIdOf, startedHead, startedRecord, statusAfterDone } from './runState.ts';
 
 const info: RunInfo = { runId: 'run-1', label: 'MTAA', config: structuredClone(presets.tiny), datasetName: 'x.conll', backend: 'webgpu' };
@@ -43,6 +43,31 @@ describe('the run-state reducer', () => {
     // The inputs are left as they were.
     expect(info.config.train.lambdaAdversarial).toBe(presets.tiny.train.lambdaAdversarial);
     expect(info.backend).toBe('webgpu');
+  });
+
+  it("keeps the latest epoch's per-type breakdown once, beside epochs stored without it, and the test file's on its event", () => {
+    const ner = (f1: number): TaskBreakdown => ({
+      task: 'NER',
+      metric: 'f1',
+      types: [{ type: 'PER', precision: f1, recall: f1, f1, support: 2, predicted: 2, correct: 1 }],
+      confusion: { labels: ['O', 'PER'], counts: [[5, 1], [1, 1]], folded: [] },
+      errors: { cells: [{ gold: 'O', pred: 'PER', sentences: [3], count: 1 }], types: [{ type: 'PER', sentences: [3], count: 1 }] },
+    });
+    const withBreakdown = (n: number, f1: number): EpochEvent => ({ ...epoch, epoch: n, dev: { ...epoch.dev, breakdown: [ner(f1)] } });
+    const { errors: _errors, ...counts } = ner(60);
+    const run = [withBreakdown(1, 50), withBreakdown(2, 70), { type: 'test-scores', runId: 'run-1', epoch: 2, fileName: 't.conll', scores: [], breakdown: [counts] } as RunEvent].reduce(
+      foldRun,
+      startedRecord(info),
+    );
+    expect(run.devBreakdown).toEqual({ epoch: 2, tasks: [ner(70)] });
+    expect(run.epochs.map((e) => [e.epoch, 'breakdown' in e.dev])).toEqual([
+      [1, false],
+      [2, false],
+    ]);
+    expect(run.epochs[1]!.dev).toEqual(epoch.dev);
+    expect(run.test?.breakdown).toEqual([counts]);
+    // an epoch without a breakdown (a run saved before they were reported) leaves the last one
+    expect(foldRun(run, { ...epoch, epoch: 3 }).devBreakdown).toEqual(run.devBreakdown);
   });
 
   it('a status without a message clears the previous one; a step leaves the head as it was', () => {

@@ -5,7 +5,7 @@
  * object when an event changes nothing. Pure TypeScript.
  */
 import type { RunConfig } from './config.ts';
-import type { DoneEvent, EpochEvent, LiveChange, RunEvent, RunInfo, RunStatus, StepEvent, TestScoresEvent } from './events.ts';
+import type { DoneEvent, EpochEvent, LiveChange, RunEvent, RunInfo, RunStatus, StepEvent, TaskBreakdown, TestScoresEvent } from './events.ts';
 
 /** A run's identity and where it stands now. */
 export interface RunHead {
@@ -20,8 +20,13 @@ export interface RunHead {
 export interface RunHistory {
   /** Step reports (losses per reporting interval). */
   steps: StepEvent[];
-  /** One per finished epoch (dev scores, discriminator accuracy, β means). */
+  /** One per finished epoch (dev scores, discriminator accuracy, β means), without the per-type breakdown. */
   epochs: EpochEvent[];
+  /**
+   * The latest epoch's per-type dev scores and confusion counts: kept once, not per epoch, so a
+   * long run's history stays small (its test breakdown is on `test`).
+   */
+  devBreakdown?: { epoch: number; tasks: TaskBreakdown[] };
   /** Live-setting changes: markers on the run's curves. */
   changes: LiveChange[];
   done?: DoneEvent;
@@ -98,8 +103,11 @@ export function foldRun<T extends RunRecord>(run: T, event: RunEvent): T {
   switch (event.type) {
     case 'step':
       return { ...head, steps: [...run.steps, event] };
-    case 'epoch':
-      return { ...head, epochs: [...run.epochs, event] };
+    case 'epoch': {
+      const { breakdown, ...dev } = event.dev;
+      if (!breakdown) return { ...head, epochs: [...run.epochs, event] };
+      return { ...head, epochs: [...run.epochs, { ...event, dev }], devBreakdown: { epoch: event.epoch, tasks: breakdown } };
+    }
     case 'live-change':
       return { ...head, changes: [...run.changes, event.change] };
     case 'test-scores':

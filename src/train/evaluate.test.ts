@@ -55,3 +55,34 @@ describe('evaluate', () => {
     predictions.forEach((perTask) => perTask.forEach((tags, i) => expect(tags).toHaveLength(sentences[i]!.words.length)));
   });
 });
+
+describe('evaluate: per-type breakdown', () => {
+  it('counts each task on its labelled sentences, agrees with its score, and names error sentences by their index in the input', async () => {
+    const config = resolveConfig('tiny');
+    // UPOS labels on odd sentences only (partial labels): even ones must not be counted or named.
+    const partial = sentences.map((s, i) => (i % 2 === 0 ? { ...s, tags: [null, ...s.tags.slice(1)] } : s));
+    const trainer = new Trainer({ runId: 'breakdown', config, data: { tasks: dataset.tasks, train: sentences, dev: sentences } });
+    trainers.push(trainer);
+    const { report, predictions } = await evaluate(trainer.model, partial);
+
+    expect(report.breakdown?.map((b) => [b.task, b.metric])).toEqual([
+      ['UPOS', 'accuracy'],
+      ['XPOS', 'accuracy'],
+      ['DEPREL', 'accuracy'],
+    ]);
+    const upos = report.breakdown![0]!;
+    const labelledTokens = partial.reduce((n, s) => n + (s.tags[0] ? s.words.length : 0), 0);
+    const { labels, counts } = upos.confusion;
+    expect(counts.flat().reduce((a, b) => a + b, 0)).toBe(labelledTokens);
+    const diagonal = labels.reduce((n, _, i) => n + counts[i]![i]!, 0);
+    expect((100 * diagonal) / labelledTokens).toBeCloseTo(report.scores[0]!.accuracy, 9);
+    expect(upos.types.reduce((n, t) => n + t.support, 0)).toBe(labelledTokens);
+    for (const cell of upos.errors!.cells) {
+      for (const s of cell.sentences) {
+        expect(s % 2).toBe(1);
+        const gold = partial[s]!.tags[0]!;
+        expect(gold.some((tag, t) => tag === cell.gold && predictions[0]![s]![t] === cell.pred)).toBe(true);
+      }
+    }
+  });
+});

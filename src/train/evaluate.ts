@@ -9,9 +9,9 @@ import type { OrthogonalityMode } from '../core/config.ts';
 import { disposeBatchTensors, toBatchTensors, type BatchTensors } from '../model/batchTensors.ts';
 import { crfViterbi } from '../model/crf.ts';
 import { inferenceForward, representationNames } from '../model/tagger.ts';
-import type { EvaluationReport, LossParts } from '../core/events.ts';
+import type { EvaluationReport, LossParts, TaskBreakdown, TaskScore } from '../core/events.ts';
 import type { BatchEvaluation } from './parallel/wire.ts';
-import { scoreTask } from './taskScoring.ts';
+import { breakdownTask, scoreTask } from './taskScoring.ts';
 import type { TaggerModel } from './taggerModel.ts';
 import type { TaggerParams } from '../model/taggerParams.ts';
 
@@ -169,16 +169,23 @@ export function summarizeEvaluation(
   loss.total =
     Object.values(taskLoss).reduce((a, b) => a + b, 0) + train.lambdaAdversarial * loss.adversarial + train.lambdaOrthogonality * loss.orthogonality;
 
-  const scores = tasks.flatMap((task, t) => {
+  const scores: TaskScore[] = [];
+  const breakdown: TaskBreakdown[] = [];
+  tasks.forEach((task, t) => {
     const labelled = sentences.flatMap((s, i) => (s.tags[t] ? [i] : []));
-    if (labelled.length === 0) return [];
-    return [scoreTask(task, labelled.map((i) => sentences[i]!.tags[t]!), labelled.map((i) => predictions[t]![i]!))];
+    if (labelled.length === 0) return;
+    const gold = labelled.map((i) => sentences[i]!.tags[t]!);
+    const pred = labelled.map((i) => predictions[t]![i]!);
+    scores.push(scoreTask(task, gold, pred));
+    // Error sentences are named by their index in `sentences` (the dev order the inspector lists).
+    breakdown.push(breakdownTask(task, gold, pred, labelled));
   });
   const names = params.dims.tasks.map((t) => t.name);
   return {
     predictions,
     report: {
       scores,
+      breakdown,
       loss,
       discriminatorAccuracy: params.pairs.slice(0, pairCount).map((p, i) => ({ pair: `${names[p.a]}+${names[p.b]}`, accuracy: mean(discSums[i]!) })),
       attention: tasks.flatMap((task, t) =>

@@ -6,7 +6,7 @@
 import type { Vocabularies } from '../data/index.ts';
 import type { Sentence, TaskSpec } from '../data/types.ts';
 import type { RunConfig } from '../core/config.ts';
-import type { DoneEvent, TaskScore } from '../core/events.ts';
+import type { DoneEvent, TaskBreakdown, TaskScore } from '../core/events.ts';
 import type { SentenceInspection } from '../core/inspection.ts';
 import type { NamedWeight } from './formats/safetensors.ts';
 import type { LiveSettings, ResumePoint, TrainerHooks, TrainingData } from './trainer.ts';
@@ -69,9 +69,10 @@ export interface SessionEngine<H extends RunHandle> {
   inspect(handle: H, sentence: Sentence): Promise<SentenceInspection>;
   /**
    * Scores the model's current weights on labelled sentences (each task only on the sentences that
-   * carry its labels). Optional: without it, runs are not scored on a test file.
+   * carry its labels), with the per-type breakdown when the engine computes one. Optional: without
+   * it, runs are not scored on a test file.
    */
-  score?(handle: H, sentences: readonly Sentence[]): Promise<TaskScore[]>;
+  score?(handle: H, sentences: readonly Sentence[]): Promise<{ scores: TaskScore[]; breakdown?: TaskBreakdown[] }>;
   /**
    * A handle for inspecting and tagging only (an imported model, or a stored checkpoint after a
    * reload): the model built from host weights, validated against its config. Optional for fakes.

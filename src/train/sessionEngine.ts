@@ -79,9 +79,12 @@ export const tfjsSessionEngine: SessionEngine<Trainer> = {
   },
   inspect: inspectSentence,
   // The evaluator used on dev each epoch: a task is scored only on sentences carrying its labels.
-  score: async (trainer, sentences) =>
-    (await evaluate(trainer.model, sentences, { batchSize: trainer.config.train.batchSize, orthogonalityMode: trainer.config.train.orthogonalityMode })).report
-      .scores,
+  // No error sentences: they index the test file, which the inspector cannot open.
+  score: async (trainer, sentences) => {
+    const { train } = trainer.config;
+    const { report } = await evaluate(trainer.model, sentences, { batchSize: train.batchSize, orthogonalityMode: train.orthogonalityMode });
+    return { scores: report.scores, breakdown: (report.breakdown ?? []).map(({ errors: _errors, ...counts }) => counts) };
+  },
   loadModel({ runId, config, host, weights }) {
     const model = fromSavedModel({ config, tasks: host.tasks, vocabularies: host.vocabularies, weights: [...weights] }, runId);
     try {

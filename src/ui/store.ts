@@ -34,7 +34,7 @@ export const useWorkbench = create<WorkbenchState>()((set, get) => {
     ...createCompareSlice(kit),
     ...createVectorsSlice(kit),
     ...createTestFileSlice(kit),
-    ...createInspectSlice(),
+    ...createInspectSlice(kit),
     ...createWorkerSlice(kit),
     ...createViewSlice(kit),
   };

@@ -1,4 +1,4 @@
-import { useEffect, useMemo, useState, type FormEvent } from 'react';
+import { useEffect, useMemo, useRef, useState, type FormEvent } from 'react';
 import { messageOf } from '../../core/errors.ts';
 import type { SentenceInspection, TagScheme, TrainerApi } from '../../protocol.ts';
 import { ChartStyles } from '../charts/ChartStyles.tsx';
@@ -51,6 +51,21 @@ export function InspectorPanel({ runs, runId, onSelectRun, schemes, sentenceLimi
   const [sentences, setSentences] = useState<Loaded<{ index: number; text: string }[]> | null>(null);
   const [result, setResult] = useState<Loaded<SentenceInspection> | null>(null);
 
+  // A dev sentence another panel asked to open (an error in the scores panel): adopted while
+  // rendering, as React advises for state that follows a prop, then scrolled to.
+  const target = useWorkbench((s) => s.inspectTarget);
+  const [openedSeq, setOpenedSeq] = useState(0);
+  if (target && target.seq !== openedSeq && runs.some((r) => r.runId === target.runId)) {
+    setOpenedSeq(target.seq);
+    setChosen(target.runId);
+    setQuery('');
+    setRequest({ devIndex: target.devIndex });
+  }
+  const section = useRef<HTMLElement>(null);
+  useEffect(() => {
+    if (openedSeq > 0) section.current?.scrollIntoView?.({ block: 'start' });
+  }, [openedSeq]);
+
   const sentencesKey = `${selected ?? ''}|${sentenceLimit}`;
   useEffect(() => {
     let live = true;
@@ -95,7 +110,7 @@ export function InspectorPanel({ runs, runId, onSelectRun, schemes, sentenceLimi
   };
 
   return (
-    <section className="panel inspector" data-testid="inspector-panel" aria-label="Attention inspector">
+    <section ref={section} className="panel inspector" data-testid="inspector-panel" aria-label="Attention inspector">
       <ChartStyles />
       <h2>Attention inspector</h2>
       <div className="row">

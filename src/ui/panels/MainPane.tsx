@@ -6,6 +6,7 @@ import { adjacentView, MAIN_VIEWS, viewTitles, type MainView } from '../store/vi
 import { ComparePanel } from './ComparePanel.tsx';
 import { DatasetPanel } from './DatasetPanel.tsx';
 import { InspectorView, TagTextView } from './InspectorViews.tsx';
+import { ScoresPanel } from './ScoresPanel.tsx';
 import { StudyPanel } from './StudyPanel.tsx';
 
 /** The live curves, under the one dataset every run trained on (legends name the data when there are several). */
@@ -26,6 +27,7 @@ function CurvesView() {
 /** Each view's content. */
 const VIEWS: Record<MainView, () => React.JSX.Element> = {
   curves: CurvesView,
+  scores: ScoresPanel,
   compare: ComparePanel,
   inspector: InspectorView,
   tagText: TagTextView,

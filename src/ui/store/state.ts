@@ -168,7 +168,12 @@ export interface TestFileSlice {
   clearTestFile(): Promise<void>;
 }
 
-export type InspectSlice = Pick<TrainerApi, 'devSentences' | 'inspectSentence' | 'tagText'>;
+export type InspectSlice = Pick<TrainerApi, 'devSentences' | 'inspectSentence' | 'tagText'> & {
+  /** A dev sentence another panel asked the inspector to open; `seq` grows with each ask (the same one twice opens it twice). */
+  inspectTarget: { runId: string; devIndex: number; seq: number } | null;
+  /** Opens dev sentence `devIndex` of `runId` in the attention inspector. */
+  openInInspector(runId: string, devIndex: number): void;
+};
 
 export interface WorkerSlice {
   /** How many times the trainer worker died and a new one took over (shown; asserted by tests). */

@@ -8,13 +8,14 @@ import type { StoreKit } from './kit.ts';
 import type { ViewSlice } from './state.ts';
 
 /** The main pane's views, in tab order; the first is shown when the page opens. */
-export const MAIN_VIEWS = ['curves', 'compare', 'inspector', 'tagText', 'study', 'data'] as const;
+export const MAIN_VIEWS = ['curves', 'scores', 'compare', 'inspector', 'tagText', 'study', 'data'] as const;
 
 export type MainView = (typeof MAIN_VIEWS)[number];
 
 /** Each view's tab text. */
 export const viewTitles: Readonly<Record<MainView, string>> = {
   curves: 'Live curves',
+  scores: 'Scores',
   compare: 'Compare',
   inspector: 'Inspector',
   tagText: 'Tag text',

@@ -7,7 +7,8 @@
 import { describe, expect, it } from 'vitest';
 import { buildVocabularies } from '../../data/index.ts';
 import { presets } from '../../core/config.ts';
-import type { EpochEvent, RunInfo, StepEvent } from '../../core/events.ts';
+import type { EpochEvent, RunInfo, StepEvent, TaskBreakdown } from '../../core/events.ts';
+import { foldRun, startedRecord } from '../../core/runState.ts';
 import type { WorkerEvent } from '../../protocol.ts';
 import { RunRecorder } from './runRecorder.ts';
 import { MemoryRunStorage } from './runStorage.ts';
@@ -65,6 +66,28 @@ describe('RunRecorder', () => {
     expect(loaded!.saved.checkpoints).toEqual({ last: 1, best: 1 });
     // The interrupted status was written back.
     expect((await storage.runs())[0]!.status).toBe('interrupted');
+  });
+
+  it('keeps the per-type breakdowns of dev and test: the run folded from the loaded events shows them again', async () => {
+    const breakdown = (accuracy: number): TaskBreakdown => ({
+      task: 'POS',
+      metric: 'accuracy',
+      types: [{ type: 'X', precision: accuracy, recall: accuracy, f1: accuracy, support: 1, predicted: 1, correct: 1 }],
+      confusion: { labels: ['X', 'Y'], counts: [[1, 0], [1, 0]], folded: [] },
+    });
+    const dev = { ...breakdown(50), errors: { cells: [{ gold: 'Y', pred: 'X', sentences: [0], count: 1 }], types: [{ type: 'Y', sentences: [0], count: 1 }] } };
+    const storage = new MemoryRunStorage();
+    const rec = recorder(storage);
+    const withBreakdown = { ...epoch(1, 50), dev: { ...epoch(1, 50).dev, breakdown: [dev] } };
+    rec.record({ type: 'run-started', run: info });
+    rec.record(withBreakdown);
+    rec.record({ type: 'test-scores', runId: 'run-1', epoch: 1, fileName: 'toy.test', scores: [], breakdown: [breakdown(40)] });
+    rec.record({ type: 'done', runId: 'run-1', reason: 'completed', epochs: 1, bestEpoch: 1, best: [], seconds: 1 });
+    await rec.flush();
+    const [loaded] = await recorder(storage).load();
+    const run = loaded!.saved.events.reduce(foldRun, startedRecord(info));
+    expect(run.devBreakdown).toEqual({ epoch: 1, tasks: [dev] });
+    expect(run.test?.breakdown).toEqual([breakdown(40)]);
   });
 
   it('a completed run stays completed', async () => {

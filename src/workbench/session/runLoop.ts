@@ -165,7 +165,8 @@ export class RunLoop<H extends RunHandle> {
     if (!test || !score || done.bestEpoch <= 0) return;
     const base = { type: 'test-scores' as const, runId: rec.info.runId, epoch: done.bestEpoch, fileName: test.fileName };
     try {
-      this.deps.emit({ ...base, scores: await score.call(this.deps.engine, handle, test.sentences) });
+      const { scores, breakdown } = await score.call(this.deps.engine, handle, test.sentences);
+      this.deps.emit({ ...base, scores, ...(breakdown ? { breakdown } : {}) });
     } catch (error) {
       this.deps.emit({ ...base, scores: [], message: `${test.fileName}: could not be scored (${messageOf(error)})` });
     }

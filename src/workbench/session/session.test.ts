@@ -7,7 +7,7 @@ import { describe, expect, it } from 'vitest';
 import { buildVocabularies, splitTrainDev, type Dataset } from '../../data/index.ts';
 import type { Sentence } from '../../data/types.ts';
 import { presets, type Backend, type RunConfig } from '../../core/config.ts';
-import type { DoneEvent, EpochEvent, RunStatus, StepEvent } from '../../core/events.ts';
+import type { DoneEvent, EpochEvent, RunStatus, StepEvent, TaskBreakdown } from '../../core/events.ts';
 import type { BackendInfo, WorkerEvent } from '../../protocol.ts';
 import type { NamedWeight } from '../../train/formats/safetensors.ts';
 import { archiveName, tokenize, TrainingSession, type CreateTrainerInit, type RunHandle, type SessionEngine } from './session.ts';
@@ -639,12 +639,20 @@ describe('TrainingSession: a test file', () => {
   const testSet = (tasks = [{ name: 'POS', column: 1, scheme: 'plain' }]) =>
     ({ name: 'toy.test', tasks, sentences: sentences(3) }) as unknown as Dataset;
 
+  /** A per-type breakdown as the engine gives it for a test file (counts, no error sentences). */
+  const posBreakdown = (n: number): TaskBreakdown => ({
+    task: 'POS',
+    metric: 'accuracy',
+    types: [{ type: 'NN', precision: n, recall: n, f1: n, support: 2, predicted: 2, correct: 1 }],
+    confusion: { labels: ['NN', 'VB'], counts: [[1, 1], [1, 0]], folded: [] },
+  });
+
   /** The engine scores what it is given: one POS score whose value is the trainer's epoch count then. */
   function withScoring(engine: SessionEngine<FakeTrainer>, calls: { sentences: number; epoch: number }[], fail = false) {
     engine.score = async (t, scored) => {
       if (fail) throw new Error('out of memory');
       calls.push({ sentences: scored.length, epoch: t.epoch });
-      return [{ task: 'POS', metric: 'accuracy', value: 50 + calls.length, accuracy: 50 + calls.length }];
+      return { scores: [{ task: 'POS', metric: 'accuracy', value: 50 + calls.length, accuracy: 50 + calls.length }], breakdown: [posBreakdown(50 + calls.length)] };
     };
   }
 
@@ -656,7 +664,14 @@ describe('TrainingSession: a test file', () => {
     await until(() => session.status('run-1') === 'completed', 'completion');
     expect(calls).toEqual([{ sentences: 3, epoch: 2 }]);
     const at = events.findIndex((e) => e.type === 'test-scores');
-    expect(events[at]).toEqual({ type: 'test-scores', runId: 'run-1', epoch: 1, fileName: 'toy.test', scores: [{ task: 'POS', metric: 'accuracy', value: 51, accuracy: 51 }] });
+    expect(events[at]).toEqual({
+      type: 'test-scores',
+      runId: 'run-1',
+      epoch: 1,
+      fileName: 'toy.test',
+      scores: [{ task: 'POS', metric: 'accuracy', value: 51, accuracy: 51 }],
+      breakdown: [posBreakdown(51)],
+    });
     expect(at).toBeLessThan(events.findIndex((e) => e.type === 'run-status' && e.status === 'completed'));
   });
 
