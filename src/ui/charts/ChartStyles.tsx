@@ -17,7 +17,8 @@ const css = `
 .chart-group { display: grid; grid-template-columns: repeat(auto-fill, minmax(300px, 1fr)); gap: 0.6rem; }
 .chart-group > h3 { grid-column: 1 / -1; margin: 0; font-size: 1rem; }
 .run-legend { list-style: none; display: flex; flex-wrap: wrap; gap: 0.3rem 0.8rem; margin: 0.3rem 0; padding: 0; font-size: 0.8rem; }
-.run-legend button { display: inline-flex; align-items: center; gap: 0.3rem; background: none; border: none; color: inherit; padding: 0.1rem 0.2rem; cursor: pointer; }
+.run-legend button, .run-legend .legend-label { display: inline-flex; align-items: center; gap: 0.3rem; background: none; border: none; color: inherit; padding: 0.1rem 0.2rem; cursor: pointer; }
+.run-legend .legend-label { cursor: default; }
 .run-legend button[aria-pressed='false'] { opacity: 0.45; text-decoration: line-through; }
 .run-legend .swatch { display: inline-block; width: 14px; height: 4px; border-radius: 2px; }
 .style-key { display: flex; flex-wrap: wrap; gap: 0.2rem 0.8rem; margin: 0.2rem 0; font-size: 0.75rem; color: var(--muted, #6b7280); }

@@ -45,7 +45,7 @@ export function StudyCurves() {
         return (
           <div key={task} data-testid="study-curve" data-task={task} data-configs={series.map((s) => s.key).join('|')}>
             <ChartFrame title={title} testId="study-curve-card" legend={legend}>
-              <LineChartView series={series} xLabel="epoch" integerX xDomain={[0, 'dataMax']} left={{ label: metric === 'f1' ? 'F1 %' : 'accuracy %' }} dots height={200} />
+              <LineChartView series={series} xLabel="epoch" integerX xDomain={[0, 'roomy']} left={{ label: metric === 'f1' ? 'F1 %' : 'accuracy %' }} dots height={200} />
             </ChartFrame>
           </div>
         );
