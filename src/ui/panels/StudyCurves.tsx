@@ -1,9 +1,11 @@
 import { useMemo } from 'react';
+import { useShallow } from 'zustand/react/shallow';
 import { ChartFrame } from '../charts/ChartFrame.tsx';
 import { LineChartView } from '../charts/LineChartView.tsx';
 import { RUN_PALETTE, type LegendRun, type Series } from '../charts/series.ts';
 import { useWorkbench } from '../store.ts';
 import { studyCurves } from '../study.ts';
+import { studyRunsOf } from './studyRuns.ts';
 
 /**
  * The study's curves, like the paper's Figures 2 and 3: per task, dev score against epoch, one line
@@ -12,7 +14,8 @@ import { studyCurves } from '../study.ts';
  */
 export function StudyCurves() {
   const study = useWorkbench((s) => s.study);
-  const runs = useWorkbench((s) => s.runs);
+  // Only the study's runs: runs outside it (and their reports) do not redraw these curves.
+  const runs = useWorkbench(useShallow(studyRunsOf));
   const charts = useMemo(() => {
     const tasks = study ? studyCurves(study, runs) : [];
     // One colour per configuration across every task's chart, in the study's order.
