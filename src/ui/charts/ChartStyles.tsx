@@ -5,6 +5,10 @@
  */
 const css = `
 .charts { display: grid; gap: 1rem; }
+/* A chart group or card off screen is neither laid out nor painted: with ten runs the panel holds
+   thousands of SVG nodes, and each frame of a training run (a progress text, one chart's redraw)
+   otherwise re-walked all of them (issue 15). The size stands in while it is skipped. */
+.charts > .chart-group, .charts > .chart-card { content-visibility: auto; contain-intrinsic-size: auto 320px; }
 .chart-card { background: white; border: 1px solid var(--border, #d9dde3); border-radius: 8px; padding: 0.6rem 0.8rem; min-width: 0; }
 .chart-card > header { display: flex; align-items: center; gap: 0.5rem; flex-wrap: wrap; }
 .chart-card h3 { margin: 0; font-size: 0.95rem; flex: 1 1 auto; }
