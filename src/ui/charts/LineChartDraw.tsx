@@ -24,7 +24,7 @@ export interface LineChartDrawProps {
   left?: AxisOptions;
   /** Present when some series have `axis: 'right'`. */
   right?: AxisOptions;
-  /** Dots on the points (epoch charts, up to 40 points a series; step charts have too many). */
+  /** Dots on the points (epoch charts, up to 40 points a series and MAX_DOTS a chart; step charts have too many). */
   dots?: boolean;
   height?: number;
   /** A fixed width in pixels; by default the chart fills its container's width. */
@@ -32,6 +32,11 @@ export interface LineChartDrawProps {
 }
 
 const FONT = 11;
+/**
+ * Dots only up to this many in a chart: past it (ten runs' attention, three representations each)
+ * they hide the lines they mark and add hundreds of SVG nodes that every redraw lays out and paints.
+ */
+export const MAX_DOTS = 120;
 const GRID = '#eceff3';
 const AXIS = '#6b7280';
 
@@ -131,7 +136,7 @@ export function LineChartDraw({ series, markers = [], referenceY = [], xLabel, i
   const [hoverX, setHoverX] = useState<number | null>(null);
   const margin = { top: 14, right: right ? 56 : 16, bottom: 34, left: 62 };
   const plot = { x0: margin.left, x1: Math.max(margin.left + 10, width - margin.right), y0: margin.top, y1: height - margin.bottom };
-  const showDots = dots && series.every((s) => s.points.length <= 40);
+  const showDots = dots && series.every((s) => s.points.length <= 40) && series.reduce((n, s) => n + s.points.length, 0) <= MAX_DOTS;
 
   const xExtent = useMemo(() => [...extent(series, (p) => p.x), ...markers.map((m) => m.x)], [series, markers]);
   const xd = resolveDomain(xDomain ?? ['dataMin', 'dataMax'], xExtent, 5, integerX);
