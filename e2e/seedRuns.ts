@@ -94,7 +94,7 @@ export function seededRuns(context: PageContext, { count, epochs, reportsPerEpoc
     const lastScores = (events.filter((e) => e.type === 'epoch').at(-1) as { dev: { scores: TaskScore[] } }).dev.scores;
     events.push({ type: 'done', runId, reason: 'completed', epochs, bestEpoch: epochs, best: lastScores, seconds: step * 0.5 });
     return {
-      info: { runId, label: `seeded ${index + 1}`, config: context.config, datasetName: context.datasetName, backend: 'wasm' },
+      info: { runId, label: `seeded ${index + 1}`, config: { ...context.config, train: { ...context.config.train, epochs } }, datasetName: context.datasetName, backend: 'wasm' },
       status: 'completed',
       notes: '',
       events,

@@ -7,5 +7,6 @@ export default defineConfig({
   testDir: '.',
   testMatch: 'tenRunsTrace.spec.ts',
   outputDir: '../../test-results/bench-long-tasks',
-  webServer: Array.isArray(base.webServer) ? base.webServer[0] : base.webServer,
+  // The app's build and preview server, run from the repository root.
+  webServer: { ...(Array.isArray(base.webServer) ? base.webServer[0]! : base.webServer!), cwd: '../..' },
 });

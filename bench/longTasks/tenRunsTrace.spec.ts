@@ -26,7 +26,7 @@ test('ten runs overlaid while the tenth trains: trace and long tasks', async ({ 
   });
   if (process.env.TRACE) await browser.startTracing(page, { path: process.env.TRACE, categories: ['toplevel', 'devtools.timeline', 'disabled-by-default-devtools.timeline', 'v8.execute'] });
   const t0 = await page.evaluate(() => performance.now());
-  await page.getByTestId('run-start').click();
+  await page.getByTestId('run-start').dispatchEvent('click');
   await expect.poll(() => page.evaluate(() => (window as unknown as { __mtaa: { store: { getState(): { runs: Record<string, { epochs: unknown[] }> } } } }).__mtaa.store.getState().runs['run-1']?.epochs.length ?? 0), { timeout: 150_000 }).toBeGreaterThanOrEqual(Number(process.env.EPOCHS ?? 2));
   if (process.env.TRACE) await browser.stopTracing();
   const lt = await page.evaluate(() => (window as unknown as { __lt: [number, number][] }).__lt);
