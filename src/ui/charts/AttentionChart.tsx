@@ -11,8 +11,11 @@ import { attentionSeries, attentionTasks, changeMarkers, legendRuns, representat
 export function AttentionChart({ runs, order, onToggleRun, width, smoothing }: LiveChartProps) {
   const view = useMemo(() => ({ runs, order }), [runs, order]);
   const legend = useMemo(() => legendRuns(view), [view]);
-  const markers = useMemo(() => changeMarkers(view, 'epoch'), [view]);
-  const charts = useMemo(() => attentionTasks(view).map((task) => ({ task, keys: representationKeys(task), series: attentionSeries(view, task) })), [view]);
+  // A run's live changes are marked only on the charts of tasks it has.
+  const charts = useMemo(
+    () => attentionTasks(view).map((task) => ({ task, keys: representationKeys(task), series: attentionSeries(view, task), markers: changeMarkers(view, 'epoch', [task.task]) })),
+    [view],
+  );
 
   return (
     <ChartGroup title="Mean attention β per representation" testId="chart-attention" legend={legend} onToggleRun={onToggleRun}>
@@ -21,9 +24,9 @@ export function AttentionChart({ runs, order, onToggleRun, width, smoothing }: L
           {null}
         </ChartFrame>
       )}
-      {charts.map(({ task, keys, series }) => (
+      {charts.map(({ task, keys, series, markers }) => (
         <ChartFrame key={task.task} title={`${task.task} — mean β`} testId="chart-attention-task" legend={legend} showLegend={false} styleKeys={keys} empty={series.length === 0 ? 'No visible run.' : null}>
-          <LineChartView smoothing={smoothing} series={series} markers={markers} xLabel="epoch" integerX xDomain={[0, 'dataMax']} left={{ label: 'β', domain: [0, 1] }} dots width={width} height={180} />
+          <LineChartView smoothing={smoothing} series={series} markers={markers} xLabel="epoch" integerX xDomain={[0, 'roomy']} left={{ label: 'β', domain: [0, 1] }} dots width={width} height={180} />
         </ChartFrame>
       ))}
     </ChartGroup>

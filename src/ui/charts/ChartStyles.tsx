@@ -5,6 +5,10 @@
  */
 const css = `
 .charts { display: grid; gap: 1rem; }
+/* A chart group or card off screen is neither laid out nor painted: with ten runs the panel holds
+   thousands of SVG nodes, and each frame of a training run (a progress text, one chart's redraw)
+   otherwise re-walked all of them (issue 15). The size stands in while it is skipped. */
+.charts > .chart-group, .charts > .chart-card { content-visibility: auto; contain-intrinsic-size: auto 320px; }
 .chart-card { background: white; border: 1px solid var(--border, #d9dde3); border-radius: 8px; padding: 0.6rem 0.8rem; min-width: 0; }
 .chart-card > header { display: flex; align-items: center; gap: 0.5rem; flex-wrap: wrap; }
 .chart-card h3 { margin: 0; font-size: 0.95rem; flex: 1 1 auto; }
@@ -17,7 +21,8 @@ const css = `
 .chart-group { display: grid; grid-template-columns: repeat(auto-fill, minmax(300px, 1fr)); gap: 0.6rem; }
 .chart-group > h3 { grid-column: 1 / -1; margin: 0; font-size: 1rem; }
 .run-legend { list-style: none; display: flex; flex-wrap: wrap; gap: 0.3rem 0.8rem; margin: 0.3rem 0; padding: 0; font-size: 0.8rem; }
-.run-legend button { display: inline-flex; align-items: center; gap: 0.3rem; background: none; border: none; color: inherit; padding: 0.1rem 0.2rem; cursor: pointer; }
+.run-legend button, .run-legend .legend-label { display: inline-flex; align-items: center; gap: 0.3rem; background: none; border: none; color: inherit; padding: 0.1rem 0.2rem; cursor: pointer; }
+.run-legend .legend-label { cursor: default; }
 .run-legend button[aria-pressed='false'] { opacity: 0.45; text-decoration: line-through; }
 .run-legend .swatch { display: inline-block; width: 14px; height: 4px; border-radius: 2px; }
 .style-key { display: flex; flex-wrap: wrap; gap: 0.2rem 0.8rem; margin: 0.2rem 0; font-size: 0.75rem; color: var(--muted, #6b7280); }

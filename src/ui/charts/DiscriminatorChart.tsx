@@ -13,8 +13,8 @@ const CHANCE = [{ y: 0.5, label: 'chance' }];
 export function DiscriminatorChart({ runs, order, onToggleRun, width, smoothing }: LiveChartProps) {
   const view = useMemo(() => ({ runs, order }), [runs, order]);
   const legend = useMemo(() => legendRuns(view), [view]);
-  const markers = useMemo(() => changeMarkers(view, 'epoch'), [view]);
-  const charts = useMemo(() => discriminatorPairs(view).map((pair) => ({ pair, series: discriminatorSeries(view, pair) })), [view]);
+  // A run's live changes are marked only on the charts of pairs whose two tasks it has.
+  const charts = useMemo(() => discriminatorPairs(view).map((pair) => ({ pair, series: discriminatorSeries(view, pair), markers: changeMarkers(view, 'epoch', pair.split('+')) })), [view]);
 
   return (
     <ChartGroup title="Discriminator accuracy per task pair" testId="chart-discriminators" legend={legend} onToggleRun={onToggleRun}>
@@ -23,9 +23,9 @@ export function DiscriminatorChart({ runs, order, onToggleRun, width, smoothing 
           {null}
         </ChartFrame>
       )}
-      {charts.map(({ pair, series }) => (
+      {charts.map(({ pair, series, markers }) => (
         <ChartFrame key={pair} title={`Discriminator ${pair}`} testId="chart-discriminator" legend={legend} showLegend={false} empty={series.length === 0 ? 'No visible run.' : null}>
-          <LineChartView smoothing={smoothing} series={series} markers={markers} referenceY={CHANCE} xLabel="epoch" integerX xDomain={[0, 'dataMax']} left={{ label: 'dev accuracy', domain: [0, 1] }} dots width={width} height={180} />
+          <LineChartView smoothing={smoothing} series={series} markers={markers} referenceY={CHANCE} xLabel="epoch" integerX xDomain={[0, 'roomy']} left={{ label: 'dev accuracy', domain: [0, 1] }} dots width={width} height={180} />
         </ChartFrame>
       ))}
     </ChartGroup>

@@ -1,7 +1,7 @@
 import { createElement } from 'react';
 import { renderToStaticMarkup } from 'react-dom/server';
 import { describe, expect, it } from 'vitest';
-import { LineChartDraw } from './LineChartDraw.tsx';
+import { LineChartDraw, MAX_DOTS } from './LineChartDraw.tsx';
 import { drawSignature, smoothSeries } from './LineChartView.tsx';
 import type { Series } from './series.ts';
 
@@ -28,6 +28,16 @@ describe('LineChartDraw (server-rendered SVG)', () => {
     expect(xs[1]).toBeLessThan(xs[2]!);
     expect(html.split('data-testid="chart-dot"').length - 1).toBe(3);
     expect(html).toContain('>epoch<');
+  });
+
+  it('leaves the dots out of a chart that would have more than MAX_DOTS of them (ten runs overlaid)', () => {
+    const epochs = (k: number): [number, number][] => Array.from({ length: 8 }, (_, i) => [i + 1, 50 + k + i]);
+    const many = Array.from({ length: Math.ceil(MAX_DOTS / 8) + 1 }, (_, k) => series(`run-${k}`, epochs(k)));
+    const html = renderToStaticMarkup(createElement(LineChartDraw, { series: many, xLabel: 'epoch', integerX: true, dots: true, width: 300, height: 180 }));
+    expect(paths(html)).toHaveLength(many.length);
+    expect(html).not.toContain('data-testid="chart-dot"');
+    const few = renderToStaticMarkup(createElement(LineChartDraw, { series: many.slice(0, 2), xLabel: 'epoch', integerX: true, dots: true, width: 300, height: 180 }));
+    expect(few.split('data-testid="chart-dot"').length - 1).toBe(16);
   });
 
   it('breaks the line where a value cannot be drawn on a log scale, and draws markers with their text', () => {

@@ -1,4 +1,4 @@
-import { useMemo, useState, type MouseEvent } from 'react';
+import { memo, useMemo, useState, type MouseEvent } from 'react';
 import { niceTicks, resolveDomain, scaleFn, type Domain } from './chartScale.ts';
 import { formatNumber, valuesAt, type Marker, type Point, type Series } from './series.ts';
 
@@ -24,7 +24,7 @@ export interface LineChartDrawProps {
   left?: AxisOptions;
   /** Present when some series have `axis: 'right'`. */
   right?: AxisOptions;
-  /** Dots on the points (epoch charts, up to 40 points a series; step charts have too many). */
+  /** Dots on the points (epoch charts, up to 40 points a series and MAX_DOTS a chart; step charts have too many). */
   dots?: boolean;
   height?: number;
   /** A fixed width in pixels; by default the chart fills its container's width. */
@@ -32,6 +32,11 @@ export interface LineChartDrawProps {
 }
 
 const FONT = 11;
+/**
+ * Dots only up to this many in a chart: past it (ten runs' attention, three representations each)
+ * they hide the lines they mark and add hundreds of SVG nodes that every redraw lays out and paints.
+ */
+export const MAX_DOTS = 120;
 const GRID = '#eceff3';
 const AXIS = '#6b7280';
 
@@ -43,13 +48,40 @@ interface YAxisLayout {
   format: (v: number) => string;
 }
 
-function yAxisLayout(options: AxisOptions, values: number[], range: [number, number]): YAxisLayout {
+/** The smallest and largest finite value of the points' `pick` (positive ones only on a log scale), or none. */
+function extent(series: readonly Series[], pick: (p: Point) => number, positive = false): number[] {
+  let min = Infinity;
+  let max = -Infinity;
+  for (const s of series)
+    for (const p of s.points) {
+      const v = pick(p);
+      if (!Number.isFinite(v) || (positive && v <= 0)) continue;
+      if (v < min) min = v;
+      if (v > max) max = v;
+    }
+  return min <= max ? [min, max] : [];
+}
+
+function yAxisLayout(options: AxisOptions, series: readonly Series[], extra: readonly number[], range: [number, number]): YAxisLayout {
   const log = options.scale === 'log';
-  const usable = log ? values.filter((v) => v > 0) : values;
+  const usable = [...extent(series, (p) => p.y, log), ...(log ? extra.filter((v) => v > 0) : extra)];
   const domain = resolveDomain(options.domain ?? ['auto', 'auto'], usable);
   if (log && domain[0] <= 0) domain[0] = Math.min(...usable.filter((v) => v > 0), domain[1] / 10);
   const ticks = (options.ticks ?? (log ? [] : niceTicks(domain[0], domain[1], 5))).filter((t) => t >= domain[0] - 1e-12 && t <= domain[1] + 1e-12);
   return { domain, ticks, y: scaleFn(domain, range, log), log, format: options.format ?? formatNumber };
+}
+
+/**
+ * The axis for a domain, kept (same object, same scale function) while the domain and the ticks do
+ * not change: the curves' paths depend on it, and an unchanged scale lets every unchanged curve
+ * skip its redraw.
+ */
+function useStableAxis(axis: YAxisLayout): YAxisLayout;
+function useStableAxis(axis: YAxisLayout | null): YAxisLayout | null;
+function useStableAxis(axis: YAxisLayout | null): YAxisLayout | null {
+  const key = axis ? JSON.stringify([axis.domain, axis.ticks, axis.log]) : '';
+  // eslint-disable-next-line react-hooks/exhaustive-deps -- the key says everything the axis is
+  return useMemo(() => axis, [key, axis?.format]);
 }
 
 /** An SVG path through the points, broken where a value cannot be drawn (NaN, ≤ 0 on a log scale). */
@@ -68,6 +100,32 @@ function linePath(points: readonly Point[], x: (v: number) => number, y: (v: num
 }
 
 /**
+ * One curve. Memoised on its points array and scale functions: when a chart redraws because one
+ * run reported, the other runs' curves (same points, same domain) are not rebuilt, nor their DOM
+ * touched, so the browser re-lays out and repaints only the curves that changed.
+ */
+const SeriesPath = memo(function SeriesPath({ series, x, y, log }: { series: Series; x: (v: number) => number; y: (v: number) => number; log: boolean }) {
+  return <path data-testid="chart-line" data-series={series.key} d={linePath(series.points, x, y, log)} stroke={series.color} strokeDasharray={series.dash || undefined} />;
+}, samePath);
+
+/** Props equal for drawing: the same points array, scales, colour and dash (series objects are rebuilt on every sample). */
+function samePath(a: { series: Series; x: unknown; y: unknown; log: boolean }, b: { series: Series; x: unknown; y: unknown; log: boolean }): boolean {
+  return a.x === b.x && a.y === b.y && a.log === b.log && a.series.points === b.series.points && a.series.key === b.series.key && a.series.color === b.series.color && a.series.dash === b.series.dash;
+}
+
+const SeriesDots = memo(function SeriesDots({ series, x, y, log }: { series: Series; x: (v: number) => number; y: (v: number) => number; log: boolean }) {
+  return (
+    <g fill="white" stroke={series.color}>
+      {series.points
+        .filter((p) => Number.isFinite(p.y) && (!log || p.y > 0))
+        .map((p) => (
+          <circle key={p.x} data-testid="chart-dot" cx={x(p.x)} cy={y(p.y)} r={2.5} />
+        ))}
+    </g>
+  );
+}, samePath);
+
+/**
  * The live line chart, drawn as plain SVG: one `<path>` per series, the axes' ticks and labels,
  * dashed run-coloured reference lines for live changes, and a hover read-out. A redraw is one cheap
  * React render with no layout measurement (recharts 3 rendered each chart twice — once more in an
@@ -78,20 +136,18 @@ export function LineChartDraw({ series, markers = [], referenceY = [], xLabel, i
   const [hoverX, setHoverX] = useState<number | null>(null);
   const margin = { top: 14, right: right ? 56 : 16, bottom: 34, left: 62 };
   const plot = { x0: margin.left, x1: Math.max(margin.left + 10, width - margin.right), y0: margin.top, y1: height - margin.bottom };
-  const showDots = dots && series.every((s) => s.points.length <= 40);
+  const showDots = dots && series.every((s) => s.points.length <= 40) && series.reduce((n, s) => n + s.points.length, 0) <= MAX_DOTS;
 
-  const layout = useMemo(() => {
-    const xs = series.flatMap((s) => s.points.map((p) => p.x));
-    const xd = resolveDomain(xDomain ?? ['dataMin', 'dataMax'], [...xs, ...markers.map((m) => m.x)]);
-    const x = scaleFn(xd, [plot.x0, plot.x1]);
-    const xTicks = niceTicks(xd[0], xd[1], Math.max(2, Math.floor((plot.x1 - plot.x0) / 70)), integerX);
-    const valuesOf = (axis: 'left' | 'right') => series.filter((s) => s.axis === axis).flatMap((s) => s.points.map((p) => p.y));
-    const leftAxis = yAxisLayout(left, [...valuesOf('left'), ...referenceY.map((r) => r.y)], [plot.y1, plot.y0]);
-    const rightAxis = right ? yAxisLayout(right, valuesOf('right'), [plot.y1, plot.y0]) : null;
-    return { xd, x, xTicks, leftAxis, rightAxis };
-  }, [series, markers, referenceY, xDomain, integerX, left, right, plot.x0, plot.x1, plot.y0, plot.y1]);
+  const xExtent = useMemo(() => [...extent(series, (p) => p.x), ...markers.map((m) => m.x)], [series, markers]);
+  const xd = resolveDomain(xDomain ?? ['dataMin', 'dataMax'], xExtent, 5, integerX);
+  const [xd0, xd1] = xd;
+  const x = useMemo(() => scaleFn([xd0, xd1], [plot.x0, plot.x1]), [xd0, xd1, plot.x0, plot.x1]);
+  const xTicks = useMemo(() => niceTicks(xd0, xd1, Math.max(2, Math.floor((plot.x1 - plot.x0) / 70)), integerX), [xd0, xd1, plot.x0, plot.x1, integerX]);
+  const leftAxis = useStableAxis(
+    useMemo(() => yAxisLayout(left, series.filter((s) => s.axis !== 'right'), referenceY.map((r) => r.y), [plot.y1, plot.y0]), [left, series, referenceY, plot.y0, plot.y1]),
+  );
+  const rightAxis = useStableAxis(useMemo(() => (right ? yAxisLayout(right, series.filter((s) => s.axis === 'right'), [], [plot.y1, plot.y0]) : null), [right, series, plot.y0, plot.y1]));
 
-  const { xd, x, xTicks, leftAxis, rightAxis } = layout;
   const axisOf = (s: Series) => (s.axis === 'right' && rightAxis ? rightAxis : leftAxis);
   const hovered = hoverX === null ? [] : valuesAt(series, hoverX);
 
@@ -164,21 +220,13 @@ export function LineChartDraw({ series, markers = [], referenceY = [], xLabel, i
         <g fill="none" strokeWidth={1.6} strokeLinejoin="round">
           {series.map((s) => {
             const axis = axisOf(s);
-            return <path key={s.key} data-testid="chart-line" data-series={s.key} d={linePath(s.points, x, axis.y, axis.log)} stroke={s.color} strokeDasharray={s.dash || undefined} />;
+            return <SeriesPath key={s.key} series={s} x={x} y={axis.y} log={axis.log} />;
           })}
         </g>
         {showDots &&
           series.map((s) => {
             const axis = axisOf(s);
-            return (
-              <g key={`dots${s.key}`} fill="white" stroke={s.color}>
-                {s.points
-                  .filter((p) => Number.isFinite(p.y) && (!axis.log || p.y > 0))
-                  .map((p) => (
-                    <circle key={p.x} data-testid="chart-dot" cx={x(p.x)} cy={axis.y(p.y)} r={2.5} />
-                  ))}
-              </g>
-            );
+            return <SeriesDots key={`dots${s.key}`} series={s} x={x} y={axis.y} log={axis.log} />;
           })}
         {hoverX !== null && hoverX >= xd[0] && hoverX <= xd[1] && <line x1={x(hoverX)} x2={x(hoverX)} y1={plot.y0} y2={plot.y1} stroke="#9ca3af" pointerEvents="none" />}
         <rect x={plot.x0} y={plot.y0} width={plot.x1 - plot.x0} height={plot.y1 - plot.y0} fill="transparent" onMouseMove={onMove} onMouseLeave={() => setHoverX(null)} />

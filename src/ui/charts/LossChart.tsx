@@ -2,7 +2,16 @@ import { useMemo, useState } from 'react';
 import { ChartFrame } from './ChartFrame.tsx';
 import type { LiveChartProps } from './ChartGroup.tsx';
 import { LineChartView } from './LineChartView.tsx';
-import { changeMarkers, defaultLossParts, legendRuns, logDomain, logTicks, lossPartKeys, lossPartLabel, lossParts, lossSeries, type LossPart } from './series.ts';
+import { defaultLossParts, lossPartKeys, lossPartLabel, lossParts, lossSeries, RIGHT_AXIS_PART, type LossPart } from './lossSeries.ts';
+import { changeMarkers, legendRuns, logDomain, logTicks, type Series } from './series.ts';
+import type { AxisOptions } from './LineChartView.tsx';
+
+/** A y axis of the loss chart: log (whole decades) or linear. */
+function lossAxis(series: readonly Series[], log: boolean, label: string): AxisOptions {
+  if (!log) return { label };
+  const domain = logDomain(series);
+  return { label: `${label} (log)`, scale: 'log', domain, ticks: logTicks(domain) };
+}
 
 export interface LossChartProps extends LiveChartProps {
   /** Start on a log scale (default: yes — the raw orthogonality term can be 10³–10⁷× the CRF losses). */
@@ -11,7 +20,8 @@ export interface LossChartProps extends LiveChartProps {
 
 /**
  * (b) The loss parts per reporting interval: each task's CRF loss, the adversarial and the
- * orthogonality term (unweighted), optionally the total; a run's colour, one dash per part.
+ * orthogonality term (unweighted), optionally the total; a run's colour, one dash per part. The
+ * orthogonality term (~10³–10⁷ raw) has the right axis to itself, the other parts the left one.
  */
 export function LossChart({ runs, order, onToggleRun, width, smoothing, defaultLogScale = true }: LossChartProps) {
   const [log, setLog] = useState(defaultLogScale);
@@ -23,7 +33,9 @@ export function LossChart({ runs, order, onToggleRun, width, smoothing, defaultL
   const series = useMemo(() => lossSeries(view, parts, shown, { log }), [view, parts, shown, log]);
   const markers = useMemo(() => changeMarkers(view, 'step'), [view]);
   const keys = useMemo(() => lossPartKeys(parts, shown), [parts, shown]);
-  const domain = useMemo(() => (log ? logDomain(series) : null), [log, series]);
+  const left = useMemo(() => lossAxis(series.filter((s) => s.axis === 'left'), log, 'loss'), [series, log]);
+  const rightSeries = useMemo(() => series.filter((s) => s.axis === 'right'), [series]);
+  const right = useMemo(() => (rightSeries.length > 0 ? lossAxis(rightSeries, log, RIGHT_AXIS_PART) : undefined), [rightSeries, log]);
 
   const toggle = (part: LossPart, on: boolean) => setPicked(on ? parts.filter((p) => p === part || shown.includes(p)) : shown.filter((p) => p !== part));
 
@@ -50,8 +62,9 @@ export function LossChart({ runs, order, onToggleRun, width, smoothing, defaultL
         markers={markers}
         xLabel="step"
         integerX
-        xDomain={[0, 'auto']}
-        left={domain ? { label: 'loss (log)', scale: 'log', domain, ticks: logTicks(domain) } : { label: 'loss' }}
+        xDomain={[0, 'roomy']}
+        left={left}
+        right={right}
         width={width}
         height={260}
       />

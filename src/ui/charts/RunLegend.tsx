@@ -6,25 +6,35 @@ export interface RunLegendProps {
   onToggleRun?: (runId: string, visible: boolean) => void;
 }
 
-/** One entry per run in start order, coloured like its curves; clicking toggles its visibility. */
+/**
+ * One entry per run in start order, coloured like its curves; clicking toggles its visibility.
+ * Without `onToggleRun` (a study's configurations) the entries are plain labels, not disabled
+ * buttons: a disabled button reads as greyed out, i.e. as a hidden run.
+ */
 export function RunLegend({ runs, onToggleRun }: RunLegendProps) {
   if (runs.length === 0) return null;
   return (
     <ul className="run-legend" aria-label="Runs">
       {runs.map((run) => (
         <li key={run.runId}>
-          <button
-            type="button"
-            aria-pressed={run.visible}
-            data-testid="legend-run"
-            data-run-id={run.runId}
-            title={`${run.visible ? 'Hide' : 'Show'} ${run.label} (${run.status})`}
-            disabled={!onToggleRun}
-            onClick={() => onToggleRun?.(run.runId, !run.visible)}
-          >
-            <span className="swatch" style={{ background: run.color }} aria-hidden="true" />
-            {run.label}
-          </button>
+          {onToggleRun ? (
+            <button
+              type="button"
+              aria-pressed={run.visible}
+              data-testid="legend-run"
+              data-run-id={run.runId}
+              title={`${run.visible ? 'Hide' : 'Show'} ${run.label} (${run.status})`}
+              onClick={() => onToggleRun(run.runId, !run.visible)}
+            >
+              <span className="swatch" style={{ background: run.color }} aria-hidden="true" />
+              {run.label}
+            </button>
+          ) : (
+            <span className="legend-label" data-testid="legend-run" data-run-id={run.runId}>
+              <span className="swatch" style={{ background: run.color }} aria-hidden="true" />
+              {run.label}
+            </span>
+          )}
         </li>
       ))}
     </ul>

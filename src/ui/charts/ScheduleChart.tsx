@@ -13,7 +13,7 @@ export function ScheduleChart({ runs, order, onToggleRun, width }: LiveChartProp
   const empty = legend.length === 0 || !order.some((id) => (runs[id]?.steps.length ?? 0) > 0) ? 'The schedule appears with the first report of a run.' : series.length === 0 ? 'No visible run.' : null;
   return (
     <ChartFrame title="Learning rate and λ1 per step" testId="chart-schedule" legend={legend} onToggleRun={onToggleRun} styleKeys={SCHEDULE_KEYS} empty={empty}>
-      <LineChartView series={series} markers={markers} xLabel="step" integerX xDomain={[0, 'auto']} left={{ label: 'learning rate', domain: [0, 'auto'] }} right={{ label: 'λ1', domain: [0, 'auto'] }} width={width} height={220} />
+      <LineChartView series={series} markers={markers} xLabel="step" integerX xDomain={[0, 'roomy']} left={{ label: 'learning rate', domain: [0, 'auto'] }} right={{ label: 'λ1', domain: [0, 'auto'] }} width={width} height={220} />
     </ChartFrame>
   );
 }

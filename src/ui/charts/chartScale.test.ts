@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { niceTicks, resolveDomain, scaleFn, tickStep } from './chartScale.ts';
+import { niceTicks, resolveDomain, roomyMax, scaleFn, tickStep } from './chartScale.ts';
 
 describe('chart scales', () => {
   it('picks steps of 1, 2 or 5 × 10^k', () => {
@@ -35,5 +35,23 @@ describe('chart scales', () => {
     expect(y(5)).toBe(50);
     const log = scaleFn([1, 100], [0, 200], true);
     expect(log(10)).toBeCloseTo(100);
+  });
+
+  it('gives a growing x axis room past its last point, in round steps (no lone point on the right edge)', () => {
+    // Epochs: after epoch 1 the axis runs to 2, and the last epoch is never the edge.
+    expect(resolveDomain([0, 'roomy'], [1], 5, true)).toEqual([0, 2]);
+    for (let epoch = 1; epoch <= 40; epoch++) {
+      const [, hi] = resolveDomain([0, 'roomy'], [1, epoch], 5, true);
+      expect(hi).toBeGreaterThan(epoch);
+      expect(Number.isInteger(hi)).toBe(true);
+    }
+    // Steps: the bound stays put while the data grows inside it (the curves need not be redrawn).
+    expect(roomyMax(160)).toBe(200);
+    expect(roomyMax(175)).toBe(200);
+    expect(roomyMax(182)).toBe(300);
+    expect(roomyMax(0.004)).toBe(0.005);
+    const bounds = new Set(Array.from({ length: 1000 }, (_, i) => roomyMax(i + 1)));
+    expect(bounds.size).toBeLessThan(30);
+    expect(roomyMax(0)).toBe(1);
   });
 });

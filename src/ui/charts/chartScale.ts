@@ -3,7 +3,11 @@
  * (steps of 1, 2 or 5 × 10^k, as d3 chooses them) and the value → pixel maps.
  */
 
-export type DomainBound = number | 'auto' | 'dataMin' | 'dataMax';
+/**
+ * `roomy` (upper bound only): the data's maximum plus headroom, rounded up to a round number
+ * (`roomyMax`), so the newest point never sits on the right edge and the domain moves in steps.
+ */
+export type DomainBound = number | 'auto' | 'dataMin' | 'dataMax' | 'roomy';
 export type Domain = [DomainBound, DomainBound];
 
 /** A tick step of 1, 2 or 5 × 10^k giving about `count` intervals over [lo, hi]. */
@@ -30,12 +34,31 @@ export function niceTicks(lo: number, hi: number, count: number, integer = false
   return ticks;
 }
 
+/** Round upper bounds, per decade: the axis grows through these as the data does. */
+const ROOMY_STEPS = [1, 1.5, 2, 3, 4, 5, 6, 8, 10];
+
+/**
+ * The smallest round number (1, 1.5, 2, 3, 4, 5, 6 or 8 × 10^k; an integer when `integer`) at or
+ * above `max` plus `headroom` of it: an x axis whose data grows (steps, epochs) keeps its domain for
+ * a while, and its last point clear of the edge (after epoch 1 the axis runs to 2, not to 1).
+ */
+export function roomyMax(max: number, integer = false, headroom = 0.1): number {
+  if (!Number.isFinite(max) || max <= 0) return 1;
+  const target = max * (1 + headroom);
+  const decade = 10 ** Math.floor(Math.log10(target));
+  for (const step of ROOMY_STEPS) {
+    const value = Number((step * decade).toPrecision(12));
+    if (value >= target) return integer ? Math.ceil(value) : value;
+  }
+  return 10 * decade;
+}
+
 /**
  * The numeric domain for a spec: numbers are kept, `dataMin`/`dataMax` take the data's extent,
  * `auto` widens the data's extent outward to the nice step (as d3's nice() does). A flat or
  * empty extent becomes a small interval around its value, so a single point still has an axis.
  */
-export function resolveDomain(spec: Domain, values: readonly number[], ticks = 5): [number, number] {
+export function resolveDomain(spec: Domain, values: readonly number[], ticks = 5, integer = false): [number, number] {
   let min = Infinity;
   let max = -Infinity;
   for (const v of values) {
@@ -52,6 +75,7 @@ export function resolveDomain(spec: Domain, values: readonly number[], ticks = 5
     if (typeof bound === 'number') return bound;
     if (bound === 'dataMin') return min;
     if (bound === 'dataMax') return max;
+    if (bound === 'roomy') return which === 'hi' ? roomyMax(max, integer) : min;
     return which === 'lo' ? Math.floor(min / step) * step : Math.ceil(max / step) * step;
   };
   let lo = pick(spec[0], 'lo');

@@ -4,7 +4,6 @@ import {
   attentionTasks,
   changeMarkers,
   DASHES,
-  defaultLossParts,
   discriminatorPairs,
   discriminatorSeries,
   downsample,
@@ -12,19 +11,18 @@ import {
   legendRuns,
   logDomain,
   logTicks,
-  lossPartKeys,
-  lossParts,
-  lossSeries,
   runColor,
   RUN_PALETTE,
   scheduleSeries,
   scoreSeries,
   scoreTasks,
+  runTasks,
   stepToEpoch,
   superseding,
   valuesAt,
   type Point,
 } from './series.ts';
+import { lossParts, lossSeries } from './lossSeries.ts';
 import { fixtureRun, fixtureRuns, stepEvent } from './testFixtures.ts';
 
 const change = (runId: string, step: number, settings: Record<string, number>, previous?: Record<string, number>) => ({ runId, step, epoch: 1, settings, ...(previous ? { previous } : {}) });
@@ -63,54 +61,6 @@ describe('(a) dev scores', () => {
       [{ x: 1, y: 66 }, { x: 2, y: 67 }],
     ]);
     expect(scoreSeries(view, 'DEPREL')).toEqual([]);
-  });
-});
-
-describe('(b) loss parts', () => {
-  it('lists total, each task and the two regularisers; the default leaves the total out', () => {
-    const view = fixtureRuns(fixtureRun('a', 'MTAA'));
-    const parts = lossParts(view);
-    expect(parts).toEqual(['total', 'task:POS', 'task:chunk', 'task:NER', 'adversarial', 'orthogonality']);
-    expect(defaultLossParts(parts)).toEqual(['task:POS', 'task:chunk', 'task:NER', 'adversarial', 'orthogonality']);
-    expect(lossParts(fixtureRuns())).toEqual([]);
-  });
-
-  it('gives one series per run and part, dashed by the part, x = step', () => {
-    const view = fixtureRuns(fixtureRun('a', 'MTAA', { steps: 5 }));
-    const parts = lossParts(view);
-    const series = lossSeries(view, parts, ['task:NER', 'orthogonality']);
-    expect(series.map((s) => [s.key, s.dash])).toEqual([
-      ['a:task:NER', DASHES[2]],
-      ['a:orthogonality', DASHES[4]],
-    ]);
-    expect(series[0]!.points.map((p) => p.x)).toEqual([1, 2, 3, 4, 5]);
-    expect(series[0]!.points[1]!.y).toBeCloseTo(4);
-    expect(lossPartKeys(parts, ['task:NER', 'orthogonality'])).toEqual([
-      { label: 'NER (CRF)', dash: DASHES[2] },
-      { label: 'orthogonality', dash: DASHES[4] },
-    ]);
-  });
-
-  it('drops non-positive values on a log scale and all-zero regularisers always', () => {
-    const run = fixtureRun('a', 'base', { steps: 3 });
-    run.steps = [stepEvent('a', 1, { adversarial: 0, orthogonality: 0 }), stepEvent('a', 2, { adversarial: 0, orthogonality: 0 })];
-    run.steps[1]!.loss.tasks.NER = 0;
-    const view = fixtureRuns(run);
-    const parts = lossParts(view);
-    expect(lossSeries(view, parts, parts).map((s) => s.key)).toEqual(['a:total', 'a:task:POS', 'a:task:chunk', 'a:task:NER']);
-    const ner = lossSeries(view, parts, ['task:NER'], { log: true });
-    expect(ner[0]!.points).toEqual([{ x: 1, y: 8 }]);
-  });
-
-  it('downsamples long runs and serves an unchanged run from the cache', () => {
-    const long = fixtureRun('a', 'MTAA', { steps: 2000 });
-    const view = fixtureRuns(long);
-    const first = lossSeries(view, lossParts(view), ['task:NER'], { maxPoints: 300 });
-    expect(first[0]!.points).toHaveLength(300);
-    expect(first[0]!.points[0]!.x).toBe(1);
-    expect(first[0]!.points.at(-1)!.x).toBe(2000);
-    const again = lossSeries(fixtureRuns(long), lossParts(view), ['task:NER'], { maxPoints: 300 });
-    expect(again[0]!.points).toBe(first[0]!.points);
   });
 });
 
@@ -155,6 +105,23 @@ describe('live-change markers', () => {
       [25, 'λ2→0.1, lr 0.002→0.001'],
     ]);
     expect(changeMarkers(fixtureRuns({ ...run, visible: false }), 'step')).toEqual([]);
+  });
+
+  it('marks the changes of a run only on the charts of tasks (and task pairs) it has', () => {
+    const conll = fixtureRun('a', 'CoNLL', { steps: 20, changes: [change('a', 15, { lambdaAdversarial: 1 })] });
+    // A UD run: its dev scores are UPOS/XPOS/DEPREL, not POS/chunk/NER.
+    const ud = fixtureRun('b', 'UD', { steps: 20, changes: [change('b', 12, { learningRate: 0.001 })] });
+    const renamed = { POS: 'UPOS', chunk: 'XPOS', NER: 'DEPREL' } as Record<string, string>;
+    ud.steps = ud.steps.map((e) => ({ ...e, loss: { ...e.loss, tasks: Object.fromEntries(Object.entries(e.loss.tasks).map(([t, v]) => [renamed[t]!, v])) } }));
+    ud.epochs = ud.epochs.map((e) => ({ ...e, dev: { ...e.dev, scores: e.dev.scores.map((sc) => ({ ...sc, task: renamed[sc.task]! })) } }));
+    const view = fixtureRuns(conll, ud);
+    expect(runTasks(ud)).toEqual(new Set(['UPOS', 'XPOS', 'DEPREL']));
+    expect(changeMarkers(view, 'epoch', ['NER']).map((m) => m.runId)).toEqual(['a']);
+    expect(changeMarkers(view, 'epoch', ['UPOS']).map((m) => m.runId)).toEqual(['b']);
+    expect(changeMarkers(view, 'epoch', ['POS', 'chunk']).map((m) => m.runId)).toEqual(['a']);
+    expect(changeMarkers(view, 'epoch', ['POS', 'UPOS'])).toEqual([]);
+    // Charts of every task (the loss, the schedule) mark every run's changes.
+    expect(changeMarkers(view, 'step').map((m) => m.runId)).toEqual(['a', 'b']);
   });
 
   it('maps a step to its position on the epoch axis', () => {

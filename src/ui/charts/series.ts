@@ -14,7 +14,10 @@
  */
 import type { EpochEvent, StepEvent } from '../../protocol.ts';
 import { describeLiveChange } from '../liveChange.ts';
+import { DASHES, dashAt } from './lineStyles.ts';
 import type { RunState, RunsState } from '../store/runsSlice.ts';
+
+export { DASHES, dashAt } from './lineStyles.ts';
 
 export interface Point {
   x: number;
@@ -65,9 +68,6 @@ export type RunsView = Pick<RunsState, 'runs' | 'order'>;
 /** Tableau 10: distinguishable, colour-blind-considerate, printable. */
 export const RUN_PALETTE = ['#4e79a7', '#f28e2b', '#e15759', '#76b7b2', '#59a14f', '#edc948', '#b07aa1', '#ff9da7', '#9c755f', '#bab0ac'];
 
-/** Dash patterns for the curves of one run, in order (the first is solid). */
-export const DASHES = ['', '8 4', '2 3', '12 3 2 3', '5 4 1 4', '1 3', '16 6'];
-
 /** Default cap on points per step series. */
 export const MAX_STEP_POINTS = 500;
 
@@ -75,11 +75,7 @@ export function runColor(index: number): string {
   return RUN_PALETTE[((index % RUN_PALETTE.length) + RUN_PALETTE.length) % RUN_PALETTE.length]!;
 }
 
-export function dashAt(index: number): string {
-  return DASHES[index % DASHES.length]!;
-}
-
-interface ShownRun {
+export interface ShownRun {
   run: RunState;
   color: string;
 }
@@ -95,7 +91,7 @@ export function legendRuns(view: RunsView): LegendRun[] {
 }
 
 /** The visible runs in start order, with their colours. */
-function shownRuns(view: RunsView): ShownRun[] {
+export function shownRuns(view: RunsView): ShownRun[] {
   const out: ShownRun[] = [];
   view.order.forEach((runId, index) => {
     const run = view.runs[runId];
@@ -105,16 +101,16 @@ function shownRuns(view: RunsView): ShownRun[] {
 }
 
 /** All runs (hidden ones too, so the set of small charts does not jump when toggling). */
-function allRuns(view: RunsView): RunState[] {
+export function allRuns(view: RunsView): RunState[] {
   return view.order.flatMap((id) => (view.runs[id] ? [view.runs[id]] : []));
 }
 
 /** Distinct values in first-seen order. */
-function distinct(values: Iterable<string>): string[] {
+export function distinct(values: Iterable<string>): string[] {
   return [...new Set(values)];
 }
 
-const finite = (y: number | undefined): y is number => y !== undefined && Number.isFinite(y);
+export const finite = (y: number | undefined): y is number => y !== undefined && Number.isFinite(y);
 
 /**
  * Reports in arrival order, where a report at or before an earlier one's position supersedes it
@@ -233,7 +229,7 @@ export function logTicks(domain: [number, number]): number[] {
 
 const stepCache = new WeakMap<readonly StepEvent[], Map<string, Point[]>>();
 
-function stepPoints(
+export function stepPoints(
   steps: readonly StepEvent[],
   key: string,
   pick: (event: StepEvent) => number | undefined,
@@ -280,85 +276,6 @@ export function scoreSeries(view: RunsView, task: string): Series[] {
     if (points.length === 0) return [];
     return [{ key: run.info.runId, runId: run.info.runId, name: run.info.label, color, dash: '', axis: 'left' as const, points }];
   });
-}
-
-// ---------------------------------------------------------------------------------------------
-// (b) loss parts per reporting interval
-
-/** `total`, `task:<name>` for each task's CRF loss, `adversarial`, `orthogonality`. */
-export type LossPart = string;
-
-/** The loss parts present in any run's step reports, in a stable order. */
-export function lossParts(view: RunsView): LossPart[] {
-  const tasks = distinct(allRuns(view).flatMap((run) => (run.steps[0] ? Object.keys(run.steps[0].loss.tasks) : [])));
-  const any = allRuns(view).some((run) => run.steps.length > 0);
-  return any ? ['total', ...tasks.map((t) => `task:${t}`), 'adversarial', 'orthogonality'] : [];
-}
-
-/** The parts shown until the user picks: the terms of the objective (not their weighted sum). */
-export function defaultLossParts(parts: readonly LossPart[]): LossPart[] {
-  return parts.filter((p) => p !== 'total');
-}
-
-export function lossPartLabel(part: LossPart): string {
-  return part.startsWith('task:') ? `${part.slice(5)} (CRF)` : part;
-}
-
-function pickLossPart(part: LossPart): (e: StepEvent) => number | undefined {
-  if (part === 'total') return (e) => e.loss.total;
-  if (part === 'adversarial') return (e) => e.loss.adversarial;
-  if (part === 'orthogonality') return (e) => e.loss.orthogonality;
-  const task = part.slice(5);
-  return (e) => e.loss.tasks[task];
-}
-
-/**
- * The dash of a loss part: tasks first (the first one solid), then the adversarial and the
- * orthogonality term, the total last; fixed by the list of all parts, so it does not change
- * when parts are shown or hidden.
- */
-export function lossPartDash(allParts: readonly LossPart[], part: LossPart): string {
-  const styled = [...allParts.filter((p) => p !== 'total'), ...allParts.filter((p) => p === 'total')];
-  return dashAt(Math.max(0, styled.indexOf(part)));
-}
-
-/** The line-style key of the shown loss parts. */
-export function lossPartKeys(allParts: readonly LossPart[], shown: readonly LossPart[]): StyleKey[] {
-  return allParts.flatMap((part) => (shown.includes(part) ? [{ label: lossPartLabel(part), dash: lossPartDash(allParts, part) }] : []));
-}
-
-/**
- * One series per visible run and shown part. On a log scale non-positive values are left out
- * (log 0 is undefined); the adversarial and orthogonality terms are left out for runs where they
- * are identically zero (no discriminators, no shared encoders).
- */
-export function lossSeries(
-  view: RunsView,
-  allParts: readonly LossPart[],
-  shown: readonly LossPart[],
-  options: { log?: boolean; maxPoints?: number } = {},
-): Series[] {
-  const opts = { log: options.log ?? false, maxPoints: options.maxPoints ?? MAX_STEP_POINTS };
-  const out: Series[] = [];
-  for (const { run, color } of shownRuns(view)) {
-    allParts.forEach((part) => {
-      if (!shown.includes(part)) return;
-      const pick = pickLossPart(part);
-      const points = stepPoints(run.steps, `loss:${part}`, pick, opts);
-      if (points.length === 0) return;
-      if ((part === 'adversarial' || part === 'orthogonality') && points.every((p) => p.y === 0)) return;
-      out.push({
-        key: `${run.info.runId}:${part}`,
-        runId: run.info.runId,
-        name: `${run.info.label} · ${lossPartLabel(part)}`,
-        color,
-        dash: lossPartDash(allParts, part),
-        axis: 'left',
-        points,
-      });
-    });
-  }
-  return out;
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -469,16 +386,32 @@ export function stepToEpoch(run: Pick<RunState, 'steps' | 'epochs'>, step: numbe
   return Math.max(prevEpoch, position);
 }
 
-/** The visible runs' live changes as markers at their step (`axis: 'step'`) or epoch position. */
-export function changeMarkers(view: RunsView, axis: 'step' | 'epoch'): Marker[] {
-  return shownRuns(view).flatMap(({ run, color }) =>
-    run.changes.flatMap((change, i) => {
+/** The tasks a run trains: those of its loss reports and of its dev scores. */
+export function runTasks(run: Pick<RunState, 'steps' | 'epochs'>): Set<string> {
+  const tasks = new Set<string>(run.steps[0] ? Object.keys(run.steps[0].loss.tasks) : []);
+  for (const epoch of run.epochs) for (const score of epoch.dev.scores) tasks.add(score.task);
+  return tasks;
+}
+
+/**
+ * The visible runs' live changes as markers at their step (`axis: 'step'`) or epoch position. A
+ * chart of one task (or one task pair) passes its `tasks`: a run that lacks one of them draws no
+ * curve there, so its markers stay off that chart too.
+ */
+export function changeMarkers(view: RunsView, axis: 'step' | 'epoch', tasks: readonly string[] = []): Marker[] {
+  return shownRuns(view).flatMap(({ run, color }) => {
+    if (run.changes.length === 0) return [];
+    if (tasks.length > 0) {
+      const own = runTasks(run);
+      if (!tasks.every((task) => own.has(task))) return [];
+    }
+    return run.changes.flatMap((change, i) => {
       const label = describeLiveChange(change, 'marker');
       if (!label) return [];
       const x = axis === 'step' ? change.step : stepToEpoch(run, change.step);
       return [{ key: `${run.info.runId}:change:${i}`, runId: run.info.runId, x, label, color }];
-    }),
-  );
+    });
+  });
 }
 
 // ---------------------------------------------------------------------------------------------

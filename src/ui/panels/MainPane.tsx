@@ -36,6 +36,12 @@ const VIEWS: Record<MainView, () => React.JSX.Element> = {
 };
 
 /**
+ * Views whose state is all in the store, unmounted while hidden: the comparison table reads every
+ * run, so mounted it would re-render on each report of a training run (the ten-run long-task budget).
+ */
+const UNMOUNTED_WHEN_HIDDEN: ReadonlySet<MainView> = new Set<MainView>(['compare']);
+
+/**
  * The main pane: a tab per view, one view shown at a time. The hidden views stay mounted (the
  * `hidden` attribute), so what a researcher typed in the inspector or chose in the study survives a
  * look at the curves, and hidden charts keep their data without laying out (width 0: no drawing).
@@ -84,7 +90,7 @@ export function MainPane() {
         const View = VIEWS[name];
         return (
           <div key={name} className="view" role="tabpanel" id={`view-${name}`} data-testid={`view-${name}`} aria-labelledby={`view-tab-${name}`} hidden={view !== name}>
-            <View />
+            {(view === name || !UNMOUNTED_WHEN_HIDDEN.has(name)) && <View />}
           </div>
         );
       })}

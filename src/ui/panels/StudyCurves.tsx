@@ -1,9 +1,11 @@
 import { useMemo } from 'react';
+import { useShallow } from 'zustand/react/shallow';
 import { ChartFrame } from '../charts/ChartFrame.tsx';
 import { LineChartView } from '../charts/LineChartView.tsx';
 import { RUN_PALETTE, type LegendRun, type Series } from '../charts/series.ts';
 import { useWorkbench } from '../store.ts';
 import { studyCurves } from '../study.ts';
+import { studyRunsOf } from './studyRuns.ts';
 
 /**
  * The study's curves, like the paper's Figures 2 and 3: per task, dev score against epoch, one line
@@ -12,7 +14,8 @@ import { studyCurves } from '../study.ts';
  */
 export function StudyCurves() {
   const study = useWorkbench((s) => s.study);
-  const runs = useWorkbench((s) => s.runs);
+  // Only the study's runs: runs outside it (and their reports) do not redraw these curves.
+  const runs = useWorkbench(useShallow(studyRunsOf));
   const charts = useMemo(() => {
     const tasks = study ? studyCurves(study, runs) : [];
     // One colour per configuration across every task's chart, in the study's order.
@@ -45,7 +48,7 @@ export function StudyCurves() {
         return (
           <div key={task} data-testid="study-curve" data-task={task} data-configs={series.map((s) => s.key).join('|')}>
             <ChartFrame title={title} testId="study-curve-card" legend={legend}>
-              <LineChartView series={series} xLabel="epoch" integerX xDomain={[0, 'dataMax']} left={{ label: metric === 'f1' ? 'F1 %' : 'accuracy %' }} dots height={200} />
+              <LineChartView series={series} xLabel="epoch" integerX xDomain={[0, 'roomy']} left={{ label: metric === 'f1' ? 'F1 %' : 'accuracy %' }} dots height={200} />
             </ChartFrame>
           </div>
         );

@@ -1,9 +1,11 @@
 import { useMemo, useRef, useState } from 'react';
+import { useShallow } from 'zustand/react/shallow';
 import { ablations } from '../../core/config.ts';
 import { messageOf } from '../../core/errors.ts';
 import { useWorkbench } from '../store.ts';
 import { DEFAULT_ABLATIONS, parseSeeds, studyTable, type MeanStd, type StudyItem } from '../study.ts';
 import { HiddenFileInput } from './HiddenFileInput.tsx';
+import { studyRunsOf } from './studyRuns.ts';
 import { StudyCurves } from './StudyCurves.tsx';
 import { Term } from './Term.tsx';
 import { ablationTerms } from '../../core/paperTerms.ts';
@@ -171,7 +173,8 @@ function Cell({ value, task, testId = 'study-cell' }: { value: MeanStd | undefin
  */
 function StudyResults() {
   const study = useWorkbench((s) => s.study);
-  const runs = useWorkbench((s) => s.runs);
+  // Only the study's runs: runs outside it (and their reports) do not re-render the table.
+  const runs = useWorkbench(useShallow(studyRunsOf));
   const table = useMemo(() => (study ? studyTable(study, runs) : null), [study, runs]);
   if (!table || table.rows.length === 0) return <p className="muted">Results appear as the runs finish.</p>;
   return (

@@ -15,7 +15,8 @@ describe('main pane views', () => {
   });
 
   it('moves between tabs in order, wrapping at both ends', () => {
-    expect(adjacentView('curves', 1)).toBe('compare');
+    expect(adjacentView('curves', 1)).toBe('scores');
+    expect(adjacentView('scores', 1)).toBe('compare');
     expect(adjacentView('curves', -1)).toBe(MAIN_VIEWS.at(-1));
     expect(adjacentView(MAIN_VIEWS.at(-1)!, 1)).toBe('curves');
   });
