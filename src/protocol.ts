@@ -135,10 +135,13 @@ export interface SavedRun {
   checkpoints: { last: number | null; best: number | null };
 }
 
-/** Weights of a run at the end of an epoch, on the host (float32, in the model's order). */
+/** Weights of a run after an epoch or mid-epoch (by time), on the host (float32, in the model's order). */
 export interface RunCheckpoint {
+  /** Epochs completed. */
   epoch: number;
   step: number;
+  /** Batches of epoch `epoch + 1` done (a checkpoint taken by time); absent or 0 at an epoch's end. */
+  batch?: number;
   weights: { name: string; shape: number[]; data: Float32Array }[];
 }
 

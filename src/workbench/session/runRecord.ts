@@ -57,6 +57,11 @@ export interface SessionDeps<H extends RunHandle> {
   stepEventIntervalMs?: number;
   /** How long to wait for a run's loop to notice an abort before freeing it anyway (default 5 s). */
   haltTimeoutMs?: number;
+  /**
+   * Training time (pauses not counted) after which a checkpoint is taken mid-epoch, besides the one
+   * at every epoch's end (default 60 s): a resume loses at most about this much training.
+   */
+  checkpointIntervalMs?: number;
 }
 
 export interface RunRecord<H> {
@@ -85,6 +90,8 @@ export interface RunRecord<H> {
   best: BestCheckpoint | null;
   /** Set by an epoch event; the weights are read back before the next batch (the loop is idle then). */
   pendingCheckpoint: { epoch: number; step: number; best: boolean; score: number; scores: TaskScore[] } | null;
+  /** When (`SessionDeps.now`) the training time since the last checkpoint began; pauses move it on. */
+  checkpointClock: number;
   /** The backend a failed run failed on. */
   failedOn: Backend | null;
   lastStepSent: number;
@@ -122,6 +129,7 @@ export function newRunRecord<H>(identity: RunIdentity<H>): RunRecord<H> {
     stepWaiters: [],
     wake: null,
     pendingCheckpoint: null,
+    checkpointClock: 0,
     failedOn: null,
     lastStepSent: -Infinity,
     pendingStep: null,
@@ -142,6 +150,12 @@ export interface RestoredRun {
   host: HostModel | null;
   /** Rebuilds the run's train/dev split from the stored dataset (only needed to train on). */
   loadData: () => Promise<TrainingData>;
+}
+
+/** Where a resume continues from, as run messages say it: `epoch 2`, or `batch 40 of epoch 3` mid-epoch. */
+export function resumePoint(last: { epoch: number; batch?: number } | null): string {
+  if (!last) return 'epoch 0';
+  return last.batch ? `batch ${last.batch} of epoch ${last.epoch + 1}` : `epoch ${last.epoch}`;
 }
 
 /** The train/dev split a run on `dataset` trains on: seeded, so a restored run gets the same one. */

@@ -27,7 +27,7 @@ import { Failover } from './failover.ts';
 import { devSentences, inspect, tagText } from './inspection.ts';
 import { applyLiveSettings } from './liveSettings.ts';
 import { RunLoop } from './runLoop.ts';
-import { newRunRecord, SessionError, splitForRun, testFor, type RestoredRun, type RunIdentity, type RunRecord, type SessionDeps } from './runRecord.ts';
+import { newRunRecord, resumePoint, SessionError, splitForRun, testFor, type RestoredRun, type RunIdentity, type RunRecord, type SessionDeps } from './runRecord.ts';
 
 export type { BestCheckpoint, CreateTrainerInit, HostCheckpoint, HostModel, RunHandle, SessionEngine } from '../../train/runEngine.ts';
 export { archiveName } from './export.ts';
@@ -360,7 +360,8 @@ export class TrainingSession<H extends RunHandle> {
     rec.pendingStep = null;
     rec.backend = this.deps.backends.active();
     rec.info.backend = rec.backend;
-    this.loop.setStatus(rec, 'running', undefined, rec.backend);
+    // It trains again from its checkpoint's step: what it did after that step leaves its history.
+    this.loop.setStatus(rec, 'running', undefined, { backend: rec.backend, rewoundTo: rec.last?.step ?? 0 });
     rec.loop = this.loop.drive(rec);
   }
 
@@ -457,8 +458,8 @@ export class TrainingSession<H extends RunHandle> {
 }
 
 /** A dead worker's run: the page's account, plus where Resume continues from (the checkpoint we hold). */
-function adoptedMessage(restored: AdoptedRun, last: { epoch: number } | null): string {
+function adoptedMessage(restored: AdoptedRun, last: { epoch: number; batch?: number } | null): string {
   if (!restored.died) return restored.message;
-  const epoch = last?.epoch ?? 0;
-  return `${restored.message} Resume continues from epoch ${epoch}${epoch === 0 ? ' (the start)' : ''} in a new worker.`;
+  const start = !last || (last.epoch === 0 && !last.batch);
+  return `${restored.message} Resume continues from ${resumePoint(last)}${start ? ' (the start)' : ''} in a new worker.`;
 }
