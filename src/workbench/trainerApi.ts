@@ -190,7 +190,11 @@ export function createTrainerApi<H extends RunHandle>(deps: TrainerDeps<H>): Tra
     stop: async (runId) => session.stop(runId),
     step: async (runId) => session.step(runId),
     updateLive: async (runId, settings) => void session.updateLive(runId, settings),
-    devSentences: async (limit, runId) => session.devSentences(limit, runId),
+    async devSentences(limit, runId) {
+      // The run may be one kept in storage: it is known once the stored runs are restored.
+      await restore();
+      return session.devSentences(limit, runId);
+    },
     inspectSentence: async (runId, request) => session.inspect(runId, request),
     tagText: async (runId, text) => session.tagText(runId, text),
     async exportModel(runId) {

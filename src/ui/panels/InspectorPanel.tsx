@@ -114,7 +114,7 @@ export function InspectorPanel({ runs, runId, onSelectRun, schemes, sentenceLimi
           <label htmlFor="inspector-filter">Dev sentence</label>
           <input id="inspector-filter" type="search" placeholder="filter…" value={query} onChange={(e) => setQuery(e.target.value)} data-testid="inspector-filter" />
           {sentences?.error !== undefined && sentences.key === sentencesKey ? (
-            <p className="chart-error" role="alert">
+            <p className="chart-error" role="alert" data-testid="inspector-sentences-error">
               Could not list the dev sentences: {sentences.error}
             </p>
           ) : (
@@ -138,6 +138,12 @@ export function InspectorPanel({ runs, runId, onSelectRun, schemes, sentenceLimi
             <div className="muted">
               {filtered.length} of {list.length} sentences
             </div>
+          )}
+          {!loadingSentences && sentences?.value !== undefined && list.length === 0 && (
+            // Never an empty list without a word: a run's dev split may truly be empty (a tiny file).
+            <p className="muted" data-testid="inspector-no-sentences">
+              {selected ? 'This run has no dev sentences.' : 'No dataset is loaded yet.'}
+            </p>
           )}
         </div>
         <form onSubmit={submitText}>

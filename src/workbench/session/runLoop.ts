@@ -80,11 +80,23 @@ export class RunLoop<H extends RunHandle> {
     await this.drive(rec);
   }
 
+  /** A restored run's data, read once however many ask at a time (a resume, the inspector's list). */
+  private readonly loading = new WeakMap<RunRecord<H>, Promise<void>>();
+
   async ensureData(rec: RunRecord<H>): Promise<void> {
     const load = rec.loadData;
     if (!load) return;
-    rec.data = await load();
-    rec.loadData = null;
+    let pending = this.loading.get(rec);
+    if (!pending) {
+      pending = load().then((data) => {
+        rec.data = data;
+        rec.loadData = null;
+      });
+      this.loading.set(rec, pending);
+      // A failed read (the dataset gone) may be tried again; the record keeps its loadData.
+      pending.catch(() => this.loading.delete(rec));
+    }
+    await pending;
   }
 
   /** Builds the run's trainer (fresh, or from its last checkpoint) and trains until it ends. */

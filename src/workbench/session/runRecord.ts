@@ -100,8 +100,10 @@ export interface RunRecord<H> {
   injectedFailure: string | null;
   /** Tasks and vocabularies of a run restored from storage (it has no trainer to lend them). */
   host: HostModel | null;
-  /** A restored run's train/dev split, rebuilt from the stored dataset on its first resume. */
+  /** A restored run's train/dev split, rebuilt from the stored dataset when first needed (resume, dev sentences). */
   loadData: (() => Promise<TrainingData>) | null;
+  /** Brought back from storage after a reload (not started, imported or adopted in this worker). */
+  fromStorage?: boolean;
   /** Test hook: the next batch trains with a NaN learning rate (weights, then the loss, become NaN). */
   injectedNaN?: boolean;
   /** Pre-trained start of the word table: used until the run has a checkpoint to rebuild from. */
@@ -112,7 +114,7 @@ export interface RunRecord<H> {
 
 /** What says which run a record is; the loop state of a new record starts idle (`newRunRecord`). */
 export type RunIdentity<H> = Pick<RunRecord<H>, 'info' | 'config' | 'data' | 'status' | 'backend' | 'last' | 'best' | 'host' | 'loadData'> &
-  Partial<Pick<RunRecord<H>, 'message' | 'pretrained' | 'test'>>;
+  Partial<Pick<RunRecord<H>, 'message' | 'pretrained' | 'test' | 'fromStorage'>>;
 
 /** A run record with no loop, no trainer and nothing pending: started, restored and adopted runs begin so. */
 export function newRunRecord<H>(identity: RunIdentity<H>): RunRecord<H> {

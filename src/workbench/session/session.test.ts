@@ -12,7 +12,7 @@ import { foldRun, startedRecord } from '../../core/runState.ts';
 import type { BackendInfo, WorkerEvent } from '../../protocol.ts';
 import type { NamedWeight } from '../../train/formats/safetensors.ts';
 import { archiveName, tokenize, TrainingSession, type CreateTrainerInit, type RunHandle, type SessionEngine } from './session.ts';
-import type { LiveSettings, TrainerHooks } from '../../train/trainer.ts';
+import type { LiveSettings, TrainerHooks, TrainingData } from '../../train/trainer.ts';
 
 interface Script {
   batches: number;
@@ -467,7 +467,7 @@ describe('TrainingSession', () => {
     expect(body.weights).toEqual([[2]]); // step 2 = the end of epoch 1, the best
     expect(body.summary.bestEpoch).toBe(1);
 
-    const dev = session.devSentences(5);
+    const dev = await session.devSentences(5);
     expect(dev).toHaveLength(2);
     expect(dev[0]).toEqual({ index: 0, text: trainers[0]!.init.data.dev[0]!.words.join(' ') });
     const inspected = await session.inspect('run-1', { devIndex: 1 });
@@ -479,9 +479,9 @@ describe('TrainingSession', () => {
     await expect(session.inspect('run-1', { text: '   ' })).rejects.toThrow(/Type a sentence/);
   });
 
-  it('before any run, dev sentences come from the current dataset with the presets split', () => {
+  it('before any run, dev sentences come from the current dataset with the presets split', async () => {
     const { session } = setup(() => ({ batches: 1 }));
-    expect(session.devSentences()).toHaveLength(2);
+    expect(await session.devSentences()).toHaveLength(2);
   });
 });
 
@@ -542,6 +542,36 @@ describe('TrainingSession: runs restored from storage', () => {
     expect(events.filter((e) => e.type === 'epoch').map((e) => (e.type === 'epoch' ? e.epoch : 0))).toEqual([2, 3]);
 
     expect(session.startRun(config(1), 'next').runId).toBe('run-5');
+  });
+
+  it("a restored run's dev sentences come from its stored data, read once, before any resume; a dataset gone is said", async () => {
+    const { session, dataset } = setup(() => ({ batches: 2 }));
+    const host = { tasks: dataset.tasks, vocabularies: buildVocabularies(dataset.sentences, 1) };
+    const checkpoint = { epoch: 1, step: 2, weights: [{ name: 'w', shape: [1], data: Float32Array.of(7) }] };
+    let loads = 0;
+    const restored = (runId: string, loadData: () => Promise<TrainingData>) =>
+      session.restoreRun({
+        info: { runId, label: `MTAA ${runId}`, config: config(3), datasetName: 'toy.conll', backend: 'webgpu' },
+        config: config(3),
+        status: 'interrupted',
+        last: checkpoint,
+        best: null,
+        host,
+        loadData,
+      });
+    restored('run-4', async () => {
+      loads++;
+      return { tasks: dataset.tasks, train: dataset.sentences.slice(0, 17), dev: dataset.sentences.slice(17) };
+    });
+    restored('run-5', () => Promise.reject(new Error('toy.conll, the data of MTAA run-5, is no longer in this browser\'s storage')));
+    const [a, b] = await Promise.all([session.devSentences(10, 'run-4'), session.devSentences(10, 'run-4')]);
+    expect(a).toEqual(dataset.sentences.slice(17).map((s, index) => ({ index, text: s.words.join(' ') })));
+    expect(b).toEqual(a);
+    expect(loads).toBe(1);
+    await expect(session.devSentences(10, 'run-5')).rejects.toThrow(/dev sentences of MTAA run-5 cannot be listed: toy\.conll.*no longer in this browser's storage/);
+    // Adopting it from a dead worker's page still finds it as the stored run it is.
+    session.adoptRun({ info: { runId: 'run-4', label: 'MTAA run-4', config: config(3), datasetName: 'toy.conll', backend: 'webgpu' }, config: config(3), status: 'failed', message: 'The worker died.', died: true, last: null, best: null });
+    expect(session.status('run-4')).toBe('failed');
   });
 
   it('forgets a run, stopping it first', async () => {

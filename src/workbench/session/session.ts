@@ -169,6 +169,7 @@ export class TrainingSession<H extends RunHandle> {
       best: saved.best,
       host: saved.host,
       loadData: saved.loadData,
+      fromStorage: true,
     });
   }
 
@@ -277,7 +278,7 @@ export class TrainingSession<H extends RunHandle> {
   adoptRun(restored: AdoptedRun): void {
     const { info } = restored;
     const known = this.runs.get(info.runId);
-    if (known && !known.alive && known.loadData !== null) {
+    if (known && !known.alive && known.fromStorage) {
       // Already brought back from storage by this worker: the page's account of what happened
       // wins, and so does its checkpoint when it is newer than the stored one.
       if (restored.last && (known.last === null || restored.last.epoch > known.last.epoch)) {
@@ -438,9 +439,20 @@ export class TrainingSession<H extends RunHandle> {
   // ------------------------------------------------------------------------------------------
   // Inspection and export (./inspection.ts, ./export.ts)
 
-  /** Dev sentences of `runId`, else of the latest run, else of the current dataset's split. */
-  devSentences(limit = 500, runId?: string): { index: number; text: string }[] {
+  /**
+   * Dev sentences of `runId`, else of the latest run, else of the current dataset's split. A run
+   * restored after a reload has its split rebuilt from its stored dataset first; where that dataset
+   * is gone, the error says so (the inspector shows it).
+   */
+  async devSentences(limit = 500, runId?: string): Promise<{ index: number; text: string }[]> {
     const run = runId !== undefined ? this.record(runId) : this.runs.get(this.order[this.order.length - 1] ?? '');
+    if (run) {
+      try {
+        await this.loop.ensureData(run);
+      } catch (error) {
+        throw new SessionError(`The dev sentences of ${run.info.label} cannot be listed: ${messageOf(error)}`);
+      }
+    }
     return devSentences(run, this.deps.datasets.current, limit);
   }
 
