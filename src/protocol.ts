@@ -169,11 +169,30 @@ export interface ExportedModel {
   archive: ArrayBuffer;
 }
 
+/** The dataset a page opens with (`openDataset`): the one kept from the last visit, else the sample. */
+export interface OpenedDataset {
+  result: LoadResult;
+  /** The test file kept with it, loaded again (null: none). */
+  test: TestFileSummary | null;
+  /** Why the kept dataset (or its test file) did not come back, when it did not; null otherwise. */
+  notice: string | null;
+  /**
+   * Whether the worker keeps the dataset in IndexedDB (false: in memory only). Only then does the
+   * page keep its own copies of the dropped files, so a new worker can load them if this one dies.
+   */
+  persistent: boolean;
+}
+
 /** The worker's API, exposed with comlink. */
 export interface TrainerApi {
+  /**
+   * Loads the dataset kept from the last visit (its added files, column choices and test file), or
+   * the built-in sample on a first visit or when the kept one is gone (`notice` says so).
+   */
+  openDataset(): Promise<OpenedDataset>;
   /** Loads the built-in sample (fetched by the worker from the app's own origin). */
   loadSample(): Promise<LoadResult>;
-  /** Parses a file; on error the worker keeps its previous dataset. */
+  /** Parses a file; on error the worker keeps its previous dataset. Every dataset change is kept in IndexedDB. */
   loadFile(fileName: string, bytes: ArrayBuffer, overrides?: ColumnOverride[]): Promise<LoadResult>;
   /**
    * Adds a file to the training data (partial labels): its task columns are merged with the
@@ -287,10 +306,12 @@ export interface TrainerApi {
   /** Browser tests only: the next `writes` writes to IndexedDB fail as a full quota does (QuotaExceededError). */
   simulateQuotaExceeded(writes: number): Promise<void>;
   /**
-   * Takes over runs of a worker that died (after the page reloaded their dataset here): each is
-   * registered with its status, message and checkpoints, ready for `resume`.
+   * Takes over runs of a worker that died: each is registered with its status, message and
+   * checkpoints, ready for `resume`. A run kept in IndexedDB comes back with its stored dataset and
+   * checkpoints; any other needs its dataset loaded here first. Answers the runs it could not take,
+   * each with the reason.
    */
-  restoreRuns(runs: AdoptedRun[]): Promise<void>;
+  restoreRuns(runs: AdoptedRun[]): Promise<{ runId: string; message: string }[]>;
   /**
    * Holds the Web Lock `name` for the worker's lifetime (resolves once held): the browser releases
    * it when the worker ends for any reason, which is how the page notices a crash.
