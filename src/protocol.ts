@@ -237,9 +237,10 @@ export interface TrainerApi {
   clearVectors(): Promise<void>;
   pause(runId: string): Promise<void>;
   /**
-   * Continues a paused run; a `failed` or `interrupted` run is rebuilt from its last epoch
-   * checkpoint (weights kept on the host) and continues from that epoch — a failed one on the next
-   * backend after the one it failed on.
+   * Continues a paused run; a `failed` or `interrupted` run is rebuilt from its last checkpoint
+   * (weights kept on the host after every epoch and every minute of training) and continues at that
+   * batch of the same seeded order — a failed one on the next backend after the one it failed on.
+   * Its history after the checkpoint's step is dropped (a `run-status` with `rewoundTo`).
    */
   resume(runId: string): Promise<void>;
   stop(runId: string): Promise<void>;

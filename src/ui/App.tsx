@@ -9,12 +9,12 @@ import { LiveCharts } from './charts/LiveCharts.tsx';
 import { preferredBackend } from './urlOptions.ts';
 
 export function App() {
-  const loadSample = useWorkbench((s) => s.loadSample);
+  const openDataset = useWorkbench((s) => s.openDataset);
   const initTraining = useWorkbench((s) => s.initTraining);
   useEffect(() => {
-    void loadSample();
+    void openDataset();
     void initTraining(preferredBackend());
-  }, [loadSample, initTraining]);
+  }, [openDataset, initTraining]);
 
   return (
     <div className="app">
