@@ -304,6 +304,8 @@ export interface TrainerApi {
    * which nothing captures, as an invalid tfjs kernel's would be. Refused off WebGPU.
    */
   simulateGpuError(): Promise<void>;
+  /** Browser tests only: checkpoints by time every `ms` of training instead of every minute. */
+  setCheckpointInterval(ms: number): Promise<void>;
   /** Browser tests only: the next `writes` writes to IndexedDB fail as a full quota does (QuotaExceededError). */
   simulateQuotaExceeded(writes: number): Promise<void>;
   /**

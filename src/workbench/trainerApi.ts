@@ -72,7 +72,12 @@ export function createTrainerApi<H extends RunHandle>(deps: TrainerDeps<H>): Tra
   }
   const storageError = (message: string) => emit({ type: 'storage', ok: false, message });
 
+  /** Training time between checkpoints by time; only the browser tests change it (`setCheckpointInterval`). */
+  let checkpointIntervalMs: number | undefined;
   const session = new TrainingSession<H>({
+    get checkpointIntervalMs() {
+      return checkpointIntervalMs;
+    },
     engine: deps.engine,
     backends,
     datasets: {
@@ -288,6 +293,11 @@ export function createTrainerApi<H extends RunHandle>(deps: TrainerDeps<H>): Tra
     async simulateGpuError() {
       requireTestHooks('simulateGpuError');
       backends.provokeGpuError();
+    },
+    async setCheckpointInterval(ms) {
+      requireTestHooks('setCheckpointInterval');
+      if (!Number.isFinite(ms) || ms <= 0) throw new RangeError(`setCheckpointInterval: ${ms} is not a positive number of milliseconds`);
+      checkpointIntervalMs = ms;
     },
     async simulateQuotaExceeded(writes) {
       requireTestHooks('simulateQuotaExceeded');
