@@ -25,7 +25,7 @@ const noHtmlSinks = {
 };
 
 export default tseslint.config(
-  { ignores: ['dist', 'node_modules', 'test-results', 'playwright-report', 'e2e-artifacts'] },
+  { ignores: ['dist', 'node_modules', 'test-results', 'playwright-report', 'e2e-artifacts', '.vite'] },
   {
     extends: [js.configs.recommended, ...tseslint.configs.recommended],
     files: ['**/*.{ts,tsx,js,mjs}'],

@@ -73,6 +73,8 @@ test('the dropped dataset, an added file and the test file come back after a rel
   // The same data: name, hash (of both files), sentences, tasks, columns, and the same test file.
   expect(await datasetView(page)).toEqual(before);
   await expect(page.getByTestId('run-start')).toContainText('short.conllu + more.conllu');
+  // Before any run the inspector lists the reloaded dataset's dev sentences.
+  await expect(page.getByTestId('inspector-sentences').locator('option[value]').first()).toBeAttached();
   await page.screenshot({ path: artifact('reload-dataset'), fullPage: true });
 });
 

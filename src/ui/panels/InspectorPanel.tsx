@@ -53,7 +53,9 @@ export function InspectorPanel({ runs, runId, onSelectRun, schemes, sentenceLimi
   const [sentences, setSentences] = useState<Loaded<{ index: number; text: string }[]> | null>(null);
   const [result, setResult] = useState<Loaded<SentenceInspection> | null>(null);
 
-  const sentencesKey = `${selected ?? ''}|${sentenceLimit}`;
+  // Without a run the list is the loaded dataset's split: asked again when the dataset changes.
+  const datasetKey = useWorkbench((s) => (s.dataset ? (s.dataset.hash ?? s.dataset.name) : ''));
+  const sentencesKey = `${selected ?? ''}|${sentenceLimit}|${selected ? '' : datasetKey}`;
   useEffect(() => {
     let live = true;
     client.devSentences(sentenceLimit, selected ?? undefined).then(
@@ -142,7 +144,7 @@ export function InspectorPanel({ runs, runId, onSelectRun, schemes, sentenceLimi
           {!loadingSentences && sentences?.value !== undefined && list.length === 0 && (
             // Never an empty list without a word: a run's dev split may truly be empty (a tiny file).
             <p className="muted" data-testid="inspector-no-sentences">
-              {selected ? 'This run has no dev sentences.' : 'No dataset is loaded yet.'}
+              {selected ? 'This run has no dev sentences.' : datasetKey ? 'The loaded dataset has no dev sentences.' : 'Load a dataset to list its dev sentences.'}
             </p>
           )}
         </div>
