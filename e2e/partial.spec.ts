@@ -254,8 +254,8 @@ test('a run on merged files survives a reload and resumes on the stored files', 
 
   await page.reload();
   await expect(page.getByTestId('backend-active')).toHaveText('wasm', { timeout: 60_000 });
-  // The page opens on the sample again; the run's own data (both files) comes from storage.
-  await expect(page.getByTestId('dataset-name')).toHaveText('en_ewt-ud-sample.conllu');
+  // The page opens on the merged files again, and the run's own data (both files) comes from storage.
+  await expect(page.getByTestId('dataset-name')).toHaveText('ner.conll + pos.conll');
   const card = page.locator('[data-testid=run-card][data-run-id="run-1"]');
   await expect(card).toHaveAttribute('data-status', 'interrupted');
   const lastEpoch = (await runView(page, 'run-1')).epochs.at(-1)!.epoch;

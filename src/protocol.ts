@@ -142,10 +142,13 @@ export interface ArchivedStudy {
   active: false;
 }
 
-/** Weights of a run at the end of an epoch, on the host (float32, in the model's order). */
+/** Weights of a run after an epoch or mid-epoch (by time), on the host (float32, in the model's order). */
 export interface RunCheckpoint {
+  /** Epochs completed. */
   epoch: number;
   step: number;
+  /** Batches of epoch `epoch + 1` done (a checkpoint taken by time); absent or 0 at an epoch's end. */
+  batch?: number;
   weights: { name: string; shape: number[]; data: Float32Array }[];
 }
 
@@ -173,11 +176,30 @@ export interface ExportedModel {
   archive: ArrayBuffer;
 }
 
+/** The dataset a page opens with (`openDataset`): the one kept from the last visit, else the sample. */
+export interface OpenedDataset {
+  result: LoadResult;
+  /** The test file kept with it, loaded again (null: none). */
+  test: TestFileSummary | null;
+  /** Why the kept dataset (or its test file) did not come back, when it did not; null otherwise. */
+  notice: string | null;
+  /**
+   * Whether the worker keeps the dataset in IndexedDB (false: in memory only). Only then does the
+   * page keep its own copies of the dropped files, so a new worker can load them if this one dies.
+   */
+  persistent: boolean;
+}
+
 /** The worker's API, exposed with comlink. */
 export interface TrainerApi {
+  /**
+   * Loads the dataset kept from the last visit (its added files, column choices and test file), or
+   * the built-in sample on a first visit or when the kept one is gone (`notice` says so).
+   */
+  openDataset(): Promise<OpenedDataset>;
   /** Loads the built-in sample (fetched by the worker from the app's own origin). */
   loadSample(): Promise<LoadResult>;
-  /** Parses a file; on error the worker keeps its previous dataset. */
+  /** Parses a file; on error the worker keeps its previous dataset. Every dataset change is kept in IndexedDB. */
   loadFile(fileName: string, bytes: ArrayBuffer, overrides?: ColumnOverride[]): Promise<LoadResult>;
   /**
    * Adds a file to the training data (partial labels): its task columns are merged with the
@@ -222,9 +244,10 @@ export interface TrainerApi {
   clearVectors(): Promise<void>;
   pause(runId: string): Promise<void>;
   /**
-   * Continues a paused run; a `failed` or `interrupted` run is rebuilt from its last epoch
-   * checkpoint (weights kept on the host) and continues from that epoch — a failed one on the next
-   * backend after the one it failed on.
+   * Continues a paused run; a `failed` or `interrupted` run is rebuilt from its last checkpoint
+   * (weights kept on the host after every epoch and every minute of training) and continues at that
+   * batch of the same seeded order — a failed one on the next backend after the one it failed on.
+   * Its history after the checkpoint's step is dropped (a `run-status` with `rewoundTo`).
    */
   resume(runId: string): Promise<void>;
   stop(runId: string): Promise<void>;
@@ -296,13 +319,17 @@ export interface TrainerApi {
    * which nothing captures, as an invalid tfjs kernel's would be. Refused off WebGPU.
    */
   simulateGpuError(): Promise<void>;
+  /** Browser tests only: checkpoints by time every `ms` of training instead of every minute. */
+  setCheckpointInterval(ms: number): Promise<void>;
   /** Browser tests only: the next `writes` writes to IndexedDB fail as a full quota does (QuotaExceededError). */
   simulateQuotaExceeded(writes: number): Promise<void>;
   /**
-   * Takes over runs of a worker that died (after the page reloaded their dataset here): each is
-   * registered with its status, message and checkpoints, ready for `resume`.
+   * Takes over runs of a worker that died: each is registered with its status, message and
+   * checkpoints, ready for `resume`. A run kept in IndexedDB comes back with its stored dataset and
+   * checkpoints; any other needs its dataset loaded here first. Answers the runs it could not take,
+   * each with the reason.
    */
-  restoreRuns(runs: AdoptedRun[]): Promise<void>;
+  restoreRuns(runs: AdoptedRun[]): Promise<{ runId: string; message: string }[]>;
   /**
    * Holds the Web Lock `name` for the worker's lifetime (resolves once held): the browser releases
    * it when the worker ends for any reason, which is how the page notices a crash.

@@ -47,6 +47,14 @@ export class IdbRunStorage implements RunStorage {
     await Promise.all([...events.map((e) => tx.store.add(e)), tx.done]);
   }
 
+  async deleteEvents(runId: string, which: (event: StoredEvent) => boolean): Promise<void> {
+    const tx = this.db.transaction('events', 'readwrite');
+    for (let cursor = await tx.store.index('runId').openCursor(runId); cursor; cursor = await cursor.continue()) {
+      if (which(cursor.value.event)) await cursor.delete();
+    }
+    await tx.done;
+  }
+
   async putCheckpoints(checkpoints: StoredCheckpoint[]): Promise<void> {
     const tx = this.db.transaction('checkpoints', 'readwrite');
     await Promise.all([...checkpoints.map((c) => tx.store.put(c)), tx.done]);

@@ -233,6 +233,10 @@ export type RunEvent =
   | TrainEvent
   | TestScoresEvent
   | { type: 'run-started'; run: RunInfo }
-  /** `backend` is set when the run moved to another backend (resumed after a failure or a switch). */
-  | { type: 'run-status'; runId: string; status: RunStatus; message?: string; backend?: Backend }
+  /**
+   * `backend` is set when the run moved to another backend (resumed after a failure or a switch);
+   * `rewoundTo` when it resumed from its checkpoint at that optimiser step: the steps after it are
+   * trained again, so the history it had of them is dropped (`undoneByRewind`).
+   */
+  | { type: 'run-status'; runId: string; status: RunStatus; message?: string; backend?: Backend; rewoundTo?: number }
   | { type: 'live-change'; change: LiveChange };

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { presets } from './config.ts';
 import type { EpochEvent, RunEvent, RunInfo, StepEvent, TaskBreakdown } from './events.ts';
-import { effectiveConfig, foldRun, foldRunHead, runIdOf, startedHead, startedRecord, statusAfterDone } from './runState.ts';
+import { effectiveConfig, foldRun, foldRunHead, runIdOf, startedHead, startedRecord, statusAfterDone, undoneByRewind } from './runState.ts';
 
 const info: RunInfo = { runId: 'run-1', label: 'MTAA', config: structuredClone(presets.tiny), datasetName: 'x.conll', backend: 'webgpu' };
 const loss = { total: 1, tasks: {}, adversarial: 0, orthogonality: 0 };
@@ -19,6 +19,30 @@ describe('the run-state reducer', () => {
     expect(statusAfterDone('patience')).toBe('completed');
     expect(statusAfterDone('cancelled')).toBe('stopped');
     expect(statusAfterDone('diverged')).toBe('failed');
+  });
+
+  it('a resume rewound to a checkpoint drops the steps, epochs and end after it: no step is held twice', () => {
+    const at = (n: number, epochNo = 1): StepEvent => ({ ...step, epoch: epochNo, batch: n, step: n });
+    const change = { runId: 'run-1', step: 3, epoch: 1, settings: { learningRate: 0.1 } };
+    const before: RunEvent[] = [at(1), at(2), { ...epoch, step: 2 }, at(3), { type: 'live-change', change }, at(4), { ...epoch, epoch: 2, step: 4 }];
+    const crashed = [...before, { type: 'done', runId: 'run-1', reason: 'diverged', epochs: 2, bestEpoch: 2, best: [], seconds: 1 } as RunEvent].reduce(foldRun, startedRecord(info));
+    // Resumed from the checkpoint at step 2 (epoch 1's end), then steps 3 and 4 trained again.
+    const resumed = [
+      { type: 'run-status', runId: 'run-1', status: 'running', backend: 'wasm', rewoundTo: 2 } as RunEvent,
+      at(3, 2),
+      at(4, 2),
+    ].reduce(foldRun, crashed);
+    expect(resumed.steps.map((e) => e.step)).toEqual([1, 2, 3, 4]);
+    expect(resumed.steps.slice(2).every((e) => e.epoch === 2)).toBe(true);
+    expect(resumed.epochs.map((e) => e.step)).toEqual([2]);
+    expect(resumed.done).toBeUndefined();
+    // A live change stays: the resumed run trains with it (its effective config holds it).
+    expect(resumed.changes).toEqual([change]);
+    expect(resumed.status).toBe('running');
+    // Without `rewoundTo` (a paused run going on) nothing is dropped.
+    const going = foldRun(crashed, { type: 'run-status', runId: 'run-1', status: 'running' });
+    expect(going.steps).toHaveLength(4);
+    expect([at(3), { ...epoch, step: 3 }, { ...epoch, step: 2 }].map((e) => undoneByRewind(e, 2))).toEqual([true, true, false]);
   });
 
   it('folds a run from its events: history in order, status, message, backend and the effective config', () => {

@@ -97,6 +97,33 @@ export function foldRunHead<T extends RunHead>(run: T, event: RunEvent): T {
   }
 }
 
+/**
+ * Whether a resume from the checkpoint at optimiser step `step` undoes a history event: the step
+ * reports and epochs after it (they are trained again) and the run's end. So the history never
+ * holds a step twice (the page's record here, the stored one in the worker's recorder).
+ */
+export function undoneByRewind(event: RunEvent, step: number): boolean {
+  switch (event.type) {
+    case 'step':
+    case 'epoch':
+      return event.step > step;
+    case 'done':
+      return true;
+    default:
+      return false;
+  }
+}
+
+/** A run's history as it stands after a rewind to `step` (`undoneByRewind`). */
+function rewound<T extends RunRecord>(run: T, step: number): T {
+  const { done: _undone, ...rest } = run;
+  return {
+    ...rest,
+    steps: run.steps.filter((e) => !undoneByRewind(e, step)),
+    epochs: run.epochs.filter((e) => !undoneByRewind(e, step)),
+  } as T;
+}
+
 /** Folds one event into a run's head and history. */
 export function foldRun<T extends RunRecord>(run: T, event: RunEvent): T {
   const head = foldRunHead(run, event);
@@ -114,8 +141,9 @@ export function foldRun<T extends RunRecord>(run: T, event: RunEvent): T {
       return { ...head, test: event };
     case 'done':
       return { ...head, done: event };
-    case 'run-started':
     case 'run-status':
+      return event.rewoundTo === undefined ? head : rewound(head, event.rewoundTo);
+    case 'run-started':
       return head;
   }
 }

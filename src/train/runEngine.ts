@@ -16,6 +16,11 @@ export interface RunHandle {
   readonly step: number;
   /** Epochs completed. */
   readonly epoch: number;
+  /**
+   * Batches of the epoch under way already trained (0 between epochs): where a checkpoint taken
+   * now stands. Fakes may leave it out; their runs then get checkpoints at epoch ends only.
+   */
+  readonly batchInEpoch?: number;
   run(hooks: TrainerHooks): Promise<DoneEvent>;
   updateLiveSettings(patch: Partial<LiveSettings>): void;
   /** The model's tasks and vocabularies (the Trainer's model has them; fakes may leave it out). */
@@ -28,10 +33,17 @@ export interface HostModel {
   vocabularies: Vocabularies;
 }
 
-/** Weights on the host at the end of an epoch: they survive the loss of the device. */
+/**
+ * Weights on the host after an epoch, or mid-epoch (taken by time): they survive the loss of the
+ * device and the page. A resume continues from `step`, `batch` batches into epoch `epoch + 1`.
+ */
 export interface HostCheckpoint {
+  /** Epochs completed. */
   epoch: number;
+  /** Optimiser steps done. */
   step: number;
+  /** Batches of epoch `epoch + 1` done (a checkpoint by time); absent or 0 at an epoch's end. */
+  batch?: number;
   weights: NamedWeight[];
 }
 

@@ -16,7 +16,7 @@ import { activationBytesPerSlot } from '../model/trainingMemory.ts';
 import type { EpochEvent, StepEvent, TrainEvent } from '../core/events.ts';
 import { evaluate, withBatchTensors } from './evaluate.ts';
 import { disposeTaggerModel } from './taggerModel.ts';
-import { Trainer } from './trainer.ts';
+import { Trainer, type TrainerHooks } from './trainer.ts';
 
 const dataset: Dataset = loadDataset(
   'en_ewt-ud-sample.conllu',
@@ -216,6 +216,50 @@ describe('Trainer.run on wasm', () => {
     const totals = (x: unknown[]) => x.slice(0, 4).map((e) => (e as { loss: { total: number } }).loss.total);
     expect(totals(c)).not.toEqual(totals(a)); // the losses themselves differ, not just some field
     expect(totals(a).every(Number.isFinite)).toBe(true);
+  });
+
+  it('a run resumed mid-epoch trains the batches an uninterrupted run trains next, in the same seeded order', async () => {
+    const sentences = shortSentences(10, 3, 6);
+    const patch = { train: { epochs: 2, batchSize: 2, seed: 3 } };
+    /** The batches a trainer trains, each as its word ids, in order. */
+    const trained = async (trainer: Trainer, hooks: TrainerHooks = {}) => {
+      const order: string[] = [];
+      const real = trainer.trainBatchAsync.bind(trainer);
+      trainer.trainBatchAsync = (batch) => {
+        order.push(Array.from(batch.wordIds).join(' '));
+        return real(batch);
+      };
+      await trainer.run({ reportEvery: 1, ...hooks });
+      return order;
+    };
+    const whole = await trained(makeTrainer(patch, sentences));
+    expect(whole).toHaveLength(10); // 5 batches an epoch, 2 epochs
+
+    // Interrupted before the 4th batch of epoch 1: three batches done.
+    const first = makeTrainer(patch, sentences);
+    const controller = new AbortController();
+    let calls = 0;
+    const before = await trained(first, {
+      signal: controller.signal,
+      beforeBatch: () => {
+        if (++calls === 4) controller.abort();
+      },
+    });
+    expect(before).toEqual(whole.slice(0, 3));
+    expect({ epoch: first.epoch, batch: first.batchInEpoch, step: first.step }).toEqual({ epoch: 0, batch: 3, step: 3 });
+
+    // Resumed where the first one stopped (a fresh model: the order is the point here, not the weights).
+    const resumed = new Trainer({
+      runId: 'test',
+      config: resolveConfig('tiny', patch),
+      data: { tasks: dataset.tasks, train: sentences, dev: sentences },
+      resume: { epoch: first.epoch, step: first.step, batch: first.batchInEpoch },
+    });
+    trainers.push(resumed);
+    const events: TrainEvent[] = [];
+    expect(await trained(resumed, { onEvent: (e) => events.push(e) })).toEqual(whole.slice(3));
+    const steps = events.filter((e): e is StepEvent => e.type === 'step');
+    expect(steps.map((e) => `${e.epoch}:${e.batch}:${e.step}`)).toEqual(['1:4:4', '1:5:5', '2:1:6', '2:2:7', '2:3:8', '2:4:9', '2:5:10']);
   });
 
   it("an aborted signal ends the run with reason 'cancelled', keeping the best weights and leaking nothing", async () => {

@@ -80,6 +80,12 @@ export interface ResumePoint {
   epoch: number;
   /** Optimiser steps done. */
   step: number;
+  /**
+   * Batches of epoch `epoch + 1` already trained (a checkpoint taken mid-epoch; absent or 0: at the
+   * epoch's start). That epoch's seeded batch order is planned again and these batches are skipped,
+   * so the run trains exactly the batches an uninterrupted run would have trained next.
+   */
+  batch?: number;
   best?: { score: number; epoch: number; scores: TaskScore[]; weights: readonly { data: Float32Array; shape: number[] }[] };
 }
 
@@ -116,6 +122,8 @@ export class Trainer {
   private readonly variables: tf.Variable[];
   step = 0;
   epoch = 0;
+  /** Batches of the epoch under way already trained (0 between epochs): where a mid-epoch checkpoint stands. */
+  batchInEpoch = 0;
   private best: { score: number; epoch: number; scores: TaskScore[]; snapshot: tf.Tensor[] } | null = null;
   private readonly started = performance.now();
   /** Padded token slots one forward/backward pass may take (`stepSlotBudget`). */
@@ -147,9 +155,10 @@ export class Trainer {
     this.replicaKey = `${this.runId}#${nextReplica++}`;
     this.optimizer = createOptimizer(this.variables, this.config.train.learningRate);
     if (init.resume) {
-      const { epoch, step, best } = init.resume;
+      const { epoch, step, batch, best } = init.resume;
       this.epoch = epoch;
       this.step = step;
+      this.batchInEpoch = batch ?? 0;
       if (best) {
         if (best.weights.length !== this.variables.length) throw new Error(`resume: ${best.weights.length} best weights for ${this.variables.length} variables`);
         const snapshot = best.weights.map((w) => tf.keep(tf.tensor(w.data, w.shape, 'float32')));
@@ -176,13 +185,20 @@ export class Trainer {
     return Math.ceil(this.data.train.length / this.config.train.batchSize);
   }
 
-  private epochBatches(epoch: number): Batch[] {
-    const { words, chars, tags } = this.model.vocabularies;
-    const plan = planBatches(
+  /**
+   * The sentence indices of each batch of `epoch` (1-based), in training order: seeded by the run's
+   * seed and the epoch alone, so a resumed run plans the same order again.
+   */
+  private epochPlan(epoch: number): Int32Array[] {
+    return planBatches(
       this.data.train.map((s) => s.words.length),
       { batchSize: this.config.train.batchSize, seed: this.config.train.seed * 1000 + epoch, shuffle: true },
     );
-    return plan.map((indices) =>
+  }
+
+  private epochBatches(epoch: number): Batch[] {
+    const { words, chars, tags } = this.model.vocabularies;
+    return this.epochPlan(epoch).map((indices) =>
       encodeBatch(this.data.train, indices, { words, chars, tags }, { maxWordLen: this.config.model.embedding.maxWordLength }),
     );
   }
@@ -420,6 +436,9 @@ export class Trainer {
       const epoch = this.epoch + 1;
       const epochStart = performance.now();
       const batches = this.epochBatches(epoch);
+      // Resumed from a mid-epoch checkpoint: its batches before that point are trained already. The
+      // epoch's mean training losses then cover the batches trained since the resume.
+      const first = Math.min(this.batchInEpoch, batches.length);
       let epochSum: tf.Tensor1D | null = null;
       let windowSum: tf.Tensor1D | null = null;
       let windowTokens = 0;
@@ -427,7 +446,7 @@ export class Trainer {
       const partCount = this.data.tasks.length + 3;
       const epochWeights = new Float64Array(partCount);
       let windowWeights = new Float64Array(partCount);
-      for (let i = 0; i < batches.length; i++) {
+      for (let i = first; i < batches.length; i++) {
         await hooks.beforeBatch?.();
         if (hooks.signal?.aborted) {
           reason = 'cancelled';
@@ -436,6 +455,7 @@ export class Trainer {
         }
         const batch = batches[i]!;
         const parts = await this.trainBatchAsync(batch);
+        this.batchInEpoch = i + 1;
         const weights = this.partWeights(batch);
         const weighted = tf.tidy(() => tf.mul(parts, tf.tensor1d(Float32Array.from(weights))) as tf.Tensor1D);
         parts.dispose();
@@ -482,7 +502,7 @@ export class Trainer {
             tokensPerSecond: seconds > 0 ? windowTokens / seconds : 0,
             threads: this.lastStepThreads,
             elapsedSeconds: elapsed,
-            etaSeconds: done > 0 ? ((now - epochStart) / 1000 / (i + 1)) * (this.totalSteps - done) : 0,
+            etaSeconds: done > 0 ? ((now - epochStart) / 1000 / (i + 1 - first)) * (this.totalSteps - done) : 0,
           };
           emit(event);
           windowTokens = 0;
@@ -493,6 +513,7 @@ export class Trainer {
       const sums = epochSum ? await epochSum.data() : new Float32Array(0);
       epochSum?.dispose();
       this.epoch = epoch;
+      this.batchInEpoch = 0;
       const dev = (await this.evaluateSentences(this.data.dev)).report;
       const devScore = devScoreOf(dev.scores);
       const improved = !this.best || devScore > this.best.score;

@@ -11,12 +11,12 @@ import { preferredBackend } from './urlOptions.ts';
  * scrolls on its own, so Start, the progress and the curves stay in view together.
  */
 export function App() {
-  const loadSample = useWorkbench((s) => s.loadSample);
+  const openDataset = useWorkbench((s) => s.openDataset);
   const initTraining = useWorkbench((s) => s.initTraining);
   useEffect(() => {
-    void loadSample();
+    void openDataset();
     void initTraining(preferredBackend());
-  }, [loadSample, initTraining]);
+  }, [openDataset, initTraining]);
 
   return (
     <div className="app">

@@ -3,6 +3,7 @@ import type { EpochEvent, StepEvent } from '../protocol.ts';
 import { csvField, metricsCsv, metricsFileName, metricsJson, metricsRows } from './metricsExport.ts';
 import { presets } from '../core/config.ts';
 import type { RunState } from './store/runsSlice.ts';
+import { foldRun } from '../core/runState.ts';
 
 const loss = (total: number) => ({ total, tasks: { POS: total / 2, NER: total / 2 }, adversarial: 0.7, orthogonality: 0.01 });
 const step = (s: number, batch: number): StepEvent => ({
@@ -84,6 +85,45 @@ describe('metrics export', () => {
     // Every row names the data the run trained on.
     expect(header.slice(-3)).toEqual(['dataset', 'dataset_sentences', 'dataset_sha256']);
     for (const line of lines.slice(1)) expect(line.endsWith(`,x.conll,120,${'ab'.repeat(32)}`)).toBe(true);
+  });
+
+  it('fills every column in some row, and λ2 on every step and epoch row, following its live changes', () => {
+    const lambda2 = presets.tiny.train.lambdaOrthogonality;
+    const withFirst: RunState = {
+      ...run,
+      steps: [step(1, 1), step(2, 2), step(3, 3), step(4, 4)],
+      changes: [...run.changes, { runId: 'run-1', step: 2, epoch: 1, settings: { lambdaOrthogonality: 0.5 }, previous: { lambdaOrthogonality: lambda2 } }],
+    };
+    const lines = metricsCsv(withFirst).trimEnd().split('\r\n');
+    const header = lines[0]!.split(',');
+    const rows = lines.slice(1).map((line) => line.split(','));
+    const label = header.indexOf('label');
+    for (const [k, name] of header.entries()) {
+      // The label's comma splits it in two naive cells: shift the columns after it.
+      const cell = (row: string[]) => row[k > label ? k + 1 : k];
+      expect(rows.some((row) => cell(row) !== ''), `column ${name}`).toBe(true);
+    }
+    const rowsOf = metricsRows(withFirst);
+    expect(rowsOf.filter((r) => r.kind !== 'change').map((r) => `${r.kind}@${r.step}:${r.lambda_orth}`)).toEqual([
+      `step@1:${lambda2}`,
+      `step@2:${lambda2}`,
+      'step@3:0.5',
+      'step@4:0.5',
+      'epoch@4:0.5',
+    ]);
+  });
+
+  it('a run rewound by a resume has each step once in its CSV', () => {
+    const rewoundRun = [
+      step(1, 1),
+      step(2, 2),
+      step(3, 3),
+      { type: 'run-status', runId: 'run-1', status: 'running', rewoundTo: 1 } as const,
+      step(2, 2),
+      step(3, 3),
+    ].reduce((r, e) => foldRun(r, e), { ...run, steps: [], epochs: [], changes: [] } as RunState);
+    const steps = metricsRows(rewoundRun).filter((r) => r.kind === 'step').map((r) => r.step);
+    expect(steps).toEqual([1, 2, 3]);
   });
 
   it('JSON keeps everything; file names are safe', () => {

@@ -54,6 +54,19 @@ function columns(run: RunRecord): string[] {
   ];
 }
 
+/**
+ * λ2 in effect for the step that ends at optimiser step `step`: the run's own, then each live change
+ * from the step after it was made on. Step and epoch events do not carry λ2 (it has no schedule, as
+ * the learning rate and λ1 do), so without this the column was filled only on change rows.
+ */
+function lambdaOrthogonalityAt(run: RunRecord, step: number): number {
+  let value = run.info.config.train.lambdaOrthogonality;
+  for (const change of run.changes) {
+    if (change.step < step && change.settings.lambdaOrthogonality !== undefined) value = change.settings.lambdaOrthogonality;
+  }
+  return value;
+}
+
 export function metricsRows(run: RunRecord): Row[] {
   const base = {
     run: run.info.runId,
@@ -73,6 +86,7 @@ export function metricsRows(run: RunRecord): Row[] {
       elapsed_s: s.elapsedSeconds,
       learning_rate: s.learningRate,
       lambda_adv: s.lambdaAdversarial,
+      lambda_orth: lambdaOrthogonalityAt(run, s.step),
       loss_total: s.loss.total,
       loss_adversarial: s.loss.adversarial,
       loss_orthogonality: s.loss.orthogonality,
@@ -89,6 +103,7 @@ export function metricsRows(run: RunRecord): Row[] {
       step: e.step,
       learning_rate: e.learningRate,
       lambda_adv: e.lambdaAdversarial,
+      lambda_orth: lambdaOrthogonalityAt(run, e.step),
       loss_total: e.train.total,
       loss_adversarial: e.train.adversarial,
       loss_orthogonality: e.train.orthogonality,

@@ -122,6 +122,21 @@ describe('the workbench store', () => {
     expect(worker.calls).not.toContain('loadFile');
   });
 
+  it('opens the dataset kept from the last visit with its test file, or says why the sample opened instead', async () => {
+    const dataset = { name: 'ner.conll + pos.conll', builtIn: false, sentences: 4, tokens: 12, tasks: [], parts: [], sizeBytes: 10, columns: [], wordColumn: 0, hash: 'ab' };
+    const test = { name: 'ner.test', sentences: 1, tokens: 2, tasks: [{ name: 'NER', labeledSentences: 1 }] };
+    worker.answers.openDataset = { result: { ok: true, dataset }, test, notice: null, persistent: true };
+    await useWorkbench.getState().openDataset();
+    expect(useWorkbench.getState()).toMatchObject({ dataset, testFile: test, testFileNotice: null, loadError: null, loading: null });
+
+    const sample = { ...dataset, name: 'en_ewt-ud-sample.conllu', builtIn: true };
+    const notice = "ner.conll, the dataset you had loaded, is no longer in this browser's storage; the built-in sample is loaded instead.";
+    worker.answers.openDataset = { result: { ok: true, dataset: sample }, test: null, notice, persistent: true };
+    await useWorkbench.getState().openDataset();
+    expect(useWorkbench.getState()).toMatchObject({ dataset: sample, testFile: null, loadError: { message: notice } });
+    delete worker.answers.openDataset;
+  });
+
   it('is the panels’ way to ask a run’s model', async () => {
     worker.answers.tagText = (runId: string, text: string) => [{ runId, text }];
     expect(await useWorkbench.getState().tagText('run-1', 'EU rejects')).toEqual([{ runId: 'run-1', text: 'EU rejects' }]);

@@ -13,9 +13,17 @@ import { buildVocabularies } from '../data/index.ts';
 import type { CreateTrainerInit, HostModel, RunHandle, SessionEngine } from '../train/runEngine.ts';
 import type { LiveSettings, TrainerHooks } from '../train/trainer.ts';
 import { MemoryRunStorage } from './persistence/runStorage.ts';
+import { CURRENT_DATASET_KEY } from './datasets/keptDataset.ts';
 import { createTrainerApi } from './trainerApi.ts';
 
 const sample = readFileSync(new URL('../../public/samples/en_ewt-ud-sample.conllu', import.meta.url));
+const bytes = (text: string) => new TextEncoder().encode(text);
+/** The bytes as the page sends them: an ArrayBuffer of their own (transferred). */
+const copy = (data: Uint8Array) => data.slice().buffer;
+const NER = bytes('John B-PER\nlives O\nin O\nParis B-LOC\n\nMary B-PER\nleft O\n');
+const NER_TEST = bytes('Bob B-PER\nsleeps O\n');
+const POS = bytes('the DT\ncat NN\nsat VBD\n\na DT\ndog NN\nran VBD\n');
+const NER_LONG = bytes(Array.from({ length: 12 }, (_, i) => `Name${i} B-PER\nwent O\nhome${i} O\n`).join('\n'));
 
 /** A trainer that runs its epochs of two batches each, every epoch better than the last. */
 class FakeRun implements RunHandle {
@@ -175,6 +183,65 @@ describe('createTrainerApi', () => {
     // A broken archive adds nothing and names the file and the entry.
     const refused = await api.importStudyArchive('bad.zip', new TextEncoder().encode('not a zip').buffer);
     expect(refused).toMatchObject({ ok: false, message: expect.stringMatching(/^bad\.zip: not a zip archive/) });
+  });
+
+  it('keeps the loaded dataset, its added file, column choices and test file: after a reload they open again, not the sample', async () => {
+    const storage = new MemoryRunStorage();
+    const api = createTrainerApi(fakeDeps(storage));
+    await subscribed(api);
+    const first = await api.openDataset();
+    expect(first).toMatchObject({ notice: null, test: null, persistent: true, result: { ok: true, dataset: { name: 'sample.conllu', builtIn: true } } });
+    expect(await storage.getValue(CURRENT_DATASET_KEY)).toBeUndefined(); // a first visit keeps nothing yet
+    await api.loadFile('ner.conll', copy(NER));
+    const merged = await api.addFile('pos.conll', copy(POS));
+    const test = await api.loadTestFile('ner.test', copy(NER_TEST));
+    expect(merged.ok && test.ok).toBe(true);
+    // A bad file is refused and the kept dataset stays the previous one.
+    expect((await api.loadFile('bad.conll', copy(bytes('the DT\ncat\n')))).ok).toBe(false);
+
+    const reopened = await createTrainerApi(fakeDeps(storage)).openDataset();
+    expect(reopened.notice).toBeNull();
+    expect(reopened.result).toEqual(merged);
+    expect(reopened.test).toEqual(test.ok ? test.test : null);
+
+    // New column choices drop the test file (its tasks may differ): so does the kept one.
+    const renamed = await api.applyOverrides([{ column: 1, name: 'entities' }]);
+    expect(renamed.ok && renamed.dataset.tasks.map((t) => t.name)).toEqual(['entities', 'POS']);
+    const again = await createTrainerApi(fakeDeps(storage)).openDataset();
+    expect(again.result).toEqual(renamed);
+    expect(again.test).toBeNull();
+  });
+
+  it('a kept dataset gone from storage: the sample opens and the page is told, once', async () => {
+    const storage = new MemoryRunStorage();
+    await storage.putValue(CURRENT_DATASET_KEY, { hash: 'f00d', name: 'gone.conll', overrides: [], test: null });
+    const opened = await createTrainerApi(fakeDeps(storage)).openDataset();
+    expect(opened.result.ok && opened.result.dataset.name).toBe('sample.conllu');
+    expect(opened.notice).toMatch(/^gone\.conll, the dataset you had loaded, is no longer in this browser's storage; the built-in sample is loaded instead/);
+    expect((await createTrainerApi(fakeDeps(storage)).openDataset()).notice).toBeNull();
+  });
+
+  it("a restored run's dev sentences come back after a reload, before it is resumed; a dead worker's run it cannot take is answered", async () => {
+    const storage = new MemoryRunStorage();
+    const api = createTrainerApi(fakeDeps(storage));
+    const events = await subscribed(api);
+    await api.loadFile('ner.conll', copy(NER_LONG));
+    const config = structuredClone(presets.tiny);
+    config.train.epochs = 1;
+    config.train.devFraction = 0.5;
+    const run = await api.startRun(config, 'MTAA');
+    await until(() => events.some((e) => e.type === 'run-status' && e.status === 'completed'), 'completion');
+    const before = await api.devSentences(50, run.runId);
+    expect(before.length).toBeGreaterThan(0);
+
+    const reloaded = createTrainerApi(fakeDeps(storage));
+    await subscribed(reloaded);
+    await reloaded.savedRuns();
+    expect(await reloaded.devSentences(50, run.runId)).toEqual(before);
+
+    const stranger = { ...run, runId: 'run-9', datasetName: 'elsewhere.conll' };
+    const refused = await reloaded.restoreRuns([{ info: stranger, config, status: 'failed', message: 'died', died: true, last: null, best: null }]);
+    expect(refused).toEqual([{ runId: 'run-9', message: expect.stringContaining('elsewhere.conll, which is not loaded') }]);
   });
 
   it('refuses live settings out of the config bounds and test hooks without ?testhooks', async () => {

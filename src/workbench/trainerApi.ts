@@ -9,11 +9,12 @@ import { messageOf } from '../core/errors.ts';
 import { readStudyArchive } from '../study/archive.ts';
 import type { Backend } from '../core/config.ts';
 import { mergeConfig } from '../core/config.ts';
-import type { BackendFault, BackendInfo, LoadResult, SavedRun, TrainerApi, WorkerEvent } from '../protocol.ts';
+import type { BackendFault, BackendInfo, LoadResult, OpenedDataset, SavedRun, TrainerApi, WorkerEvent } from '../protocol.ts';
 import { readModelArchive } from '../train/formats/importArchive.ts';
 import type { RunHandle, SessionEngine } from '../train/runEngine.ts';
 import { pretrainedStart } from '../train/wordVectors.ts';
 import { CurrentDataset } from './datasets/currentDataset.ts';
+import { keepCurrentDataset, reopenKeptDataset } from './datasets/keptDataset.ts';
 import { restoreStoredRuns } from './persistence/restore.ts';
 import { RunRecorder } from './persistence/runRecorder.ts';
 import type { RunStorage } from './persistence/runStorage.ts';
@@ -72,7 +73,12 @@ export function createTrainerApi<H extends RunHandle>(deps: TrainerDeps<H>): Tra
   }
   const storageError = (message: string) => emit({ type: 'storage', ok: false, message });
 
+  /** Training time between checkpoints by time; only the browser tests change it (`setCheckpointInterval`). */
+  let checkpointIntervalMs: number | undefined;
   const session = new TrainingSession<H>({
+    get checkpointIntervalMs() {
+      return checkpointIntervalMs;
+    },
     engine: deps.engine,
     backends,
     datasets: {
@@ -111,22 +117,69 @@ export function createTrainerApi<H extends RunHandle>(deps: TrainerDeps<H>): Tra
   let started: Promise<BackendInfo> | null = null;
   const ready = (preferred?: Backend) => (started ??= backends.switchTo(preferred));
 
+  /** Dataset changes one at a time, each kept before the next starts (the kept one is the last loaded). */
+  let datasetQueue: Promise<unknown> = Promise.resolve();
+  function changeDataset<T extends { ok: boolean }>(change: () => Promise<T>): Promise<T> {
+    const run = async () => {
+      const result = await change();
+      if (result.ok) await keepDataset();
+      return result;
+    };
+    const next = datasetQueue.then(run, run);
+    datasetQueue = next.catch(() => undefined);
+    return next;
+  }
+  /** Keeps the current dataset for the next visit; a refusal (quota) is told, and nothing else changes. */
+  async function keepDataset(): Promise<void> {
+    try {
+      await keepCurrentDataset(datasets, storage);
+    } catch (error) {
+      storageError(`${datasets.source?.name ?? 'The dataset'} could not be kept for your next visit (${messageOf(error)}); it stays loaded now.`);
+    }
+  }
+  async function fetchSample(): Promise<LoadResult> {
+    const { name } = deps.sample;
+    const response = await deps.sample.fetch();
+    if (!response.ok) return { ok: false, error: { file: name, kind: 'internal', message: `${name}: HTTP ${response.status}` } };
+    return datasets.load(name, new Uint8Array(await response.arrayBuffer()), true, []);
+  }
+
   const requireTestHooks = (name: string) => {
     if (!deps.testHooks) throw new Error(`${name} is a test hook: open the page with ?testhooks`);
   };
 
   return {
-    async loadSample(): Promise<LoadResult> {
-      const { name } = deps.sample;
-      const response = await deps.sample.fetch();
-      if (!response.ok) return { ok: false, error: { file: name, kind: 'internal', message: `${name}: HTTP ${response.status}` } };
-      return datasets.load(name, new Uint8Array(await response.arrayBuffer()), true, []);
+    openDataset(): Promise<OpenedDataset> {
+      const open = async (): Promise<OpenedDataset> => {
+        let reopened: Awaited<ReturnType<typeof reopenKeptDataset>>;
+        try {
+          reopened = await reopenKeptDataset(datasets, storage);
+        } catch (error) {
+          reopened = { ok: false, notice: `The dataset kept from your last visit could not be read back (${messageOf(error)}); the built-in sample is loaded instead.` };
+        }
+        // Asked after the first storage call: by then the storage knows whether it is IndexedDB.
+        const persistent = deps.storageNotice() === null;
+        if (reopened?.ok) return { result: reopened.result, test: reopened.test, notice: reopened.notice, persistent };
+        const result = await fetchSample();
+        // The sample is now what the page shows: kept as such, so a gone dataset is said only once.
+        if (result.ok && reopened) await keepDataset();
+        return { result, test: null, notice: reopened?.notice ?? null, persistent };
+      };
+      const next = datasetQueue.then(open, open);
+      datasetQueue = next.catch(() => undefined);
+      return next;
     },
-    loadFile: async (fileName, bytes, overrides) => datasets.load(fileName, new Uint8Array(bytes), false, overrides ?? []),
-    addFile: async (fileName, bytes, overrides) => datasets.add(fileName, new Uint8Array(bytes), overrides ?? []),
-    loadTestFile: async (fileName, bytes) => datasets.store.loadTest(fileName, new Uint8Array(bytes)),
-    clearTestFile: async () => datasets.store.clearTest(),
-    applyOverrides: async (overrides) => datasets.applyOverrides(overrides),
+    loadSample: () => changeDataset(fetchSample),
+    loadFile: (fileName, bytes, overrides) => changeDataset(() => datasets.load(fileName, new Uint8Array(bytes), false, overrides ?? [])),
+    addFile: (fileName, bytes, overrides) => changeDataset(() => datasets.add(fileName, new Uint8Array(bytes), overrides ?? [])),
+    loadTestFile: (fileName, bytes) => changeDataset(async () => datasets.loadTest(fileName, new Uint8Array(bytes))),
+    clearTestFile: async () => {
+      await changeDataset(async () => {
+        datasets.clearTest();
+        return { ok: true };
+      });
+    },
+    applyOverrides: (overrides) => changeDataset(async () => datasets.applyOverrides(overrides)),
 
     async subscribe(onEvent, preferred) {
       sink = onEvent;
@@ -205,7 +258,11 @@ export function createTrainerApi<H extends RunHandle>(deps: TrainerDeps<H>): Tra
     stop: async (runId) => session.stop(runId),
     step: async (runId) => session.step(runId),
     updateLive: async (runId, settings) => void session.updateLive(runId, settings),
-    devSentences: async (limit, runId) => session.devSentences(limit, runId),
+    async devSentences(limit, runId) {
+      // The run may be one kept in storage: it is known once the stored runs are restored.
+      await restore();
+      return session.devSentences(limit, runId);
+    },
     inspectSentence: async (runId, request) => session.inspect(runId, request),
     tagText: async (runId, text) => session.tagText(runId, text),
     async exportModel(runId) {
@@ -257,6 +314,11 @@ export function createTrainerApi<H extends RunHandle>(deps: TrainerDeps<H>): Tra
       requireTestHooks('simulateGpuError');
       backends.provokeGpuError();
     },
+    async setCheckpointInterval(ms) {
+      requireTestHooks('setCheckpointInterval');
+      if (!Number.isFinite(ms) || ms <= 0) throw new RangeError(`setCheckpointInterval: ${ms} is not a positive number of milliseconds`);
+      checkpointIntervalMs = ms;
+    },
     async simulateQuotaExceeded(writes) {
       requireTestHooks('simulateQuotaExceeded');
       deps.failNextWrites(writes);
@@ -268,7 +330,15 @@ export function createTrainerApi<H extends RunHandle>(deps: TrainerDeps<H>): Tra
       await restore();
       // Parents before siblings: a sibling trains on its parent's data.
       const ordered = [...runs].sort((a, b) => Number(a.info.siblingOf !== undefined) - Number(b.info.siblingOf !== undefined));
-      for (const run of ordered) session.adoptRun(run);
+      const refused: { runId: string; message: string }[] = [];
+      for (const run of ordered) {
+        try {
+          session.adoptRun(run);
+        } catch (error) {
+          refused.push({ runId: run.info.runId, message: messageOf(error) });
+        }
+      }
+      return refused;
     },
     holdLifeline: async (name) => deps.holdLock(name),
   };

@@ -66,7 +66,9 @@ export function InspectorPanel({ runs, runId, onSelectRun, schemes, sentenceLimi
     if (openedSeq > 0) section.current?.scrollIntoView?.({ block: 'start' });
   }, [openedSeq]);
 
-  const sentencesKey = `${selected ?? ''}|${sentenceLimit}`;
+  // Without a run the list is the loaded dataset's split: asked again when the dataset changes.
+  const datasetKey = useWorkbench((s) => (s.dataset ? (s.dataset.hash ?? s.dataset.name) : ''));
+  const sentencesKey = `${selected ?? ''}|${sentenceLimit}|${selected ? '' : datasetKey}`;
   useEffect(() => {
     let live = true;
     client.devSentences(sentenceLimit, selected ?? undefined).then(
@@ -127,7 +129,7 @@ export function InspectorPanel({ runs, runId, onSelectRun, schemes, sentenceLimi
           <label htmlFor="inspector-filter">Dev sentence</label>
           <input id="inspector-filter" type="search" placeholder="filter…" value={query} onChange={(e) => setQuery(e.target.value)} data-testid="inspector-filter" />
           {sentences?.error !== undefined && sentences.key === sentencesKey ? (
-            <p className="chart-error" role="alert">
+            <p className="chart-error" role="alert" data-testid="inspector-sentences-error">
               Could not list the dev sentences: {sentences.error}
             </p>
           ) : (
@@ -151,6 +153,12 @@ export function InspectorPanel({ runs, runId, onSelectRun, schemes, sentenceLimi
             <div className="muted">
               {filtered.length} of {list.length} sentences
             </div>
+          )}
+          {!loadingSentences && sentences?.value !== undefined && list.length === 0 && (
+            // Never an empty list without a word: a run's dev split may truly be empty (a tiny file).
+            <p className="muted" data-testid="inspector-no-sentences">
+              {selected ? 'This run has no dev sentences.' : datasetKey ? 'The loaded dataset has no dev sentences.' : 'Load a dataset to list its dev sentences.'}
+            </p>
           )}
         </div>
         <form onSubmit={submitText}>

@@ -6,13 +6,15 @@ export function LoadErrorBanner() {
   const dataset = useWorkbench((s) => s.dataset);
   const dismiss = useWorkbench((s) => s.dismissError);
   if (!error) return null;
+  // The dataset kept from the last visit did not come back (settleOpened): the message says why.
+  const notKept = error.kind === 'not-kept';
   return (
-    <div className="error-banner" role="alert" data-testid="load-error">
+    <div className="error-banner" role="alert" data-testid="load-error" data-kind={error.kind}>
       <div>
-        <strong>Could not load {error.file}</strong>
+        <strong>{notKept ? 'The dataset of your last visit did not come back' : `Could not load ${error.file}`}</strong>
         {error.line !== undefined && <span className="error-line"> (line {error.line})</span>}
         <p className="error-message">{error.message}</p>
-        {dataset && (
+        {dataset && !notKept && (
           <p className="error-kept">
             Nothing was changed: <em>{dataset.name}</em> is still loaded.
           </p>

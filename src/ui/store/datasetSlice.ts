@@ -1,5 +1,8 @@
-/** The training data loaded in the worker: the sample, a dropped file, added files, column choices. */
-import type { LoadResult } from '../../protocol.ts';
+/**
+ * The training data loaded in the worker: the one kept from the last visit or the sample, a dropped
+ * file, added files, column choices. The worker keeps each change in IndexedDB.
+ */
+import type { LoadResult, OpenedDataset } from '../../protocol.ts';
 import { presetConfig } from '../../core/config.ts';
 import { messageOf } from '../../core/errors.ts';
 import { movedBytes, trainerWorker } from '../workerClient.ts';
@@ -30,6 +33,23 @@ export function settleLoad({ set, get }: StoreKit, result: LoadResult): void {
   }
 }
 
+/**
+ * Applies what the worker opened (the kept dataset and test file, or the sample): the page shows it,
+ * and says why the kept one did not come back when it did not. Where the worker has no IndexedDB,
+ * the page keeps its own copy of where the dataset came from (for a new worker if this one dies).
+ */
+export function settleOpened(kit: StoreKit, opened: OpenedDataset): void {
+  const { set, recovery } = kit;
+  recovery.storageKnown(opened.persistent);
+  settleLoad(kit, opened.result);
+  // The test file kept with the dataset came back with it (settleLoad assumed a new dataset).
+  set({ testFile: opened.test, testFileNotice: null });
+  const { result } = opened;
+  if (opened.notice !== null) set({ loadError: { file: result.ok ? result.dataset.name : 'dataset', kind: 'not-kept', message: opened.notice } });
+  // Without IndexedDB nothing was kept: the worker opened the sample.
+  if (result.ok && !opened.persistent) recovery.datasetLoaded(result.dataset.name, { kind: 'sample' });
+}
+
 /** A load that failed in the worker or in reading the file (not a refusal of its content). */
 export function failLoad({ set }: StoreKit, file: string, error: unknown): void {
   set({ loading: null, loadError: { file, kind: 'internal', message: `${file}: ${messageOf(error)}` } });
@@ -49,6 +69,15 @@ export function createDatasetSlice(kit: StoreKit): DatasetSlice {
     dataset: null,
     loading: null,
     loadError: null,
+
+    async openDataset() {
+      set({ loading: 'the dataset of your last visit' });
+      try {
+        settleOpened(kit, await trainerWorker().openDataset());
+      } catch (error) {
+        failLoad(kit, 'the dataset of your last visit', error);
+      }
+    },
 
     async loadSample() {
       set({ loading: 'built-in sample' });

@@ -28,6 +28,11 @@ export interface DatasetSlice {
   loading: string | null;
   /** The last rejected file's message; the dataset above is untouched by it. */
   loadError: DataErrorInfo | null;
+  /**
+   * Opens the page's dataset: the one kept from the last visit (with its added files, column
+   * choices and test file), else the sample; a kept one that is gone is said in `loadError`.
+   */
+  openDataset(): Promise<void>;
   loadSample(): Promise<void>;
   loadFile(file: File): Promise<void>;
   /**

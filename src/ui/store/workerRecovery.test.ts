@@ -62,6 +62,35 @@ describe('WorkerRecovery', () => {
     ]);
   });
 
+  it('keeps no File once the worker says it keeps datasets in IndexedDB; hands every resumable run over then', () => {
+    const recovery = new WorkerRecovery();
+    const file = new File(['x'], 'a.conll');
+    // Before the worker said, a dropped File is kept (it may be the only copy).
+    recovery.datasetLoaded('a.conll', { kind: 'file', file, overrides: [] });
+    expect(recovery.currentSource()?.source).toMatchObject({ kind: 'file', file });
+    recovery.storageKnown(true);
+    expect(recovery.currentSource()).toBeNull();
+    recovery.datasetLoaded('b.conll', { kind: 'file', file: new File(['y'], 'b.conll'), overrides: [] });
+    recovery.fileAdded('b.conll + c.conll', new File(['z'], 'c.conll'));
+    recovery.observe({ type: 'run-started', run: run('run-1', 'running', 'b.conll').info });
+    expect(recovery.currentSource()).toBeNull();
+    expect(recovery.datasetFor([run('run-1', 'running', 'b.conll')])).toBeNull();
+    // The new worker finds the runs' data itself: every resumable run goes, whatever its dataset.
+    const handed = recovery.restoredRuns([run('run-1', 'running', 'b.conll'), run('run-2', 'interrupted', 'a.conll'), run('run-3', 'completed')], null, () => 'died');
+    expect(handed.map((r) => [r.info.runId, r.status])).toEqual([
+      ['run-1', 'failed'],
+      ['run-2', 'interrupted'],
+    ]);
+  });
+
+  it('without IndexedDB the Files stay the way a new worker gets the dataset', () => {
+    const recovery = new WorkerRecovery();
+    recovery.storageKnown(false);
+    const file = new File(['x'], 'a.conll');
+    recovery.datasetLoaded('a.conll', { kind: 'file', file, overrides: [] });
+    expect(recovery.currentSource()).toEqual({ name: 'a.conll', source: { kind: 'file', file, overrides: [] } });
+  });
+
   it('hands a new worker the effective config: the live changes applied in order', () => {
     const r = foldRun(run('run-1', 'running'), { type: 'live-change', change: { runId: 'run-1', step: 5, epoch: 2, settings: { learningRate: 0.25, lambdaAdversarial: 0 } } });
     const [restored] = new WorkerRecovery().restoredRuns([r], 'a.conll', () => 'died');

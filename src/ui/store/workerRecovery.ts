@@ -1,15 +1,21 @@
 /**
- * What the page keeps so that a new trainer worker can take over when the old one dies: where the
- * dataset came from (the built-in sample, or the dropped File and its column choices) and, only
- * where the worker has no IndexedDB, each run's latest and best epoch checkpoints (the worker then
- * copies them here after every epoch; with IndexedDB the new worker reads them from storage).
- * Plain data outside the zustand state: weights are not something React renders.
+ * What the page keeps so that a new trainer worker can take over when the old one dies. With
+ * IndexedDB the new worker finds everything in storage (the current dataset with its test file,
+ * each run's dataset and checkpoints), so the page keeps nothing here. Only where the worker has no
+ * IndexedDB (its storage is memory: `storageKnown(false)`), the page keeps where the dataset came
+ * from (the built-in sample, or the dropped Files and column choices) and each run's latest and
+ * best checkpoints (the worker then copies them here). Until the worker says which, the Files are
+ * kept. Plain data outside the zustand state: weights are not something React renders.
  */
 import type { ColumnOverride, AdoptedRun, RunCheckpoint, RunStatus, TaskScore, WorkerEvent } from '../../protocol.ts';
 import type { RunState } from './runsSlice.ts';
 
-/** Where the dataset came from; `added`: files added to it (partial labels), in order. */
-export type DatasetSource = ({ kind: 'sample' } | { kind: 'file'; file: File; overrides: ColumnOverride[] }) & { added?: File[] };
+/**
+ * The page's copy of where the dataset came from, to load it into a new worker without IndexedDB:
+ * the sample, or the dropped File with its column choices; `added`: files added to it, in order.
+ * (The worker's own record of the dataset, with its bytes, is its `DatasetSource`.)
+ */
+export type ReloadableDataset = ({ kind: 'sample' } | { kind: 'file'; file: File; overrides: ColumnOverride[] }) & { added?: File[] };
 
 interface Kept {
   last: RunCheckpoint;
@@ -21,19 +27,31 @@ const RESUMABLE: readonly RunStatus[] = ['running', 'paused', 'queued', 'failed'
 
 export class WorkerRecovery {
   /** The source of the dataset each run trained on, by dataset name. */
-  private readonly sources = new Map<string, DatasetSource>();
-  private current: DatasetSource | null = null;
+  private readonly sources = new Map<string, ReloadableDataset>();
+  private current: ReloadableDataset | null = null;
   private currentName: string | null = null;
   private readonly checkpoints = new Map<string, Kept>();
+  /** Whether the worker keeps datasets in IndexedDB; null until it says (the Files are kept meanwhile). */
+  private persistent: boolean | null = null;
+
+  /** The worker said where it keeps datasets: with IndexedDB the page's copies are not needed. */
+  storageKnown(persistent: boolean): void {
+    this.persistent = persistent;
+    if (!persistent) return;
+    this.sources.clear();
+    this.current = null;
+    this.currentName = null;
+  }
 
   /** The dataset now loaded in the worker. */
-  datasetLoaded(name: string, source: DatasetSource): void {
+  datasetLoaded(name: string, source: ReloadableDataset): void {
+    if (this.persistent === true) return;
     this.current = source;
     this.currentName = name;
   }
 
   /** The dataset the page shows, to load into a new worker. */
-  currentSource(): { name: string; source: DatasetSource } | null {
+  currentSource(): { name: string; source: ReloadableDataset } | null {
     return this.current && this.currentName !== null ? { name: this.currentName, source: this.current } : null;
   }
 
@@ -60,7 +78,7 @@ export class WorkerRecovery {
   }
 
   /** The dataset the dead worker's resumable runs need (the latest such run's), if the page has it. */
-  datasetFor(runs: readonly RunState[]): { name: string; source: DatasetSource } | null {
+  datasetFor(runs: readonly RunState[]): { name: string; source: ReloadableDataset } | null {
     const wanted = runs.filter((r) => RESUMABLE.includes(r.status)).map((r) => r.info.datasetName);
     const name = wanted[wanted.length - 1] ?? this.currentName;
     const source = name !== null ? (this.sources.get(name) ?? (name === this.currentName ? this.current : null)) : null;
@@ -68,13 +86,13 @@ export class WorkerRecovery {
   }
 
   /**
-   * The runs to hand to a new worker: every resumable run trained on `datasetName`, marked with
-   * what happened. Runs that were training are `failed` (`died`: the worker adds the epoch Resume
-   * continues from); interrupted ones stay interrupted.
+   * The runs to hand to a new worker: every resumable run (trained on `datasetName`, unless null),
+   * marked with what happened. Runs that were training are `failed` (`died`: the worker adds where
+   * Resume continues from); interrupted ones stay interrupted.
    */
-  restoredRuns(runs: readonly RunState[], datasetName: string, message: (run: RunState) => string): AdoptedRun[] {
+  restoredRuns(runs: readonly RunState[], datasetName: string | null, message: (run: RunState) => string): AdoptedRun[] {
     return runs
-      .filter((run) => RESUMABLE.includes(run.status) && run.info.datasetName === datasetName)
+      .filter((run) => RESUMABLE.includes(run.status) && (datasetName === null || run.info.datasetName === datasetName))
       .map((run) => {
         const kept = this.checkpoints.get(run.info.runId);
         const settled = run.status === 'interrupted' || run.status === 'failed' ? run.message : undefined;

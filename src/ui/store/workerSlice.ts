@@ -3,15 +3,15 @@
  * when the worker dies, starting a new one that takes over the dataset and the resumable runs.
  */
 import { messageOf } from '../../core/errors.ts';
-import type { Backend, LoadResult } from '../../protocol.ts';
+import type { AdoptedRun, Backend, LoadResult } from '../../protocol.ts';
 import { eventListener, replaceTrainerWorker, trainerWorker, watchTrainerWorker } from '../workerClient.ts';
-import { settleLoad } from './datasetSlice.ts';
+import { settleLoad, settleOpened } from './datasetSlice.ts';
 import { runsOf, type StoreKit } from './kit.ts';
 import { restoreRuns, type RunState } from './runsSlice.ts';
 import { applyShareParam } from './shareSlice.ts';
 import type { WorkerSlice } from './state.ts';
 import { isStudy } from './studySlice.ts';
-import type { DatasetSource } from './workerRecovery.ts';
+import type { ReloadableDataset } from './workerRecovery.ts';
 
 
 /** Runs still training when the worker died: without a new worker to take them, they are lost. */
@@ -23,10 +23,12 @@ export function createWorkerSlice(kit: StoreKit): WorkerSlice {
   let preferredBackend: Backend | undefined;
 
   /**
-   * The worker died (crash, out of memory, terminated): start a new one, give it the dataset the
-   * runs trained on and the runs, marked failed; it finds their last checkpoints in IndexedDB (or
-   * in the page's copies where there is none). The page keeps every run's config and events.
-   * Resume then continues each from its last epoch.
+   * The worker died (crash, out of memory, terminated): start a new one and hand it the runs,
+   * marked failed. With IndexedDB it loads the current dataset (and test file) from storage itself,
+   * and each run's dataset and last checkpoint too; without, the page loads the dataset the runs
+   * trained on from its own copies of the dropped Files, and hands over its copies of their
+   * checkpoints. The page keeps every run's config and events. Resume then continues each from its
+   * last checkpoint.
    */
   const recoverWorker = async (): Promise<void> => {
     kit.flush();
@@ -40,7 +42,7 @@ export function createWorkerSlice(kit: StoreKit): WorkerSlice {
       vectors: null,
       useVectors: false,
       testFile: null,
-      trainingError: 'The training worker stopped unexpectedly; a new one was started. Runs that were training are marked failed: Resume continues each from its last epoch.',
+      trainingError: 'The training worker stopped unexpectedly; a new one was started. Runs that were training are marked failed: Resume continues each from its last checkpoint.',
     });
     const lost = (run: RunState, why: string) =>
       kit.onEvent({ type: 'run-status', runId: run.info.runId, status: run.status === 'interrupted' ? 'interrupted' : 'failed', message: why });
@@ -48,29 +50,41 @@ export function createWorkerSlice(kit: StoreKit): WorkerSlice {
       const worker = trainerWorker();
       const backend = await worker.subscribe(eventListener(kit.onEvent), get().backend?.name ?? preferredBackend);
       set({ backend });
-      const needed = recovery.datasetFor(runs);
-      const reload = async (source: DatasetSource): Promise<LoadResult> => {
-        let result = source.kind === 'sample' ? await worker.loadSample() : await worker.loadFile(source.file.name, await source.file.arrayBuffer(), source.overrides);
-        // Files added to it (partial labels), in the order they were added.
-        for (const file of source.added ?? []) if (result.ok) result = await worker.addFile(file.name, await file.arrayBuffer());
-        return result;
+      const opened = await worker.openDataset();
+      const refusedRuns = new Map<string, string>();
+      const hand = async (restored: AdoptedRun[]) => {
+        for (const { runId, message } of await worker.restoreRuns(restored)) refusedRuns.set(runId, message);
+        return restored.map((r) => r.info.runId).filter((id) => !refusedRuns.has(id));
       };
       let taken: string[] = [];
-      if (needed) {
-        const result = await reload(needed.source);
-        if (!result.ok) throw new Error(result.error.message);
-        const restored = recovery.restoredRuns(runs, needed.name, note);
-        await worker.restoreRuns(restored);
-        taken = restored.map((r) => r.info.runId);
+      if (opened.persistent) {
+        // Everything is in IndexedDB: the dataset and test file the page showed, each run's data and checkpoints.
+        settleOpened(kit, opened);
+        taken = await hand(recovery.restoredRuns(runs, null, note));
+      } else {
+        const reload = async (source: ReloadableDataset): Promise<LoadResult> => {
+          let result = source.kind === 'sample' ? await worker.loadSample() : await worker.loadFile(source.file.name, await source.file.arrayBuffer(), source.overrides);
+          // Files added to it (partial labels), in the order they were added.
+          for (const file of source.added ?? []) if (result.ok) result = await worker.addFile(file.name, await file.arrayBuffer());
+          return result;
+        };
+        const needed = recovery.datasetFor(runs);
+        if (needed) {
+          const result = await reload(needed.source);
+          if (!result.ok) throw new Error(result.error.message);
+          taken = await hand(recovery.restoredRuns(runs, needed.name, note));
+        }
+        // The page's dataset is the worker's again (it may differ from the one the runs trained on).
+        const shown = recovery.currentSource();
+        if (shown && shown.name !== needed?.name) settleLoad(kit, await reload(shown.source));
+        else if (!shown) settleLoad(kit, opened.result);
       }
       for (const run of runs) {
         if (!taken.includes(run.info.runId) && LIVE_STATUSES.includes(run.status)) {
-          lost(run, `The training worker stopped unexpectedly; ${run.info.datasetName} could not be reloaded, so this run cannot be resumed.`);
+          const why = refusedRuns.get(run.info.runId) ?? `${run.info.datasetName} could not be reloaded`;
+          lost(run, `The training worker stopped unexpectedly; this run cannot be resumed: ${why}`);
         }
       }
-      // The page's dataset is the worker's again (it may differ from the one the runs trained on).
-      const shown = recovery.currentSource();
-      if (shown && shown.name !== needed?.name) settleLoad(kit, await reload(shown.source));
       kit.flush();
       await watchTrainerWorker(() => void recoverWorker());
     } catch (error) {

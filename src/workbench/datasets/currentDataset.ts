@@ -1,10 +1,11 @@
 /**
  * The dataset new runs train on, with the files behind it: the DatasetStore parses, and this keeps
- * the source (name, bytes, column choices, added files) and its SHA-256, so runs on it can be
- * stored and resumed after a reload (`keep` puts the files in storage once per content).
+ * the source (name, bytes, column choices, added files, the test file) and its SHA-256, so runs on
+ * it can be stored and resumed after a reload (`keep` puts the files in storage once per content),
+ * and the dataset itself comes back after a reload (./keptDataset.ts).
  */
 import { messageOf } from '../../core/errors.ts';
-import type { ColumnOverride, LoadResult } from '../../protocol.ts';
+import type { ColumnOverride, LoadResult, TestFileResult } from '../../protocol.ts';
 import type { RunStorage } from '../persistence/runStorage.ts';
 import { DatasetStore } from './datasetStore.ts';
 
@@ -33,12 +34,36 @@ async function sourceHash(primary: string, added: readonly { hash: string }[]): 
   return sha256Hex(new TextEncoder().encode([primary, ...added.map((a) => a.hash)].join('+')));
 }
 
+/** The test file's name and bytes, kept beside the dataset it is aligned to. */
+export interface TestSource {
+  name: string;
+  bytes: Uint8Array;
+}
+
 export class CurrentDataset {
   readonly store = new DatasetStore();
   private current: DatasetSource | null = null;
+  private testFile: TestSource | null = null;
 
   get source(): DatasetSource | null {
     return this.current;
+  }
+
+  /** The test file loaded with the current dataset (the store drops it when the training data changes). */
+  get testSource(): TestSource | null {
+    return this.store.test ? this.testFile : null;
+  }
+
+  /** Reads a test file aligned to the current tasks; on success its bytes are kept with the dataset. */
+  loadTest(name: string, bytes: Uint8Array): TestFileResult {
+    const result = this.store.loadTest(name, bytes);
+    if (result.ok) this.testFile = { name, bytes };
+    return result;
+  }
+
+  clearTest(): void {
+    this.store.clearTest();
+    this.testFile = null;
   }
 
   /** Loads a file; on success it becomes the source and its summary carries the hash. */
@@ -73,16 +98,22 @@ export class CurrentDataset {
     const file = this.current;
     if (!file) return;
     try {
-      if (await storage.hasDataset(file.hash)) return;
-      await storage.putDataset({
-        hash: file.hash,
-        name: file.name,
-        bytes: file.bytes,
-        builtIn: file.builtIn,
-        ...(file.added.length > 0 ? { parts: file.added.map(({ name, bytes }) => ({ name, bytes })) } : {}),
-      });
+      await this.storeFiles(storage);
     } catch (error) {
       onError(`${file.name} could not be saved (${messageOf(error)}): its runs cannot be resumed after a reload.`);
     }
+  }
+
+  /** Puts the current dataset's files in storage under its hash, unless they are there already; throws on failure. */
+  async storeFiles(storage: RunStorage): Promise<void> {
+    const file = this.current;
+    if (!file || (await storage.hasDataset(file.hash))) return;
+    await storage.putDataset({
+      hash: file.hash,
+      name: file.name,
+      bytes: file.bytes,
+      builtIn: file.builtIn,
+      ...(file.added.length > 0 ? { parts: file.added.map(({ name, bytes }) => ({ name, bytes })) } : {}),
+    });
   }
 }

@@ -90,6 +90,52 @@ describe('RunRecorder', () => {
     expect(run.test?.breakdown).toEqual([breakdown(40)]);
   });
 
+  it('a resume drops the stored and pending history after its checkpoint before the new history is written', async () => {
+    const storage = new MemoryRunStorage();
+    const rec = recorder(storage);
+    rec.record({ type: 'run-started', run: info });
+    [step(1), step(2), epoch(1, 50), step(3), step(4)].forEach((e) => rec.record(e));
+    await rec.flush();
+    rec.record(step(5)); // pending, not yet written when the run is rewound
+    rec.record({ type: 'run-status', runId: 'run-1', status: 'running', rewoundTo: 2 });
+    rec.record({ ...step(3), epoch: 2 });
+    await rec.flush();
+    const stored = await storage.events('run-1');
+    expect(stored.map((e) => `${e.type}@${'step' in e ? e.step : ''}`)).toEqual(['step@1', 'step@2', 'epoch@2', 'step@3']);
+    expect(stored.at(-1)).toMatchObject({ type: 'step', step: 3, epoch: 2 });
+    const [loaded] = await recorder(storage).load();
+    expect(loaded!.saved.events.filter((e) => e.type === 'step').map((e) => (e.type === 'step' ? e.step : 0))).toEqual([1, 2, 3]);
+  });
+
+  it('a rewind that fails to be written (full quota) is retried before newer events are appended', async () => {
+    const storage = new MemoryRunStorage();
+    const reports: { ok: boolean; message: string }[] = [];
+    const rec = recorder(storage, reports);
+    rec.record({ type: 'run-started', run: info });
+    [step(1), step(2), step(3)].forEach((e) => rec.record(e));
+    await rec.flush();
+    rec.record({ type: 'run-status', runId: 'run-1', status: 'running', rewoundTo: 1 });
+    storage.failNextWrite = Object.assign(new Error('The quota has been exceeded.'), { name: 'QuotaExceededError' });
+    await rec.flush();
+    expect(reports.at(-1)?.ok).toBe(false);
+    rec.record(step(2));
+    await rec.flush();
+    expect(reports.at(-1)).toEqual({ ok: true, message: 'Runs are saved again.' });
+    expect((await storage.events('run-1')).map((e) => (e.type === 'step' ? e.step : -1))).toEqual([1, 2]);
+  });
+
+  it('a checkpoint taken mid-epoch comes back with its batch, and the run says where Resume continues', async () => {
+    const storage = new MemoryRunStorage();
+    const rec = recorder(storage);
+    rec.record({ type: 'run-started', run: info });
+    rec.checkpoint('run-1', { last: { epoch: 1, step: 7, batch: 5, weights: [{ name: 'w', shape: [1], data: Float32Array.of(3) }] }, best: null, model: { tasks, vocabularies } });
+    await rec.flush();
+    const [loaded] = await recorder(storage).load();
+    expect(loaded!.last).toMatchObject({ epoch: 1, step: 7, batch: 5 });
+    expect(loaded!.best).toBeNull();
+    expect(loaded!.saved.message).toContain('Resume continues from batch 5 of epoch 2');
+  });
+
   it('a completed run stays completed', async () => {
     const storage = new MemoryRunStorage();
     const rec = recorder(storage);

@@ -1,16 +1,19 @@
 /**
  * Keeps every run in a RunStorage as it happens: the worker passes each event it sends to the page
  * through `record`, and each host checkpoint through `checkpoint`. Writes are gathered and flushed
- * in one go (every `flushMs`, or at once for checkpoints), one flush at a time and in order. A write
+ * in one go (every `flushMs`, or at once for checkpoints), one flush at a time and in order. A
+ * resume from a checkpoint (a `run-status` with `rewoundTo`) deletes the stored history of the steps
+ * trained again, before the flush appends the new history, so no step is stored twice. A write
  * that fails (a full quota) is reported through `onStorage` and kept: it is retried with the next
  * flush, so nothing is dropped silently. `load` gives the runs back after a reload; those that were
  * training are marked `interrupted`. Pure TypeScript.
  */
 import { messageOf } from '../../core/errors.ts';
 import { vocabulariesToJSON } from '../../data/index.ts';
-import { ACTIVE_STATUSES, foldRunHead, runIdOf, startedHead } from '../../core/runState.ts';
+import { ACTIVE_STATUSES, foldRunHead, runIdOf, startedHead, undoneByRewind } from '../../core/runState.ts';
 import type { ColumnOverride, SavedRun, WorkerEvent } from '../../protocol.ts';
 import type { BestCheckpoint, HostCheckpoint, HostModel } from '../../train/runEngine.ts';
+import { resumePoint } from '../session/runRecord.ts';
 import type { CheckpointKind, RunStorage, StoredCheckpoint, StoredEvent, StoredRun } from './runStorage.ts';
 
 export interface RunRecorderOptions {
@@ -44,6 +47,8 @@ export class RunRecorder {
   private readonly dirty = new Set<string>();
   private events: { runId: string; event: StoredEvent }[] = [];
   private readonly checkpoints = new Map<string, StoredCheckpoint>();
+  /** Runs rewound since the last flush, with the step their stored history is cut back to. */
+  private rewinds = new Map<string, number>();
   private readonly deleted = new Set<string>();
   private timer: ReturnType<typeof setTimeout> | null = null;
   private chain: Promise<void> = Promise.resolve();
@@ -93,6 +98,17 @@ export class RunRecorder {
     }
     // Train events, test scores and live changes are the run's history; statuses are its head.
     if (event.type !== 'run-status') this.append(runId, event);
+    else if (event.rewoundTo !== undefined) this.rewind(runId, event.rewoundTo);
+  }
+
+  /**
+   * A resume from the checkpoint at `step`: the history after it, pending or stored, goes (the
+   * stored part with the next flush, before any newer event is appended).
+   */
+  private rewind(runId: string, step: number): void {
+    this.events = this.events.filter((e) => e.runId !== runId || !undoneByRewind(e.event, step));
+    this.rewinds.set(runId, Math.min(step, this.rewinds.get(runId) ?? step));
+    this.schedule();
   }
 
   /** Keeps a run's latest checkpoint (and its best, when this epoch is the best): written at once. */
@@ -100,7 +116,7 @@ export class RunRecorder {
     if (this.deleted.has(runId) || !this.meta.has(runId)) return;
     const common = { runId, tasks: model.tasks, vocabularies: vocabulariesToJSON(model.vocabularies) };
     const put = (kind: CheckpointKind, c: HostCheckpoint, extra: Partial<StoredCheckpoint> = {}) =>
-      this.checkpoints.set(`${runId}|${kind}`, { ...common, kind, epoch: c.epoch, step: c.step, weights: c.weights, ...extra });
+      this.checkpoints.set(`${runId}|${kind}`, { ...common, kind, epoch: c.epoch, step: c.step, ...(c.batch ? { batch: c.batch } : {}), weights: c.weights, ...extra });
     put('last', last);
     if (best) put('best', best, { score: best.score, scores: best.scores });
     void this.flush();
@@ -125,6 +141,7 @@ export class RunRecorder {
     this.meta.delete(runId);
     this.dirty.delete(runId);
     this.events = this.events.filter((e) => e.runId !== runId);
+    this.rewinds.delete(runId);
     this.checkpoints.delete(`${runId}|last`);
     this.checkpoints.delete(`${runId}|best`);
     const run = () => this.storage.deleteRun(runId);
@@ -163,7 +180,7 @@ export class RunRecorder {
         this.storage.checkpoint(run.runId, 'last'),
         this.storage.checkpoint(run.runId, 'best'),
       ]);
-      if (last) run.message = run.status === 'interrupted' ? `Interrupted when the page was closed or reloaded. Resume continues from epoch ${last.epoch}.` : run.message;
+      if (last) run.message = run.status === 'interrupted' ? `Interrupted when the page was closed or reloaded. Resume continues from ${resumePoint(last)}.` : run.message;
       this.meta.set(run.runId, run);
       this.dirty.add(run.runId);
       const anyCheckpoint = last ?? best;
@@ -177,7 +194,7 @@ export class RunRecorder {
           events,
           checkpoints: { last: last?.epoch ?? null, best: best?.epoch ?? null },
         },
-        last: last ? { epoch: last.epoch, step: last.step, weights: last.weights } : null,
+        last: last ? { epoch: last.epoch, step: last.step, ...(last.batch ? { batch: last.batch } : {}), weights: last.weights } : null,
         best: best ? { epoch: best.epoch, step: best.step, weights: best.weights, score: best.score ?? 0, scores: best.scores ?? [] } : null,
         host: anyCheckpoint ? { tasks: anyCheckpoint.tasks, vocabularies: anyCheckpoint.vocabularies } : null,
       });
@@ -216,21 +233,31 @@ export class RunRecorder {
     });
     const events = this.events;
     const checkpoints = [...this.checkpoints.values()];
-    if (runs.length === 0 && events.length === 0 && checkpoints.length === 0) return;
+    const rewinds = this.rewinds;
+    if (runs.length === 0 && events.length === 0 && checkpoints.length === 0 && rewinds.size === 0) return;
     // Taken out of the queue now; put back in front of newer ones if the write fails.
     this.dirty.clear();
     this.events = [];
     this.checkpoints.clear();
-    let stage = 'runs';
+    this.rewinds = new Map();
+    let stage = 'rewinds';
     try {
+      // Every stored event is older than these rewinds; the events appended below are newer.
+      for (const [runId, step] of rewinds) {
+        if (!this.deleted.has(runId)) await this.storage.deleteEvents(runId, (event) => undoneByRewind(event, step));
+        rewinds.delete(runId);
+      }
+      stage = 'runs';
       if (runs.length > 0) await this.storage.putRuns(runs);
       stage = 'events';
       if (events.length > 0) await this.storage.appendEvents(events);
       stage = 'checkpoints';
       if (checkpoints.length > 0) await this.storage.putCheckpoints(checkpoints);
     } catch (error) {
-      if (stage === 'runs') for (const run of runs) if (!this.deleted.has(run.runId)) this.dirty.add(run.runId);
-      if (stage === 'runs' || stage === 'events') this.events = [...events.filter((e) => !this.deleted.has(e.runId)), ...this.events];
+      // Rewinds not done yet stay first in line (a newer rewind of the same run cuts at least as far).
+      for (const [runId, step] of rewinds) this.rewinds.set(runId, Math.min(step, this.rewinds.get(runId) ?? step));
+      if (stage === 'rewinds' || stage === 'runs') for (const run of runs) if (!this.deleted.has(run.runId)) this.dirty.add(run.runId);
+      if (stage === 'rewinds' || stage === 'runs' || stage === 'events') this.events = [...events.filter((e) => !this.deleted.has(e.runId)), ...this.events];
       for (const c of checkpoints) {
         const key = `${c.runId}|${c.kind}`;
         if (!this.checkpoints.has(key) && !this.deleted.has(c.runId)) this.checkpoints.set(key, c);

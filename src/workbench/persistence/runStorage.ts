@@ -35,8 +35,11 @@ export type CheckpointKind = 'last' | 'best';
 export interface StoredCheckpoint {
   runId: string;
   kind: CheckpointKind;
+  /** Epochs completed. */
   epoch: number;
   step: number;
+  /** Batches of epoch `epoch + 1` done: a `last` checkpoint taken by time, mid-epoch. */
+  batch?: number;
   /** Best only: the mean dev score and the per-task scores of that epoch. */
   score?: number;
   scores?: TaskScore[];
@@ -63,6 +66,8 @@ export interface RunStorage {
   putRuns(runs: StoredRun[]): Promise<void>;
   /** Appends events, in order, each with its run id. */
   appendEvents(events: { runId: string; event: StoredEvent }[]): Promise<void>;
+  /** Deletes the events of a run that `which` picks (a resume's rewind); the others keep their order. */
+  deleteEvents(runId: string, which: (event: StoredEvent) => boolean): Promise<void>;
   putCheckpoints(checkpoints: StoredCheckpoint[]): Promise<void>;
   putDataset(dataset: StoredDataset): Promise<void>;
   hasDataset(hash: string): Promise<boolean>;
@@ -101,6 +106,13 @@ export class MemoryRunStorage implements RunStorage {
   async appendEvents(events: { runId: string; event: StoredEvent }[]): Promise<void> {
     this.write();
     this.eventLog.push(...structuredClone(events));
+  }
+  async deleteEvents(runId: string, which: (event: StoredEvent) => boolean): Promise<void> {
+    this.write();
+    for (let i = this.eventLog.length - 1; i >= 0; i--) {
+      const e = this.eventLog[i]!;
+      if (e.runId === runId && which(e.event)) this.eventLog.splice(i, 1);
+    }
   }
   async putCheckpoints(checkpoints: StoredCheckpoint[]): Promise<void> {
     this.write();
@@ -153,6 +165,7 @@ export function deferredStorage(opening: Promise<RunStorage>): RunStorage {
   return {
     putRuns: call('putRuns'),
     appendEvents: call('appendEvents'),
+    deleteEvents: call('deleteEvents'),
     putCheckpoints: call('putCheckpoints'),
     putDataset: call('putDataset'),
     hasDataset: call('hasDataset'),

@@ -20,7 +20,7 @@ function quotaExceeded(): Error {
 export function withQuotaFaults(inner: RunStorage): QuotaFaults {
   let failing = 0;
   const write =
-    <K extends 'putRuns' | 'appendEvents' | 'putCheckpoints' | 'putDataset' | 'putValue'>(key: K) =>
+    <K extends 'putRuns' | 'appendEvents' | 'deleteEvents' | 'putCheckpoints' | 'putDataset' | 'putValue'>(key: K) =>
     (...args: Parameters<RunStorage[K]>): Promise<void> => {
       if (failing > 0) {
         failing--;
@@ -31,6 +31,7 @@ export function withQuotaFaults(inner: RunStorage): QuotaFaults {
   const storage: RunStorage = {
     putRuns: write('putRuns'),
     appendEvents: write('appendEvents'),
+    deleteEvents: write('deleteEvents'),
     putCheckpoints: write('putCheckpoints'),
     putDataset: write('putDataset'),
     putValue: write('putValue'),

@@ -9,7 +9,7 @@ import { ACTIVE_STATUSES } from '../../core/runState.ts';
 import type { BackendFault, BackendInfo } from '../../protocol.ts';
 import type { RunHandle } from '../../train/runEngine.ts';
 import type { RunLoop } from './runLoop.ts';
-import type { RunRecord, SessionDeps } from './runRecord.ts';
+import { resumePoint, type RunRecord, type SessionDeps } from './runRecord.ts';
 
 export class Failover<H extends RunHandle> {
   /** Serialises backend switches (each one halts runs and awaits tfjs). */
@@ -31,7 +31,7 @@ export class Failover<H extends RunHandle> {
             this.loop.halt(
               r,
               'interrupted',
-              `Interrupted by the switch from ${r.backend} to ${name}. Resume continues from epoch ${r.last?.epoch ?? 0}.`,
+              `Interrupted by the switch from ${r.backend} to ${name}. Resume continues from ${resumePoint(r.last)}.`,
             ),
           ),
         );
@@ -58,7 +58,7 @@ export class Failover<H extends RunHandle> {
           r,
           'failed',
           `${fault === 'lost' ? `The ${backend} device was lost` : `The ${backend} backend reported an error`} (${reason}). ` +
-            `Resume continues from epoch ${r.last?.epoch ?? 0}${next ? ` on ${next}` : ''}.`,
+            `Resume continues from ${resumePoint(r.last)}${next ? ` on ${next}` : ''}.`,
         ),
       ),
     );

@@ -1,7 +1,8 @@
 /**
  * A run's loop: builds its trainer (fresh, or from its last host checkpoint), trains it batch by
  * batch through the Trainer's `beforeBatch` hook (pause, single steps, test faults), takes a host
- * checkpoint after every epoch, throttles step events (but not a single step's), and ends the run: completed, stopped, failed
+ * checkpoint after every epoch and after every `checkpointIntervalMs` of training (mid-epoch: a
+ * resume then continues at that batch), throttles step events (but not a single step's), and ends the run: completed, stopped, failed
  * (its checkpoints stay for a resume), or halted from outside (a backend switch or loss).
  *
  * Runs are interleaved: each loop yields to the event loop before every batch, so several running
@@ -14,7 +15,7 @@ import type { Backend } from '../../core/config.ts';
 import type { DoneEvent, RunStatus, TrainEvent } from '../../core/events.ts';
 import { statusAfterDone } from '../../core/runState.ts';
 import type { RunHandle } from '../../train/runEngine.ts';
-import { type RunRecord, type SessionDeps } from './runRecord.ts';
+import { resumePoint, type RunRecord, type SessionDeps } from './runRecord.ts';
 
 function defaultYield(): Promise<void> {
   if (typeof MessageChannel === 'undefined') return new Promise((resolve) => setTimeout(resolve, 0));
@@ -77,11 +78,23 @@ export class RunLoop<H extends RunHandle> {
     await this.drive(rec);
   }
 
+  /** A restored run's data, read once however many ask at a time (a resume, the inspector's list). */
+  private readonly loading = new WeakMap<RunRecord<H>, Promise<void>>();
+
   async ensureData(rec: RunRecord<H>): Promise<void> {
     const load = rec.loadData;
     if (!load) return;
-    rec.data = await load();
-    rec.loadData = null;
+    let pending = this.loading.get(rec);
+    if (!pending) {
+      pending = load().then((data) => {
+        rec.data = data;
+        rec.loadData = null;
+      });
+      this.loading.set(rec, pending);
+      // A failed read (the dataset gone) may be tried again; the record keeps its loadData.
+      pending.catch(() => this.loading.delete(rec));
+    }
+    await pending;
   }
 
   /** Builds the run's trainer (fresh, or from its last checkpoint) and trains until it ends. */
@@ -104,6 +117,7 @@ export class RunLoop<H extends RunHandle> {
               resume: {
                 epoch: rec.last.epoch,
                 step: rec.last.step,
+                ...(rec.last.batch ? { batch: rec.last.batch } : {}),
                 ...(rec.best ? { best: { score: rec.best.score, epoch: rec.best.epoch, scores: rec.best.scores, weights: rec.best.weights } } : {}),
               },
             }
@@ -121,6 +135,7 @@ export class RunLoop<H extends RunHandle> {
     }
     rec.handle = handle;
     rec.alive = true;
+    rec.checkpointClock = this.now();
     try {
       const done = await handle.run({
         signal: controller.signal,
@@ -143,7 +158,7 @@ export class RunLoop<H extends RunHandle> {
         rec.failedOn = rec.backend;
         // As for other failures, say where a resume starts: the last checkpoint with finite weights
         // (takeCheckpoint skips weights that went NaN in an epoch's last batch).
-        this.setStatus(rec, 'failed', `${done.message ?? 'the loss diverged'}. Resume continues from epoch ${rec.last?.epoch ?? 0}.`);
+        this.setStatus(rec, 'failed', `${done.message ?? 'the loss diverged'}. Resume continues from ${resumePoint(rec.last)}.`);
       } else {
         this.setStatus(rec, statusAfterDone(done.reason));
       }
@@ -183,7 +198,7 @@ export class RunLoop<H extends RunHandle> {
     this.setStatus(
       rec,
       'failed',
-      `Training failed on ${rec.backend}: ${messageOf(error)}. Resume continues from epoch ${rec.last?.epoch ?? 0}` +
+      `Training failed on ${rec.backend}: ${messageOf(error)}. Resume continues from ${resumePoint(rec.last)}` +
         (next ? ` on ${next}.` : '.'),
     );
     this.settleSteps(rec);
@@ -202,14 +217,22 @@ export class RunLoop<H extends RunHandle> {
       const pending = rec.pendingCheckpoint;
       rec.pendingCheckpoint = null;
       await this.takeCheckpoint(rec, handle, pending);
+    } else if (this.checkpointDue(rec, handle)) {
+      await this.takeCheckpoint(rec, handle, { epoch: handle.epoch, step: handle.step, batch: handle.batchInEpoch, best: false, score: 0, scores: [] });
     }
+    if (gen !== rec.generation) return;
     if (rec.pendingStep && this.now() - rec.lastStepSent >= this.stepInterval) this.flushStep(rec);
-    while (rec.paused && rec.stepsAllowed === 0 && !signal.aborted && gen === rec.generation) {
-      this.flushStep(rec);
-      await new Promise<void>((resolve) => {
-        rec.wake = resolve;
-      });
-      rec.wake = null;
+    if (rec.paused && rec.stepsAllowed === 0) {
+      const pausedAt = this.now();
+      while (rec.paused && rec.stepsAllowed === 0 && !signal.aborted && gen === rec.generation) {
+        this.flushStep(rec);
+        await new Promise<void>((resolve) => {
+          rec.wake = resolve;
+        });
+        rec.wake = null;
+      }
+      // Time spent paused is not training time: the next checkpoint by time moves on by as much.
+      rec.checkpointClock += this.now() - pausedAt;
     }
     if (signal.aborted || gen !== rec.generation) return;
     if (rec.injectedFailure !== null) {
@@ -227,16 +250,29 @@ export class RunLoop<H extends RunHandle> {
     }
   }
 
+  /**
+   * Whether a checkpoint by time is due: `checkpointIntervalMs` of training since the last one, and
+   * the run is inside an epoch (an epoch's end has its own) at a point not checkpointed yet.
+   */
+  private checkpointDue(rec: RunRecord<H>, handle: H): boolean {
+    const batch = handle.batchInEpoch;
+    if (batch === undefined || batch === 0 || rec.last?.step === handle.step) return false;
+    // Read each time: the browser tests shorten it while the worker runs (a test hook).
+    return this.now() - rec.checkpointClock >= (this.deps.checkpointIntervalMs ?? 60_000);
+  }
+
   private async takeCheckpoint(
     rec: RunRecord<H>,
     handle: H,
-    pending: NonNullable<RunRecord<H>['pendingCheckpoint']>,
+    pending: NonNullable<RunRecord<H>['pendingCheckpoint']> & { batch?: number },
   ): Promise<void> {
+    // Whatever comes of it, the next checkpoint by time is an interval of training away.
+    rec.checkpointClock = this.now();
     try {
       const weights = await this.deps.engine.readWeights(handle);
       // Weights gone NaN in the epoch's last batch would make a checkpoint no resume recovers from.
       if (!weights.every((w) => w.data.every(Number.isFinite))) return;
-      rec.last = { epoch: pending.epoch, step: pending.step, weights };
+      rec.last = { epoch: pending.epoch, step: pending.step, ...(pending.batch ? { batch: pending.batch } : {}), weights };
       if (pending.best) rec.best = { ...rec.last, score: pending.score, scores: pending.scores };
       // Without IndexedDB, a copy for the page: if this worker dies, a new one resumes from it.
       if (this.deps.checkpointsToPage?.()) {
@@ -290,7 +326,8 @@ export class RunLoop<H extends RunHandle> {
     this.deps.emit(event);
   }
 
-  setStatus(rec: RunRecord<H>, status: RunStatus, message?: string, backend?: Backend): void {
+  /** `moved`: the backend the run now trains on and the step it was rewound to (a resume). */
+  setStatus(rec: RunRecord<H>, status: RunStatus, message?: string, moved?: { backend: Backend; rewoundTo: number }): void {
     rec.status = status;
     rec.paused = status === 'paused';
     if (message === undefined) delete rec.message;
@@ -300,7 +337,7 @@ export class RunLoop<H extends RunHandle> {
       runId: rec.info.runId,
       status,
       ...(message !== undefined ? { message } : {}),
-      ...(backend !== undefined ? { backend } : {}),
+      ...(moved ?? {}),
     });
   }
 

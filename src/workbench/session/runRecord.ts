@@ -57,6 +57,11 @@ export interface SessionDeps<H extends RunHandle> {
   stepEventIntervalMs?: number;
   /** How long to wait for a run's loop to notice an abort before freeing it anyway (default 5 s). */
   haltTimeoutMs?: number;
+  /**
+   * Training time (pauses not counted) after which a checkpoint is taken mid-epoch, besides the one
+   * at every epoch's end (default 60 s): a resume loses at most about this much training.
+   */
+  checkpointIntervalMs?: number;
 }
 
 export interface RunRecord<H> {
@@ -85,6 +90,8 @@ export interface RunRecord<H> {
   best: BestCheckpoint | null;
   /** Set by an epoch event; the weights are read back before the next batch (the loop is idle then). */
   pendingCheckpoint: { epoch: number; step: number; best: boolean; score: number; scores: TaskScore[] } | null;
+  /** When (`SessionDeps.now`) the training time since the last checkpoint began; pauses move it on. */
+  checkpointClock: number;
   /** The backend a failed run failed on. */
   failedOn: Backend | null;
   lastStepSent: number;
@@ -93,8 +100,10 @@ export interface RunRecord<H> {
   injectedFailure: string | null;
   /** Tasks and vocabularies of a run restored from storage (it has no trainer to lend them). */
   host: HostModel | null;
-  /** A restored run's train/dev split, rebuilt from the stored dataset on its first resume. */
+  /** A restored run's train/dev split, rebuilt from the stored dataset when first needed (resume, dev sentences). */
   loadData: (() => Promise<TrainingData>) | null;
+  /** Brought back from storage after a reload (not started, imported or adopted in this worker). */
+  fromStorage?: boolean;
   /** Test hook: the next batch trains with a NaN learning rate (weights, then the loss, become NaN). */
   injectedNaN?: boolean;
   /** Pre-trained start of the word table: used until the run has a checkpoint to rebuild from. */
@@ -105,7 +114,7 @@ export interface RunRecord<H> {
 
 /** What says which run a record is; the loop state of a new record starts idle (`newRunRecord`). */
 export type RunIdentity<H> = Pick<RunRecord<H>, 'info' | 'config' | 'data' | 'status' | 'backend' | 'last' | 'best' | 'host' | 'loadData'> &
-  Partial<Pick<RunRecord<H>, 'message' | 'pretrained' | 'test'>>;
+  Partial<Pick<RunRecord<H>, 'message' | 'pretrained' | 'test' | 'fromStorage'>>;
 
 /** A run record with no loop, no trainer and nothing pending: started, restored and adopted runs begin so. */
 export function newRunRecord<H>(identity: RunIdentity<H>): RunRecord<H> {
@@ -122,6 +131,7 @@ export function newRunRecord<H>(identity: RunIdentity<H>): RunRecord<H> {
     stepWaiters: [],
     wake: null,
     pendingCheckpoint: null,
+    checkpointClock: 0,
     failedOn: null,
     lastStepSent: -Infinity,
     pendingStep: null,
@@ -142,6 +152,12 @@ export interface RestoredRun {
   host: HostModel | null;
   /** Rebuilds the run's train/dev split from the stored dataset (only needed to train on). */
   loadData: () => Promise<TrainingData>;
+}
+
+/** Where a resume continues from, as run messages say it: `epoch 2`, or `batch 40 of epoch 3` mid-epoch. */
+export function resumePoint(last: { epoch: number; batch?: number } | null): string {
+  if (!last) return 'epoch 0';
+  return last.batch ? `batch ${last.batch} of epoch ${last.epoch + 1}` : `epoch ${last.epoch}`;
 }
 
 /** The train/dev split a run on `dataset` trains on: seeded, so a restored run gets the same one. */

@@ -7,11 +7,12 @@ import { describe, expect, it } from 'vitest';
 import { buildVocabularies, splitTrainDev, type Dataset } from '../../data/index.ts';
 import type { Sentence } from '../../data/types.ts';
 import { presets, type Backend, type RunConfig } from '../../core/config.ts';
-import type { DoneEvent, EpochEvent, RunStatus, StepEvent, TaskBreakdown } from '../../core/events.ts';
+import type { DoneEvent, EpochEvent, RunEvent, RunInfo, RunStatus, StepEvent, TaskBreakdown } from '../../core/events.ts';
+import { foldRun, startedRecord } from '../../core/runState.ts';
 import type { BackendInfo, WorkerEvent } from '../../protocol.ts';
 import type { NamedWeight } from '../../train/formats/safetensors.ts';
 import { archiveName, tokenize, TrainingSession, type CreateTrainerInit, type RunHandle, type SessionEngine } from './session.ts';
-import type { LiveSettings, TrainerHooks } from '../../train/trainer.ts';
+import type { LiveSettings, TrainerHooks, TrainingData } from '../../train/trainer.ts';
 
 interface Script {
   batches: number;
@@ -21,11 +22,14 @@ interface Script {
   nanAt?: number;
   /** Dev score per epoch (default: the epoch number, so every epoch is the best). */
   scores?: number[];
+  /** Called after each step (a test moves its fake clock on here). */
+  onStep?: (step: number) => void;
 }
 
 class FakeTrainer implements RunHandle {
   step = 0;
   epoch = 0;
+  batchInEpoch = 0;
   disposed = false;
   released = false;
   readonly live: Partial<LiveSettings>[] = [];
@@ -40,6 +44,7 @@ class FakeTrainer implements RunHandle {
     if (init.from) {
       this.epoch = init.from.resume.epoch;
       this.step = init.from.resume.step;
+      this.batchInEpoch = init.from.resume.batch ?? 0;
     }
   }
 
@@ -56,13 +61,14 @@ class FakeTrainer implements RunHandle {
     let bestEpoch = this.init.from?.resume.best?.epoch ?? 0;
     outer: while (this.epoch < epochs) {
       const epoch = this.epoch + 1;
-      for (let batch = 1; batch <= this.script.batches; batch++) {
+      for (let batch = this.batchInEpoch + 1; batch <= this.script.batches; batch++) {
         await hooks.beforeBatch?.();
         if (hooks.signal?.aborted) {
           reason = 'cancelled';
           break outer;
         }
         this.step++;
+        this.script.onStep?.(this.step);
         if (this.script.throwAt === this.step) throw new Error('kernel exploded');
         if (this.script.nanAt === this.step) {
           reason = 'diverged';
@@ -84,8 +90,10 @@ class FakeTrainer implements RunHandle {
           etaSeconds: 1,
         };
         emit(step);
+        this.batchInEpoch = batch;
       }
       this.epoch = epoch;
+      this.batchInEpoch = 0;
       const score = this.script.scores?.[epoch - 1] ?? epoch;
       const improved = score > best;
       if (improved) {
@@ -135,7 +143,10 @@ function sentences(n: number): Sentence[] {
   return Array.from({ length: n }, (_, i) => ({ words: [`w${i}`, 'x'], tags: [['A', 'B']] }));
 }
 
-function setup(scripts: (index: number, init: CreateTrainerInit<FakeTrainer>) => Script, opts: { interval?: number; test?: Dataset; checkpointsToPage?: () => boolean } = {}) {
+function setup(
+  scripts: (index: number, init: CreateTrainerInit<FakeTrainer>) => Script,
+  opts: { interval?: number; test?: Dataset; checkpointsToPage?: () => boolean; now?: () => number; checkpointIntervalMs?: number } = {},
+) {
   const events: WorkerEvent[] = [];
   const trainers: FakeTrainer[] = [];
   const backends = new FakeBackends();
@@ -168,6 +179,8 @@ function setup(scripts: (index: number, init: CreateTrainerInit<FakeTrainer>) =>
     stepEventIntervalMs: opts.interval ?? 0,
     haltTimeoutMs: 200,
     ...(opts.checkpointsToPage ? { checkpointsToPage: opts.checkpointsToPage } : {}),
+    ...(opts.now ? { now: opts.now } : {}),
+    ...(opts.checkpointIntervalMs !== undefined ? { checkpointIntervalMs: opts.checkpointIntervalMs } : {}),
   });
   return { session, events, trainers, backends, dataset, engine };
 }
@@ -292,6 +305,59 @@ describe('TrainingSession', () => {
     const running = events.find((e) => e.type === 'run-status' && e.status === 'running');
     expect(running).toMatchObject({ backend: 'webgl' });
     expect(statuses(events, 'run-1')).toEqual(['failed', 'running', 'completed']);
+  });
+
+  it('takes a checkpoint after each minute of training (fake clock) mid-epoch; resume continues at its batch, each step once in the history', async () => {
+    let clock = 0;
+    // Every step takes 25 s of the fake clock; the first trainer fails in step 8 of a 10-batch epoch.
+    const onStep = () => void (clock += 25_000);
+    const { session, events, trainers } = setup((index) => (index === 0 ? { batches: 10, throwAt: 8, onStep } : { batches: 10, onStep }), {
+      now: () => clock,
+      checkpointIntervalMs: 60_000,
+    });
+    session.startRun(config(1), 'MTAA');
+    await until(() => session.status('run-1') === 'failed', 'failure');
+    // 75 s of training after step 3, then 75 s more after step 6: one checkpoint by time each.
+    expect(session.checkpoints('run-1').last).toMatchObject({ epoch: 0, step: 6, batch: 6 });
+    expect(session.checkpoints('run-1').best).toBeNull();
+    const failure = events.findLast((e) => e.type === 'run-status');
+    expect(failure?.type === 'run-status' && failure.message).toMatch(/Resume continues from batch 6 of epoch 1 on webgl\.$/);
+
+    await session.resume('run-1');
+    expect(trainers[1]!.init.from?.resume).toMatchObject({ epoch: 0, step: 6, batch: 6 });
+    await until(() => session.status('run-1') === 'completed', 'completion after resume');
+    const resumed = events.filter((e) => e.type === 'step' && e.runId === 'run-1').slice(7);
+    expect(resumed.map((e) => (e.type === 'step' ? `${e.batch}@${e.step}` : ''))).toEqual(['7@7', '8@8', '9@9', '10@10']);
+    expect(events.find((e) => e.type === 'run-status' && e.status === 'running')).toMatchObject({ rewoundTo: 6 });
+    // Folded as the page and the recorder fold them, the history holds each step once.
+    const run = events.filter((e) => e.type !== 'backend' && e.type !== 'checkpoint' && e.type !== 'storage' && e.type !== 'vectors-progress').reduce(
+      (r, e) => foldRun(r, e as RunEvent),
+      startedRecord({ runId: 'run-1', label: 'MTAA', config: config(1), datasetName: 'toy.conll', backend: 'webgpu' } satisfies RunInfo),
+    );
+    expect(run.steps.map((e) => e.step)).toEqual([1, 2, 3, 4, 5, 6, 7, 8, 9, 10]);
+    expect(run.epochs.map((e) => e.epoch)).toEqual([1]);
+  });
+
+  it('time spent paused is not training time: no checkpoint by time comes of it', async () => {
+    let clock = 0;
+    const { session, trainers } = setup(() => ({ batches: 50, onStep: () => void (clock += 1_000) }), { now: () => clock, checkpointIntervalMs: 60_000 });
+    session.startRun(config(1), 'MTAA');
+    await until(() => trainers[0]!.step >= 2, 'two steps');
+    session.pause('run-1');
+    await new Promise((resolve) => setTimeout(resolve, 10));
+    clock += 10 * 60_000; // ten minutes paused
+    await session.step('run-1');
+    await session.step('run-1');
+    expect(session.checkpoints('run-1').last).toBeNull();
+    const before = trainers[0]!.step;
+    clock += 60_000; // a minute of training
+    await session.step('run-1');
+    await session.step('run-1');
+    const last = session.checkpoints('run-1').last;
+    expect(last).toMatchObject({ epoch: 0 });
+    expect(last!.batch).toBe(last!.step);
+    expect(last!.step).toBeGreaterThanOrEqual(before);
+    await session.stop('run-1');
   });
 
   it('a diverged run is failed with its message; resume rebuilds it from its last epoch', async () => {
@@ -430,7 +496,7 @@ describe('TrainingSession', () => {
     session.rename('run-1', ' renamed ');
     expect((await session.exportModel('run-1')).fileName).toBe('mtaa-renamed-run-1.zip');
 
-    const dev = session.devSentences(5);
+    const dev = await session.devSentences(5);
     expect(dev).toHaveLength(2);
     expect(dev[0]).toEqual({ index: 0, text: trainers[0]!.init.data.dev[0]!.words.join(' ') });
     const inspected = await session.inspect('run-1', { devIndex: 1 });
@@ -442,9 +508,9 @@ describe('TrainingSession', () => {
     await expect(session.inspect('run-1', { text: '   ' })).rejects.toThrow(/Type a sentence/);
   });
 
-  it('before any run, dev sentences come from the current dataset with the presets split', () => {
+  it('before any run, dev sentences come from the current dataset with the presets split', async () => {
     const { session } = setup(() => ({ batches: 1 }));
-    expect(session.devSentences()).toHaveLength(2);
+    expect(await session.devSentences()).toHaveLength(2);
   });
 });
 
@@ -505,6 +571,36 @@ describe('TrainingSession: runs restored from storage', () => {
     expect(events.filter((e) => e.type === 'epoch').map((e) => (e.type === 'epoch' ? e.epoch : 0))).toEqual([2, 3]);
 
     expect(session.startRun(config(1), 'next').runId).toBe('run-5');
+  });
+
+  it("a restored run's dev sentences come from its stored data, read once, before any resume; a dataset gone is said", async () => {
+    const { session, dataset } = setup(() => ({ batches: 2 }));
+    const host = { tasks: dataset.tasks, vocabularies: buildVocabularies(dataset.sentences, 1) };
+    const checkpoint = { epoch: 1, step: 2, weights: [{ name: 'w', shape: [1], data: Float32Array.of(7) }] };
+    let loads = 0;
+    const restored = (runId: string, loadData: () => Promise<TrainingData>) =>
+      session.restoreRun({
+        info: { runId, label: `MTAA ${runId}`, config: config(3), datasetName: 'toy.conll', backend: 'webgpu' },
+        config: config(3),
+        status: 'interrupted',
+        last: checkpoint,
+        best: null,
+        host,
+        loadData,
+      });
+    restored('run-4', async () => {
+      loads++;
+      return { tasks: dataset.tasks, train: dataset.sentences.slice(0, 17), dev: dataset.sentences.slice(17) };
+    });
+    restored('run-5', () => Promise.reject(new Error('toy.conll, the data of MTAA run-5, is no longer in this browser\'s storage')));
+    const [a, b] = await Promise.all([session.devSentences(10, 'run-4'), session.devSentences(10, 'run-4')]);
+    expect(a).toEqual(dataset.sentences.slice(17).map((s, index) => ({ index, text: s.words.join(' ') })));
+    expect(b).toEqual(a);
+    expect(loads).toBe(1);
+    await expect(session.devSentences(10, 'run-5')).rejects.toThrow(/dev sentences of MTAA run-5 cannot be listed: toy\.conll.*no longer in this browser's storage/);
+    // Adopting it from a dead worker's page still finds it as the stored run it is.
+    session.adoptRun({ info: { runId: 'run-4', label: 'MTAA run-4', config: config(3), datasetName: 'toy.conll', backend: 'webgpu' }, config: config(3), status: 'failed', message: 'The worker died.', died: true, last: null, best: null });
+    expect(session.status('run-4')).toBe('failed');
   });
 
   it('forgets a run, stopping it first', async () => {

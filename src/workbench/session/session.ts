@@ -28,7 +28,7 @@ import { Failover } from './failover.ts';
 import { devSentences, inspect, tagText } from './inspection.ts';
 import { applyLiveSettings } from './liveSettings.ts';
 import { RunLoop } from './runLoop.ts';
-import { newRunRecord, SessionError, splitForRun, testFor, type RestoredRun, type RunIdentity, type RunRecord, type SessionDeps } from './runRecord.ts';
+import { newRunRecord, resumePoint, SessionError, splitForRun, testFor, type RestoredRun, type RunIdentity, type RunRecord, type SessionDeps } from './runRecord.ts';
 
 export type { BestCheckpoint, CreateTrainerInit, HostCheckpoint, HostModel, RunHandle, SessionEngine } from '../../train/runEngine.ts';
 export { archiveName } from './export.ts';
@@ -174,6 +174,7 @@ export class TrainingSession<H extends RunHandle> {
       best: saved.best,
       host: saved.host,
       loadData: saved.loadData,
+      fromStorage: true,
     });
   }
 
@@ -310,7 +311,7 @@ export class TrainingSession<H extends RunHandle> {
   adoptRun(restored: AdoptedRun): void {
     const { info } = restored;
     const known = this.runs.get(info.runId);
-    if (known && !known.alive && known.loadData !== null) {
+    if (known && !known.alive && known.fromStorage) {
       // Already brought back from storage by this worker: the page's account of what happened
       // wins, and so does its checkpoint when it is newer than the stored one.
       if (restored.last && (known.last === null || restored.last.epoch > known.last.epoch)) {
@@ -406,7 +407,8 @@ export class TrainingSession<H extends RunHandle> {
     rec.pendingStep = null;
     rec.backend = this.deps.backends.active();
     rec.info.backend = rec.backend;
-    this.loop.setStatus(rec, 'running', undefined, rec.backend);
+    // It trains again from its checkpoint's step: what it did after that step leaves its history.
+    this.loop.setStatus(rec, 'running', undefined, { backend: rec.backend, rewoundTo: rec.last?.step ?? 0 });
     rec.loop = this.loop.drive(rec);
   }
 
@@ -483,9 +485,20 @@ export class TrainingSession<H extends RunHandle> {
   // ------------------------------------------------------------------------------------------
   // Inspection and export (./inspection.ts, ./export.ts)
 
-  /** Dev sentences of `runId`, else of the latest run, else of the current dataset's split. */
-  devSentences(limit = 500, runId?: string): { index: number; text: string }[] {
+  /**
+   * Dev sentences of `runId`, else of the latest run, else of the current dataset's split. A run
+   * restored after a reload has its split rebuilt from its stored dataset first; where that dataset
+   * is gone, the error says so (the inspector shows it).
+   */
+  async devSentences(limit = 500, runId?: string): Promise<{ index: number; text: string }[]> {
     const run = runId !== undefined ? this.record(runId) : this.runs.get(this.order[this.order.length - 1] ?? '');
+    if (run) {
+      try {
+        await this.loop.ensureData(run);
+      } catch (error) {
+        throw new SessionError(`The dev sentences of ${run.info.label} cannot be listed: ${messageOf(error)}`);
+      }
+    }
     return devSentences(run, this.deps.datasets.current, limit);
   }
 
@@ -503,8 +516,8 @@ export class TrainingSession<H extends RunHandle> {
 }
 
 /** A dead worker's run: the page's account, plus where Resume continues from (the checkpoint we hold). */
-function adoptedMessage(restored: AdoptedRun, last: { epoch: number } | null): string {
+function adoptedMessage(restored: AdoptedRun, last: { epoch: number; batch?: number } | null): string {
   if (!restored.died) return restored.message;
-  const epoch = last?.epoch ?? 0;
-  return `${restored.message} Resume continues from epoch ${epoch}${epoch === 0 ? ' (the start)' : ''} in a new worker.`;
+  const start = !last || (last.epoch === 0 && !last.batch);
+  return `${restored.message} Resume continues from ${resumePoint(last)}${start ? ' (the start)' : ''} in a new worker.`;
 }
