@@ -1,5 +1,6 @@
 import { useWorkbench } from '../store.ts';
 import { BackendPicker } from './BackendPicker.tsx';
+import { BertPanel } from './BertPanel.tsx';
 import { ComparePanel } from './ComparePanel.tsx';
 import { ConfigPanel } from './ConfigPanel.tsx';
 import { RunControls } from './RunControls.tsx';
@@ -23,6 +24,7 @@ export function TrainingPanel() {
           <BackendPicker />
           <ConfigPanel />
           <VectorsPanel />
+          <BertPanel />
           <SharePanel />
           <ImportModelButton />
           <RunControls />
