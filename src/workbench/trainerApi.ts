@@ -173,18 +173,17 @@ export function createTrainerApi<H extends RunHandle>(deps: TrainerDeps<H>): Tra
       }
       let features: Parameters<typeof session.startRun>[4];
       const bertConfig = config.model.embedding.bert;
-      if (bertConfig) {
+      // A sibling trains on its parent's sentences, which carry the parent's features already.
+      if (bertConfig && siblingOf === undefined) {
         const hiddenSize = bert.hiddenSize;
         if (hiddenSize === null) throw new Error('This run uses BERT features: drop a BERT checkpoint (folder or zip) on the BERT panel first, or turn BERT off.');
         // Features are the checkpoint's width, whatever the draft said.
         config = mergeConfig(config, { model: { embedding: { bert: { hiddenSize } } } });
         const dataset = featureDataset();
-        if (siblingOf === undefined) {
-          if (!dataset) throw new Error('No dataset is loaded: drop a CoNLL file or load the sample first.');
-          await bert.ensure(dataset, bertConfig);
-          const test = datasets.store.test;
-          if (test) await bert.ensureExtra(test.sentences, bertConfig);
-        }
+        if (!dataset) throw new Error('No dataset is loaded: drop a CoNLL file or load the sample first.');
+        await bert.ensure(dataset, bertConfig);
+        const test = datasets.store.test;
+        if (test) await bert.ensureExtra(test.sentences, bertConfig);
         features = (sentences) => bert.attach(sentences);
       }
       if (siblingOf === undefined) await datasets.keep(storage, storageError);
