@@ -6,7 +6,7 @@
 import type { ColumnGuess, FileFormat, TagScheme } from './data/types.ts';
 import type { DatasetSummary as DataSummary, TaskSummary } from './data/dataset.ts';
 import type { ColumnOverride } from './data/columnPlan.ts';
-import type { Backend, RunConfig } from './core/config.ts';
+import type { Backend, BertEmbeddingConfig, RunConfig } from './core/config.ts';
 import type { LiveChange, RunEvent, RunInfo, RunStatus, TaskScore, TestScoresEvent, TrainEvent, VectorsCoverage } from './core/events.ts';
 import type { SentenceInspection } from './core/inspection.ts';
 
@@ -17,6 +17,7 @@ export type {
   AdversaryPosition,
   Architecture,
   Backend,
+  BertEmbeddingConfig,
   FusionKind,
   ModelConfig,
   OrthogonalityMode,
@@ -109,12 +110,55 @@ export interface VectorsInfo {
   coverage: VectorsCoverage | null;
 }
 
+/** The BERT settings that change the word features themselves (mode and width change only the model). */
+export type BertFeatureSettings = Pick<BertEmbeddingConfig, 'layer' | 'mixLastFour' | 'pooling'>;
+
+/** Frozen BERT word features of the current dataset, held in the worker (and kept in IndexedDB). */
+export interface BertFeaturesInfo {
+  datasetName: string;
+  settings: BertFeatureSettings;
+  /** Distinct sentences and their words. */
+  sentences: number;
+  words: number;
+  /** Values per word (H, or 4H for a mix of the last four layers). */
+  dim: number;
+  /** Size in IndexedDB: words × dim × 2 bytes (float16). */
+  storedBytes: number;
+  /** Read back from IndexedDB (true) or computed now (false). */
+  fromCache: boolean;
+  /** Time it took to compute or read them. */
+  seconds: number;
+  /** Why they could not be kept in IndexedDB (they are still used by this session's runs). */
+  storageProblem?: string;
+}
+
+/** A local BERT checkpoint loaded in the worker (issue 17). */
+export interface BertInfo {
+  /** The dropped folder's or zip's name. */
+  name: string;
+  /** SHA-256 over its files: what cached features are keyed by. */
+  hash: string;
+  /** The checkpoint files read, by bare name. */
+  files: string[];
+  layers: number;
+  hiddenSize: number;
+  heads: number;
+  vocabSize: number;
+  maxPositions: number;
+  /** 'F32', 'F16' or 'F32+F16' (as model.safetensors stores them). */
+  storedDtype: string;
+  /** The current dataset's features, once computed or read back (null before). */
+  features: BertFeaturesInfo | null;
+}
+
 /** Everything the worker tells the page, pushed through the callback given to `subscribe`. */
 export type WorkerEvent =
   | RunEvent
   | { type: 'backend'; backend: BackendInfo }
   /** Reading a vectors file: the share read so far, in [0, 1] (1 when the file has been read). */
   | { type: 'vectors-progress'; fileName: string; fraction: number }
+  /** Computing BERT features: sentences encoded so far, and the time left at the rate so far (null at first). */
+  | { type: 'bert-progress'; sentencesDone: number; sentences: number; etaSeconds: number | null }
   /** Persistence news: a write that failed (quota, unavailable storage) or succeeded again after one. */
   | { type: 'storage'; ok: boolean; message: string }
   /**
@@ -230,7 +274,9 @@ export interface TrainerApi {
   setBackend(name: Backend): Promise<BackendInfo>;
   /**
    * Starts a run on the current dataset; events follow through `subscribe`. With `vectors`, its
-   * word table starts from the loaded pre-trained vectors and its wordDim becomes theirs.
+   * word table starts from the loaded pre-trained vectors and its wordDim becomes theirs. With
+   * `model.embedding.bert` in the config, its sentences carry the loaded checkpoint's features
+   * (hiddenSize becomes the checkpoint's); refused when no checkpoint is loaded.
    */
   startRun(config: RunConfig, label: string, siblingOf?: string, options?: { vectors?: boolean }): Promise<RunInfo>;
   /**
@@ -242,6 +288,24 @@ export interface TrainerApi {
   vectorsInfo(): Promise<VectorsInfo | null>;
   /** Forgets the loaded vectors (runs that used them keep their weights). */
   clearVectors(): Promise<void>;
+  /**
+   * Reads a BERT checkpoint dropped as a folder's files (paths as `webkitRelativePath` gives them)
+   * or as one `.zip` (transferred). It is validated (architecture, tensor names, shapes, dtypes,
+   * tokenizer) before any weight is read; a refusal names the file and the tensor, and the
+   * checkpoint loaded before (if any) stays.
+   */
+  loadBert(name: string, files: { path: string; bytes: ArrayBuffer }[]): Promise<{ ok: true; bert: BertInfo } | { ok: false; message: string }>;
+  /**
+   * The current dataset's BERT features with these settings: read from IndexedDB when they were
+   * computed before (same checkpoint, dataset, layers and pooling), else computed (progress as
+   * `bert-progress` events) and kept there as float16. Runs whose config has `model.embedding.bert`
+   * use them (they are computed on start when missing).
+   */
+  computeBertFeatures(settings: BertFeatureSettings): Promise<{ ok: true; bert: BertInfo } | { ok: false; message: string }>;
+  /** The loaded checkpoint (null: none). */
+  bertInfo(): Promise<BertInfo | null>;
+  /** Forgets the checkpoint and its features in memory (IndexedDB keeps the features). */
+  clearBert(): Promise<void>;
   pause(runId: string): Promise<void>;
   /**
    * Continues a paused run; a `failed` or `interrupted` run is rebuilt from its last checkpoint

@@ -5,10 +5,11 @@
  * - `events` (auto key, index `runId`): events in append order;
  * - `checkpoints` (key [runId, kind]): weights (Float32Array) with tasks and vocabularies;
  * - `datasets` (key hash): the files runs trained on, so a restored run can be resumed;
- * - `values` (key string): small named values (the study queue).
+ * - `values` (key string): small named values (the study queue);
+ * - `bertFeatures` (key string, version 2): frozen BERT word features as float16 (issue 17).
  */
 import { openDB, type DBSchema, type IDBPDatabase } from 'idb';
-import type { CheckpointKind, RunStorage, StoredCheckpoint, StoredDataset, StoredEvent, StoredRun } from '../src/workbench/persistence/runStorage.ts';
+import type { CheckpointKind, RunStorage, StoredBertFeatures, StoredCheckpoint, StoredDataset, StoredEvent, StoredRun } from '../src/workbench/persistence/runStorage.ts';
 
 interface WorkbenchDB extends DBSchema {
   runs: { key: string; value: StoredRun };
@@ -16,22 +17,27 @@ interface WorkbenchDB extends DBSchema {
   checkpoints: { key: [string, CheckpointKind]; value: StoredCheckpoint };
   datasets: { key: string; value: StoredDataset };
   values: { key: string; value: { key: string; value: unknown } };
+  bertFeatures: { key: string; value: StoredBertFeatures };
 }
 
 export const DB_NAME = 'mtaa-workbench';
-const DB_VERSION = 1;
+const DB_VERSION = 2;
 
 export class IdbRunStorage implements RunStorage {
   private constructor(private readonly db: IDBPDatabase<WorkbenchDB>) {}
 
   static async open(name = DB_NAME): Promise<IdbRunStorage> {
     const db = await openDB<WorkbenchDB>(name, DB_VERSION, {
-      upgrade(db) {
-        db.createObjectStore('runs', { keyPath: 'runId' });
-        db.createObjectStore('events', { autoIncrement: true }).createIndex('runId', 'runId');
-        db.createObjectStore('checkpoints', { keyPath: ['runId', 'kind'] });
-        db.createObjectStore('datasets', { keyPath: 'hash' });
-        db.createObjectStore('values', { keyPath: 'key' });
+      upgrade(db, oldVersion) {
+        if (oldVersion < 1) {
+          db.createObjectStore('runs', { keyPath: 'runId' });
+          db.createObjectStore('events', { autoIncrement: true }).createIndex('runId', 'runId');
+          db.createObjectStore('checkpoints', { keyPath: ['runId', 'kind'] });
+          db.createObjectStore('datasets', { keyPath: 'hash' });
+          db.createObjectStore('values', { keyPath: 'key' });
+        }
+        // By name rather than by version: another store added in a later version leaves this one alone.
+        if (!db.objectStoreNames.contains('bertFeatures')) db.createObjectStore('bertFeatures', { keyPath: 'key' });
       },
     });
     return new IdbRunStorage(db);
@@ -103,5 +109,13 @@ export class IdbRunStorage implements RunStorage {
 
   async putValue(key: string, value: unknown): Promise<void> {
     await this.db.put('values', { key, value });
+  }
+
+  async putBertFeatures(features: StoredBertFeatures): Promise<void> {
+    await this.db.put('bertFeatures', features);
+  }
+
+  bertFeatures(key: string): Promise<StoredBertFeatures | undefined> {
+    return this.db.get('bertFeatures', key);
   }
 }

@@ -8,6 +8,7 @@
 import { messageOf } from '../src/core/errors.ts';
 import { expose, transfer } from 'comlink';
 import type { Backend, BackendFault } from '../src/protocol.ts';
+import { loadBertFeaturizer } from '../src/train/bert/bertFeaturizer.ts';
 import { tfjsSessionEngine, withGradientPool } from '../src/train/sessionEngine.ts';
 import { deferredStorage, MemoryRunStorage } from '../src/workbench/persistence/runStorage.ts';
 import { withQuotaFaults } from '../src/workbench/persistence/storageFaults.ts';
@@ -45,6 +46,7 @@ expose(
       onDeviceLost = handler;
     },
     engine: withGradientPool(tfjsSessionEngine, () => gradientPools.poolFor(backends.info().name)),
+    bert: { load: loadBertFeaturizer },
     storage: quotaFaults.storage,
     storageNotice: () => storageNotice,
     failNextWrites: (writes) => quotaFaults.failNextWrites(writes),

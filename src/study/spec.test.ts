@@ -25,6 +25,24 @@ describe('study spec', () => {
     expect(mergePatches({ a: { b: 1, c: 2 } }, { a: { c: 3 } })).toEqual({ a: { b: 1, c: 3 } });
   });
 
+  it('runs basic and BERT rows in one study: --bert with the spec\'s checkpoint only where a row asks for it (Table VIII)', () => {
+    const spec = parse({
+      ...valid,
+      bert: '../bert-base-cased',
+      configurations: ['base', 'MTAA', { name: 'base + BERT', ablation: 'base', bert: true }, { name: 'MTAA + BERT', ablation: 'MTAA', bert: true }],
+      baseline: 'base',
+    });
+    expect(spec.bert).toBe('/home/r/bert-base-cased');
+    const commands = studyRuns(spec).map((run) => trainArguments(spec, run, { modelDir: '/o/m', threads: 1 }));
+    const withBert = commands.map((args) => (args.includes('--bert') ? args[args.indexOf('--bert') + 1] : null));
+    expect(withBert).toEqual([null, null, null, null, '/home/r/bert-base-cased', '/home/r/bert-base-cased', '/home/r/bert-base-cased', '/home/r/bert-base-cased']);
+    expect(commands[6]!.slice(commands[6]!.indexOf('--ablation'), commands[6]!.indexOf('--ablation') + 2)).toEqual(['--ablation', 'MTAA']);
+    expect(() => parse({ ...valid, configurations: [{ name: 'MTAA + BERT', ablation: 'MTAA', bert: true }] })).toThrow(
+      'studies/x.json: configurations[0].bert: asks for BERT features, but the spec has no "bert" checkpoint folder',
+    );
+    expect(() => parse({ ...valid, bert: 'b', configurations: [{ name: 'x', bert: 'yes' }] })).toThrow('studies/x.json: configurations[0].bert: must be true or false, got "yes"');
+  });
+
   it('names the file and the field at fault', () => {
     expect(() => parseStudySpec('{', 'studies/x.json', '/', ablations)).toThrow(/^studies\/x.json: not valid JSON/);
     expect(() => parse({ ...valid, epochs: 0 })).toThrow('studies/x.json: epochs: must be a positive integer, got 0');

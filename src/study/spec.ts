@@ -1,6 +1,7 @@
 /**
  * A study spec: the JSON file `mtaa study run` reads. Which data, which preset, which
- * configurations (ablation names or named config patches), which seeds and how many epochs; every
+ * configurations (ablation names or named config patches, each with or without the spec's BERT
+ * checkpoint), which seeds and how many epochs; every
  * (configuration, seed) becomes one `mtaa train` run in its own folder. Pure: the CLI passes in the
  * file's text, its directory (relative data paths are relative to the spec) and the ablation names
  * `mtaa train` knows, and gets back the resolved spec or an error naming the file and the field.
@@ -14,6 +15,8 @@ export interface StudyConfiguration {
   ablation?: string;
   /** A `--config` patch on top of the study's common `config`. */
   config?: Record<string, unknown>;
+  /** Trains with frozen BERT features of the study's `bert` checkpoint (`mtaa train --bert DIR`). */
+  bert?: boolean;
 }
 
 export interface StudySpec {
@@ -32,6 +35,8 @@ export interface StudySpec {
   config?: Record<string, unknown>;
   backend: 'wasm' | 'cpu' | 'webgpu';
   bootstrap: { samples: number; seed: number };
+  /** A local BERT checkpoint folder (absolute) for the configurations with `"bert": true`. */
+  bert?: string;
 }
 
 /** One (configuration, seed) of a study, in configuration-major order: `index` is its Slurm array index. */
@@ -88,7 +93,7 @@ export function parseStudySpec(text: string, file: string, dir: string, ablation
   }
   if (!isObject(raw)) fail('(top level)', 'must be a JSON object');
   const spec = raw as Record<string, unknown>;
-  const known = ['$comment', 'train', 'dev', 'test', 'preset', 'epochs', 'seeds', 'configurations', 'baseline', 'maxSentences', 'config', 'backend', 'bootstrap'];
+  const known = ['$comment', 'train', 'dev', 'test', 'preset', 'epochs', 'seeds', 'configurations', 'baseline', 'maxSentences', 'config', 'backend', 'bootstrap', 'bert'];
   for (const key of Object.keys(spec)) if (!known.includes(key)) fail(key, `unknown field (known: ${known.slice(1).join(', ')})`);
   const path = (field: string, required: boolean): string | undefined => {
     const v = spec[field];
@@ -114,14 +119,22 @@ export function parseStudySpec(text: string, file: string, dir: string, ablation
       return { name: c, ablation: c };
     }
     if (!isObject(c)) return fail(field, 'must be an ablation name or an object');
-    for (const key of Object.keys(c)) if (!['name', 'ablation', 'config'].includes(key)) fail(`${field}.${key}`, 'unknown field (known: name, ablation, config)');
+    for (const key of Object.keys(c)) if (!['name', 'ablation', 'config', 'bert'].includes(key)) fail(`${field}.${key}`, 'unknown field (known: name, ablation, config, bert)');
     if (typeof c.name !== 'string' || c.name.trim() === '') fail(`${field}.name`, 'must be a non-empty string');
     const ablation = c.ablation ?? (ablations.includes(c.name as string) ? c.name : undefined);
     if (ablation !== undefined && (typeof ablation !== 'string' || !ablations.includes(ablation))) {
       fail(`${field}.ablation`, `unknown ablation ${JSON.stringify(ablation)} (known: ${ablations.join(', ')})`);
     }
     if (c.config !== undefined && !isObject(c.config)) fail(`${field}.config`, 'must be a config patch object, e.g. {"train": {"lambdaAdversarial": 0.1}}');
-    return { name: c.name as string, ...(ablation ? { ablation: ablation as string } : {}), ...(c.config ? { config: c.config as Record<string, unknown> } : {}) };
+    if (c.bert !== undefined && typeof c.bert !== 'boolean') fail(`${field}.bert`, `must be true or false, got ${JSON.stringify(c.bert)}`);
+    // Checked here, not at run time: a study that cannot run its BERT rows should not start its others.
+    if (c.bert === true && spec.bert === undefined) fail(`${field}.bert`, 'asks for BERT features, but the spec has no "bert" checkpoint folder');
+    return {
+      name: c.name as string,
+      ...(ablation ? { ablation: ablation as string } : {}),
+      ...(c.config ? { config: c.config as Record<string, unknown> } : {}),
+      ...(c.bert === true ? { bert: true } : {}),
+    };
   });
   const names = configurations.map((c) => c.name);
   names.forEach((n, i) => {
@@ -140,6 +153,7 @@ export function parseStudySpec(text: string, file: string, dir: string, ablation
   if (b.seed !== undefined && !Number.isInteger(b.seed)) fail('bootstrap.seed', `must be an integer, got ${JSON.stringify(b.seed)}`);
   const dev = path('dev', false);
   const test = path('test', false);
+  const bert = path('bert', false);
   return {
     train: path('train', true)!,
     ...(dev ? { dev } : {}),
@@ -153,6 +167,7 @@ export function parseStudySpec(text: string, file: string, dir: string, ablation
     ...(spec.config ? { config: spec.config as Record<string, unknown> } : {}),
     backend: backend as StudySpec['backend'],
     bootstrap: { samples: (b.samples as number | undefined) ?? 1000, seed: (b.seed as number | undefined) ?? 1 },
+    ...(bert ? { bert } : {}),
   };
 }
 
@@ -178,6 +193,7 @@ export function trainArguments(spec: StudySpec, run: StudyRun, opts: { modelDir:
     '--preset', spec.preset,
     ...(run.configuration.ablation ? ['--ablation', run.configuration.ablation] : []),
     ...(Object.keys(patch).length > 0 ? ['--config', JSON.stringify(patch)] : []),
+    ...(run.configuration.bert && spec.bert ? ['--bert', spec.bert] : []),
     '--epochs', String(spec.epochs),
     '--seed', String(run.seed),
     ...(spec.maxSentences ? ['--max-sentences', String(spec.maxSentences)] : []),

@@ -5,6 +5,7 @@
  * their one way to the worker (through workerClient.ts). Browser tests read it as `window.__mtaa.store` (`?testhooks`).
  */
 import { create } from 'zustand';
+import { createBertSlice } from './store/bertSlice.ts';
 import { createCompareSlice } from './store/compareSlice.ts';
 import { createDatasetSlice } from './store/datasetSlice.ts';
 import { createInspectSlice } from './store/inspectSlice.ts';
@@ -33,6 +34,7 @@ export const useWorkbench = create<WorkbenchState>()((set, get) => {
     ...createStudySlice(kit),
     ...createCompareSlice(kit),
     ...createVectorsSlice(kit),
+    ...createBertSlice(kit),
     ...createTestFileSlice(kit),
     ...createInspectSlice(kit),
     ...createWorkerSlice(kit),

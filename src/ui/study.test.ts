@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import type { EpochEvent } from '../protocol.ts';
 import { presets } from '../core/config.ts';
 import type { RunState } from './store/runsSlice.ts';
-import { cancelItem, createStudy, markStarted, meanStd, moveItem, nextQueued, parseSeeds, settleRunning, studyCsv, studyCurves, studyTable } from './study.ts';
+import { BERT_CONFIGURATIONS, cancelItem, configurationPatch, createStudy, markStarted, meanStd, moveItem, nextQueued, parseSeeds, settleRunning, studyCsv, studyCurves, studyTable } from './study.ts';
 
 const loss = { total: 1, tasks: {}, adversarial: 0, orthogonality: 0 };
 function epoch(runId: string, n: number, pos: number, ner: number, best: boolean): EpochEvent {
@@ -144,5 +144,24 @@ describe('ablation study', () => {
     ]);
     expect(curves[1]!.curves.map((c) => c.points.map((p) => p.mean))).toEqual([[50, 50], [30]]);
     expect(studyCurves(createStudy('e', structuredClone(presets.tiny), ablations, [1]), {})).toEqual([]);
+  });
+
+  it('takes "+ BERT" configurations: basic and BERT rows in one study, whatever the draft says', () => {
+    const draft = structuredClone(presets.tiny);
+    const bert = { mode: 'concat', layer: -1, mixLastFour: false, pooling: 'first', hiddenSize: 32 } as const;
+    draft.model.embedding.bert = { ...bert, hiddenSize: 768 };
+    const names = ['base', 'MTAA', ...BERT_CONFIGURATIONS];
+    const study = createStudy('s', draft, names.map((name) => ({ name, patch: configurationPatch(name, draft.model.embedding, bert) })), [1]);
+    expect(study.items.map((i) => [i.configName, i.config.model.architecture, i.config.model.embedding.bert?.hiddenSize ?? null])).toEqual([
+      ['base', 'base', null],
+      ['MTAA', 'mtaa', null],
+      ['MTAA + BERT', 'mtaa', 32],
+      ['base + BERT', 'base', 32],
+    ]);
+    // The rest of the embedding is the draft's in every row.
+    for (const item of study.items) expect(item.config.model.embedding.wordDim).toBe(draft.model.embedding.wordDim);
+    expect(draft.model.embedding.bert!.hiddenSize).toBe(768);
+    expect(() => configurationPatch('MTAA + BERT', draft.model.embedding, null)).toThrow('MTAA + BERT: load a BERT checkpoint first (BERT features panel).');
+    expect(() => configurationPatch('nope + BERT', draft.model.embedding, bert)).toThrow('Unknown configuration nope + BERT.');
   });
 });

@@ -7,7 +7,8 @@
  * No React, no worker: the store drives it (store.ts) and the panel shows it (panels/StudyPanel.tsx).
  * The table and curves themselves are src/study/table.ts, shared with `mtaa study collect`.
  */
-import type { ModelConfig, RunConfig } from '../protocol.ts';
+import { ablations, type AblationName } from '../core/config.ts';
+import type { BertEmbeddingConfig, ModelConfig, RunConfig } from '../protocol.ts';
 import type { RunRecord } from '../core/runState.ts';
 import { studyCurves as sharedCurves, studyTable as sharedTable, type StudyRunRecord, type StudyTable, type StudyTaskCurves } from '../study/table.ts';
 
@@ -33,6 +34,26 @@ export interface Study {
   items: StudyItem[];
   /** Whether the queue moves on by itself (false once the user stopped the study). */
   active: boolean;
+}
+
+/** A configuration's name with BERT features: the ablation's name and this suffix (`MTAA + BERT`). */
+export const BERT_SUFFIX = ' + BERT';
+
+/** The "+ BERT" configurations the study offers while a checkpoint is loaded (Table VIII: base vs MTAA, basic vs BERT). */
+export const BERT_CONFIGURATIONS = ['MTAA + BERT', 'base + BERT'] as const;
+
+/**
+ * A study configuration's patch on the draft's model: the ablation's, and the embedding with BERT
+ * features (`X + BERT`, with `bert`'s settings) or without them (every other name), so one study
+ * compares basic and BERT rows whatever the draft says. Throws naming an unknown configuration.
+ */
+export function configurationPatch(name: string, embedding: ModelConfig['embedding'], bert: BertEmbeddingConfig | null): Partial<ModelConfig> {
+  const withBert = name.endsWith(BERT_SUFFIX);
+  const ablation = withBert ? name.slice(0, -BERT_SUFFIX.length) : name;
+  if (!(ablation in ablations)) throw new Error(`Unknown configuration ${name}.`);
+  if (withBert && !bert) throw new Error(`${name}: load a BERT checkpoint first (BERT features panel).`);
+  const { bert: _drop, ...basic } = structuredClone(embedding);
+  return { ...ablations[ablation as AblationName], embedding: withBert ? { ...basic, bert: structuredClone(bert!) } : basic };
 }
 
 /** Builds a study: each ablation patch on `base`, each with every seed (configuration-major order). */

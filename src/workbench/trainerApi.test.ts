@@ -15,6 +15,8 @@ import type { LiveSettings, TrainerHooks } from '../train/trainer.ts';
 import { MemoryRunStorage } from './persistence/runStorage.ts';
 import { CURRENT_DATASET_KEY } from './datasets/keptDataset.ts';
 import { createTrainerApi } from './trainerApi.ts';
+import { countingBertEngine } from './bert/testBertEngine.ts';
+import { randomBertFiles } from '../train/bert/bertFixture.ts';
 
 const sample = readFileSync(new URL('../../public/samples/en_ewt-ud-sample.conllu', import.meta.url));
 const bytes = (text: string) => new TextEncoder().encode(text);
@@ -257,5 +259,36 @@ describe('createTrainerApi', () => {
     // The change reaches the page once, as the run's event.
     expect(events.flatMap((e) => (e.type === 'live-change' ? [e.change.settings] : []))).toEqual([{ lambdaAdversarial: 2 }]);
     await api.stop(run.runId);
+  });
+
+  it('starts a run with BERT on: its sentences carry the checkpoint\'s features (computed once) and its width is the checkpoint\'s; refused without a checkpoint', async () => {
+    const storage = new MemoryRunStorage();
+    const deps = fakeDeps(storage);
+    const made: FakeRun[] = [];
+    const bert = countingBertEngine();
+    const api = createTrainerApi({ ...deps, bert, engine: { ...deps.engine, createTrainer: (init) => made[made.push(new FakeRun(init)) - 1]! } });
+    const events = await subscribed(api);
+    await api.loadSample();
+    const config = structuredClone(presets.tiny);
+    config.train.epochs = 1;
+    config.model.embedding.bert = { mode: 'concat', layer: -1, mixLastFour: false, pooling: 'first', hiddenSize: 768 };
+    await expect(api.startRun(config, 'MTAA + BERT')).rejects.toThrow(/drop a BERT checkpoint/);
+    const files = [...randomBertFiles()].map(([name, bytes]) => ({ path: `tiny/${name}`, bytes: bytes.slice().buffer }));
+    const loaded = await api.loadBert('tiny', files);
+    expect(loaded).toMatchObject({ ok: true, bert: { hiddenSize: 32, features: null } });
+    const computed = await api.computeBertFeatures({ layer: -1, mixLastFour: false, pooling: 'first' });
+    expect(computed).toMatchObject({ ok: true, bert: { features: { fromCache: false, dim: 32 } } });
+    expect(events.some((e) => e.type === 'bert-progress' && e.sentencesDone === e.sentences)).toBe(true);
+    const run = await api.startRun(config, 'MTAA + BERT');
+    expect(run.config.model.embedding.bert!.hiddenSize).toBe(32);
+    expect(bert.calls).toHaveLength(1);
+    const { data } = made[0]!.init;
+    for (const s of [...data.train, ...data.dev]) expect(s.features!.length).toBe(s.words.length * 32);
+    // A run without BERT gets plain sentences.
+    const plain = structuredClone(presets.tiny);
+    plain.train.epochs = 1;
+    await api.startRun(plain, 'MTAA');
+    expect(made[1]!.init.data.train.every((s) => s.features === undefined)).toBe(true);
+    await until(() => events.filter((e) => e.type === 'run-status' && e.status === 'completed').length === 2, 'both runs');
   });
 });

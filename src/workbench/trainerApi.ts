@@ -20,6 +20,7 @@ import { RunRecorder } from './persistence/runRecorder.ts';
 import type { RunStorage } from './persistence/runStorage.ts';
 import { TrainingSession, type SessionBackends } from './session/session.ts';
 import { LoadedVectors } from './vectors.ts';
+import { LoadedBert, type BertEngine } from './bert/loadedBert.ts';
 
 export interface TrainerDeps<H extends RunHandle> {
   /** tfjs on a backend; `markFailed` and `provokeGpuError` serve the test hooks. */
@@ -33,6 +34,8 @@ export interface TrainerDeps<H extends RunHandle> {
   /** Calls `handler` when the device under a backend is lost or reports an error. */
   watchDeviceLoss(handler: (backend: Backend, reason: string, fault: BackendFault) => void): void;
   engine: SessionEngine<H>;
+  /** The tfjs side of BERT features (src/train/bert/bertFeaturizer.ts); without it, checkpoints are refused. */
+  bert?: BertEngine;
   /** Where runs, events, checkpoints and datasets are kept (IndexedDB in the browser). */
   storage: RunStorage;
   /** Why runs cannot be kept after a reload (no IndexedDB), told to the page when it subscribes. */
@@ -55,6 +58,22 @@ export function createTrainerApi<H extends RunHandle>(deps: TrainerDeps<H>): Tra
   const { backends, storage } = deps;
   const datasets = new CurrentDataset();
   const vectors = new LoadedVectors();
+  const bert = new LoadedBert({
+    engine: deps.bert ?? {
+      load: () => {
+        throw new Error('This worker cannot read BERT checkpoints.');
+      },
+    },
+    storage,
+    progress: (p) => emit({ type: 'bert-progress', ...p }),
+    now: () => performance.now(),
+  });
+  /** The current dataset as the BERT features see it (null: none loaded). */
+  const featureDataset = () => {
+    const current = datasets.store.current;
+    const hash = datasets.source?.hash;
+    return current && hash ? { name: current.name, hash, sentences: current.sentences } : null;
+  };
 
   let sink: ((event: WorkerEvent) => void) | null = null;
   const recorder = new RunRecorder(storage, {
@@ -205,8 +224,23 @@ export function createTrainerApi<H extends RunHandle>(deps: TrainerDeps<H>): Tra
         config = mergeConfig(config, { model: { embedding: { wordDim: loaded.vectors.dim } } });
         pretrained = (data, own) => pretrainedStart(loaded.vectors, loaded.fileName, data, own);
       }
+      let features: Parameters<typeof session.startRun>[4];
+      const bertConfig = config.model.embedding.bert;
+      // A sibling trains on its parent's sentences, which carry the parent's features already.
+      if (bertConfig && siblingOf === undefined) {
+        const hiddenSize = bert.hiddenSize;
+        if (hiddenSize === null) throw new Error('This run uses BERT features: drop a BERT checkpoint (folder or zip) on the BERT panel first, or turn BERT off.');
+        // Features are the checkpoint's width, whatever the draft said.
+        config = mergeConfig(config, { model: { embedding: { bert: { hiddenSize } } } });
+        const dataset = featureDataset();
+        if (!dataset) throw new Error('No dataset is loaded: drop a CoNLL file or load the sample first.');
+        await bert.ensure(dataset, bertConfig);
+        const test = datasets.store.test;
+        if (test) await bert.ensureExtra(test.sentences, bertConfig);
+        features = (sentences) => bert.attach(sentences);
+      }
       if (siblingOf === undefined) await datasets.keep(storage, storageError);
-      return session.startRun(config, label, siblingOf, pretrained);
+      return session.startRun(config, label, siblingOf, pretrained, features);
     },
     async continueRun(sourceId, config, label) {
       await ready();
@@ -252,6 +286,27 @@ export function createTrainerApi<H extends RunHandle>(deps: TrainerDeps<H>): Tra
     },
     vectorsInfo: async () => vectors.info(datasets.store.current),
     clearVectors: async () => vectors.clear(),
+
+    async loadBert(name, files) {
+      try {
+        return { ok: true, bert: await bert.load(name, files.map((f) => ({ path: f.path, bytes: new Uint8Array(f.bytes) }))) };
+      } catch (error) {
+        return { ok: false, message: messageOf(error) };
+      }
+    },
+    async computeBertFeatures(settings) {
+      await ready();
+      try {
+        const dataset = featureDataset();
+        if (!dataset) throw new Error('No dataset is loaded: drop a CoNLL file or load the sample first.');
+        await bert.ensure(dataset, settings);
+        return { ok: true, bert: bert.info()! };
+      } catch (error) {
+        return { ok: false, message: messageOf(error) };
+      }
+    },
+    bertInfo: async () => bert.info(),
+    clearBert: async () => bert.clear(),
 
     pause: async (runId) => session.pause(runId),
     resume: async (runId) => session.resume(runId),

@@ -3,7 +3,7 @@ import { useShallow } from 'zustand/react/shallow';
 import { ablations } from '../../core/config.ts';
 import { messageOf } from '../../core/errors.ts';
 import { useWorkbench } from '../store.ts';
-import { DEFAULT_ABLATIONS, parseSeeds, studyTable, type MeanStd, type StudyItem } from '../study.ts';
+import { BERT_CONFIGURATIONS, DEFAULT_ABLATIONS, parseSeeds, studyTable, type MeanStd, type StudyItem } from '../study.ts';
 import { HiddenFileInput } from './HiddenFileInput.tsx';
 import { studyRunsOf } from './studyRuns.ts';
 import { StudyCurves } from './StudyCurves.tsx';
@@ -31,7 +31,13 @@ export function StudyPanel() {
   const [chosen, setChosen] = useState<string[]>([...DEFAULT_ABLATIONS]);
   const [seedText, setSeedText] = useState('1');
   const [seedError, setSeedError] = useState<string | null>(null);
-  const names = [...DEFAULT_ABLATIONS.filter((n) => n in ablations), ...Object.keys(ablations).filter((n) => !DEFAULT_ABLATIONS.includes(n as never))];
+  const bertLoaded = useWorkbench((s) => s.bert !== null);
+  const names = [
+    ...DEFAULT_ABLATIONS.filter((n) => n in ablations),
+    ...Object.keys(ablations).filter((n) => !DEFAULT_ABLATIONS.includes(n as never)),
+    // With a checkpoint loaded, "base vs MTAA, basic vs BERT" (Table VIII) is one study.
+    ...(bertLoaded ? BERT_CONFIGURATIONS : []),
+  ];
   const busy = study?.items.some((i) => i.status === 'running' || (study.active && i.status === 'queued')) ?? false;
 
   const start = () => {

@@ -1,5 +1,6 @@
 import { useWorkbench } from '../store.ts';
 import { BackendPicker } from './BackendPicker.tsx';
+import { BertPanel } from './BertPanel.tsx';
 import { ConfigPanel } from './ConfigPanel.tsx';
 import { DatasetSummary } from './DatasetPanel.tsx';
 import { DropZone } from './DropZone.tsx';
@@ -40,6 +41,7 @@ export function TrainingPanel() {
       <section className="panel" aria-label="Tools">
         <h2>Vectors, shared settings, models</h2>
         <VectorsPanel />
+        <BertPanel />
         <SharePanel />
         <ImportModelButton />
       </section>

@@ -64,6 +64,11 @@ export function createKit(set: StoreKit['set'], get: StoreKit['get']): StoreKit 
       if (get().vectorsLoading?.fileName === event.fileName) set({ vectorsLoading: { fileName: event.fileName, fraction: event.fraction } });
       return;
     }
+    if (event.type === 'bert-progress') {
+      const { sentencesDone, sentences, etaSeconds } = event;
+      set({ bertProgress: { sentencesDone, sentences, etaSeconds }, bertProgressEvents: get().bertProgressEvents + 1 });
+      return;
+    }
     recovery.observe(event);
     if (event.type === 'checkpoint') return;
     queue.push(event);

@@ -32,6 +32,7 @@ export function applyWorkerEvent(state: RunsState, event: WorkerEvent): RunsStat
       return { ...state, backend: event.backend };
     case 'storage':
     case 'vectors-progress':
+    case 'bert-progress':
     case 'checkpoint':
       // Weights are not history: the worker client keeps the latest for recovery (workerRecovery.ts).
       return state;

@@ -8,6 +8,8 @@
 import type { PresetName } from '../../core/config.ts';
 import type {
   Backend,
+  BertEmbeddingConfig,
+  BertInfo,
   ColumnOverride,
   DataErrorInfo,
   DatasetSummary,
@@ -163,6 +165,28 @@ export interface VectorsSlice {
   dismissVectorsError(): void;
 }
 
+export interface BertSlice {
+  /** The checkpoint loaded in the worker, with the loaded dataset's features once ready. */
+  bert: BertInfo | null;
+  /** The checkpoint being read and validated: its name. */
+  bertLoading: string | null;
+  /** Features being computed (from the worker's `bert-progress` events); null when idle. */
+  bertProgress: { sentencesDone: number; sentences: number; etaSeconds: number | null } | null;
+  /** `bert-progress` events seen since the page opened: none when features came from IndexedDB. */
+  bertProgressEvents: number;
+  /** The last refusal (file and tensor named); the checkpoint loaded before stays. */
+  bertError: string | null;
+  /** Reads a dropped folder's files or one zip; then turns BERT on in the draft and computes the dataset's features. */
+  loadBert(name: string, files: { path: string; file: File }[]): Promise<void>;
+  /** The loaded dataset's features with the draft's layer and pooling (from IndexedDB when computed before). */
+  computeBertFeatures(): Promise<void>;
+  /** Puts `model.embedding.bert` in the draft (with the checkpoint's width) or takes it out. */
+  setUseBert(use: boolean): void;
+  setBertSettings(patch: Partial<Pick<BertEmbeddingConfig, 'mode' | 'layer' | 'mixLastFour' | 'pooling'>>): void;
+  clearBert(): Promise<void>;
+  dismissBertError(): void;
+}
+
 export interface TestFileSlice {
   /** Runs started while it is loaded are scored on it when they end (their `test` scores). */
   testFile: TestFileSummary | null;
@@ -201,6 +225,7 @@ export type WorkbenchState = RunsState &
   StudySlice &
   CompareSlice &
   VectorsSlice &
+  BertSlice &
   TestFileSlice &
   InspectSlice &
   WorkerSlice &

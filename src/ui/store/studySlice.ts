@@ -1,8 +1,8 @@
 /** The ablation study: a queue of runs (configurations × seeds) started one after another. */
 import { messageOf } from '../../core/errors.ts';
-import { ablations, type AblationName } from '../../core/config.ts';
+import { defaultBertEmbedding } from '../../core/config.ts';
 import { downloadBlob } from '../download.ts';
-import { cancelItem, cancelStudy, createStudy, markStarted, moveItem, nextQueued, runningItem, settleRunning, studyCsv, studyTable, type Study } from '../study.ts';
+import { cancelItem, cancelStudy, configurationPatch, createStudy, markStarted, moveItem, nextQueued, runningItem, settleRunning, studyCsv, studyTable, type Study } from '../study.ts';
 import { movedBytes, trainerWorker } from '../workerClient.ts';
 import { tooLargeMessage } from './fileLimits.ts';
 import type { StoreKit } from './kit.ts';
@@ -69,10 +69,12 @@ export function createStudySlice(kit: StoreKit): StudySlice {
       return attempt(async () => {
         const { draft, study } = get();
         if (study && (runningItem(study) || nextQueued(study))) throw new Error('A study is already running: cancel it first.');
-        const unknown = configNames.find((n) => !(n in ablations));
-        if (unknown) throw new Error(`Unknown configuration ${unknown}.`);
+        // "+ BERT" rows use the draft's BERT settings, or the defaults with the loaded checkpoint's width.
+        const loaded = get().bert;
+        const bert = loaded ? { ...defaultBertEmbedding, ...draft.model.embedding.bert, hiddenSize: loaded.hiddenSize } : null;
+        const configurations = configNames.map((name) => ({ name, patch: configurationPatch(name, draft.model.embedding, bert) }));
         const id = `study-${Date.now().toString(36)}`;
-        setStudy(createStudy(id, draft, configNames.map((name) => ({ name, patch: ablations[name as AblationName] })), seeds));
+        setStudy(createStudy(id, draft, configurations, seeds));
         set({ trainingError: null });
         await advanceStudy();
       });

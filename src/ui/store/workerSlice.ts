@@ -41,6 +41,9 @@ export function createWorkerSlice(kit: StoreKit): WorkerSlice {
       // The vectors lived in the dead worker; runs that used them keep their weights.
       vectors: null,
       useVectors: false,
+      // So did the BERT checkpoint: it must be dropped again (its features are in IndexedDB).
+      bert: null,
+      bertProgress: null,
       testFile: null,
       trainingError: 'The training worker stopped unexpectedly; a new one was started. Runs that were training are marked failed: Resume continues each from its last checkpoint.',
     });

@@ -70,6 +70,7 @@ export class RunRecorder {
       case 'backend':
       case 'storage':
       case 'vectors-progress':
+      case 'bert-progress':
       case 'checkpoint':
         return;
       case 'run-started': {

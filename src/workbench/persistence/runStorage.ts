@@ -61,6 +61,26 @@ export interface StoredDataset {
   parts?: { name: string; bytes: Uint8Array }[];
 }
 
+/**
+ * Frozen BERT word features of one dataset (issue 17), computed once and kept so a reload does not
+ * recompute them. Float16 halves the size (features are LayerNorm outputs, |x| ≲ 10: float16 keeps
+ * ~3 significant digits, far below what training notices).
+ */
+export interface StoredBertFeatures {
+  /** `bertFeatureKey`: checkpoint hash, dataset hash, layers and pooling. */
+  key: string;
+  /** Width of a word's row (H, or 4H for a mix of the last four layers). */
+  dim: number;
+  /** The distinct sentences, as their words joined by U+0001, in `rows` order. */
+  sentences: string[];
+  /** Words per sentence. */
+  words: Uint32Array;
+  /** IEEE 754 half bits, [Σ words, dim] row-major. */
+  halves: Uint16Array;
+  /** Milliseconds since the epoch when they were computed. */
+  createdAt: number;
+}
+
 export interface RunStorage {
   /** Writes (or replaces) runs' records. */
   putRuns(runs: StoredRun[]): Promise<void>;
@@ -80,6 +100,9 @@ export interface RunStorage {
   deleteRun(runId: string): Promise<void>;
   getValue(key: string): Promise<unknown>;
   putValue(key: string, value: unknown): Promise<void>;
+  /** BERT features (a store of their own): written once per (checkpoint, dataset, layers, pooling). */
+  putBertFeatures(features: StoredBertFeatures): Promise<void>;
+  bertFeatures(key: string): Promise<StoredBertFeatures | undefined>;
 }
 
 /** Runs, events and checkpoints in memory: for tests, and when the browser has no IndexedDB. */
@@ -89,6 +112,7 @@ export class MemoryRunStorage implements RunStorage {
   private readonly checkpoints = new Map<string, StoredCheckpoint>();
   private readonly datasets = new Map<string, StoredDataset>();
   private readonly values = new Map<string, unknown>();
+  private readonly bertFeatureSets = new Map<string, StoredBertFeatures>();
   /** Tests: the next write throws this error (e.g. a QuotaExceededError). */
   failNextWrite: Error | null = null;
 
@@ -152,6 +176,14 @@ export class MemoryRunStorage implements RunStorage {
     this.write();
     this.values.set(key, structuredClone(value));
   }
+  async putBertFeatures(features: StoredBertFeatures): Promise<void> {
+    this.write();
+    this.bertFeatureSets.set(features.key, structuredClone(features));
+  }
+  async bertFeatures(key: string): Promise<StoredBertFeatures | undefined> {
+    const found = this.bertFeatureSets.get(key);
+    return found && structuredClone(found);
+  }
 }
 
 /** A RunStorage whose backing store is still opening: every call waits for it. */
@@ -176,5 +208,7 @@ export function deferredStorage(opening: Promise<RunStorage>): RunStorage {
     deleteRun: call('deleteRun'),
     getValue: call('getValue'),
     putValue: call('putValue'),
+    putBertFeatures: call('putBertFeatures'),
+    bertFeatures: call('bertFeatures'),
   };
 }

@@ -20,7 +20,7 @@ function quotaExceeded(): Error {
 export function withQuotaFaults(inner: RunStorage): QuotaFaults {
   let failing = 0;
   const write =
-    <K extends 'putRuns' | 'appendEvents' | 'deleteEvents' | 'putCheckpoints' | 'putDataset' | 'putValue'>(key: K) =>
+    <K extends 'putRuns' | 'appendEvents' | 'deleteEvents' | 'putCheckpoints' | 'putDataset' | 'putValue' | 'putBertFeatures'>(key: K) =>
     (...args: Parameters<RunStorage[K]>): Promise<void> => {
       if (failing > 0) {
         failing--;
@@ -35,6 +35,8 @@ export function withQuotaFaults(inner: RunStorage): QuotaFaults {
     putCheckpoints: write('putCheckpoints'),
     putDataset: write('putDataset'),
     putValue: write('putValue'),
+    putBertFeatures: write('putBertFeatures'),
+    bertFeatures: (key) => inner.bertFeatures(key),
     hasDataset: (hash) => inner.hasDataset(hash),
     runs: () => inner.runs(),
     events: (runId) => inner.events(runId),

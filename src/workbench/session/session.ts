@@ -16,7 +16,7 @@ import type { LiveChange, RunInfo, RunStatus, TaskScore } from '../../core/event
 import type { SentenceInspection } from '../../core/inspection.ts';
 import { ACTIVE_STATUSES } from '../../core/runState.ts';
 import { renameProblem, uniqueRunName } from '../../core/runNames.ts';
-import type { TaskSpec } from '../../data/types.ts';
+import type { Sentence, TaskSpec } from '../../data/types.ts';
 import type { AdoptedRun, BackendFault, BackendInfo, ExportedModel, SavedRun } from '../../protocol.ts';
 import type { NamedWeight } from '../../train/formats/safetensors.ts';
 import type { BestCheckpoint, HostCheckpoint, HostModel, RunHandle } from '../../train/runEngine.ts';
@@ -96,9 +96,16 @@ export class TrainingSession<H extends RunHandle> {
 
   /**
    * Starts a run on the current dataset, or a sibling on its parent's data and seed. `pretrained`
-   * builds the run's initial word table from its training data (pre-trained vectors).
+   * builds the run's initial word table from its training data (pre-trained vectors); `features`
+   * attaches frozen word features (BERT) to its train, dev and test sentences.
    */
-  startRun(config: RunConfig, label: string, siblingOf?: string, pretrained?: (data: TrainingData, config: RunConfig) => PretrainedStart): RunInfo {
+  startRun(
+    config: RunConfig,
+    label: string,
+    siblingOf?: string,
+    pretrained?: (data: TrainingData, config: RunConfig) => PretrainedStart,
+    features?: (sentences: readonly Sentence[]) => Sentence[],
+  ): RunInfo {
     const own = structuredClone(config);
     validateConfig(own);
     let data: TrainingData;
@@ -126,6 +133,11 @@ export class TrainingSession<H extends RunHandle> {
     }
     // A restored parent's data is only read when the sibling starts: its vectors would have nothing to cover yet.
     if (pretrained && loadData) throw new SessionError('Pre-trained vectors need the run\'s data in memory: resume the parent run first, or start a new run.');
+    if (features && loadData) throw new SessionError('BERT features need the run\'s data in memory: resume the parent run first, or start a new run.');
+    if (features) {
+      data = { ...data, train: features(data.train), dev: features(data.dev) };
+      if (test) test = { ...test, sentences: features(test.sentences) };
+    }
     const start = pretrained?.(data, own);
     const runId = this.nextRunId();
     const backend = this.deps.backends.active();
