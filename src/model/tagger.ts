@@ -16,6 +16,7 @@ import type { OrthogonalityMode, ReversalReach } from '../core/config.ts';
 import { adversarialLoss } from './adversary.ts';
 import type { BatchTensors } from './batchTensors.ts';
 import { crfNegLogLikelihood, crfViterbi } from './crf.ts';
+import { dropout } from './dropout.ts';
 import { embed } from './embedding.ts';
 import { emissions, maskedSoftmaxCrossEntropy } from './emission.ts';
 import { fuse } from './fusion.ts';
@@ -90,7 +91,7 @@ function embedTasks(params: TaggerParams, batch: BatchTensors): tf.Tensor3D[] {
 function dropper(rate: number, opts: ForwardOptions) {
   let salt = 0;
   return <T extends tf.Tensor>(x: T): T =>
-    opts.training && rate > 0 ? (tf.dropout(x, rate, undefined, opts.seed * 7919 + ++salt) as T) : x;
+    opts.training && rate > 0 ? dropout(x, rate, opts.seed * 7919 + ++salt) : x;
 }
 
 function layerDropout(rate: number, opts: ForwardOptions, salt: number) {
