@@ -29,7 +29,7 @@ import { seedFor } from './initializers.ts';
 import { toFloat } from './toFloat.ts';
 import { defaultKernelPlan, type CrfStrategy } from './kernelPlan.ts';
 import type { CrfWeights } from './crfWeights.ts';
-import { crfLogPartitionFused, crfViterbiFused } from './webgpu/crfFused.ts';
+import { crfLogPartitionFused, crfNegLogLikelihoodFused, crfViterbiFused } from './webgpu/crfFused.ts';
 import { MAX_FUSED_CRF_LABELS } from './webgpu/crfPrograms.ts';
 
 
@@ -166,7 +166,10 @@ export function crfNegLogLikelihoodPerSentence(
   w: CrfWeights,
   plan: CrfStrategy = crfPlan(),
 ): tf.Tensor1D {
-  const [b] = dims(emissions);
+  const [b, , l] = dims(emissions);
+  // The fused plan scores the gold path inside the forward algorithm's program (and its gradient
+  // inside the marginals'): one dispatch forward instead of ~30 kernels.
+  if (fits(plan, l)) return crfNegLogLikelihoodFused(emissions, tags, mask, w);
   return tf.tidy(() => {
     const nonEmpty = tf.reshape(tf.slice(mask, [0, 0], [b, 1]), [b]); // prefix mask: 1 iff length ≥ 1
     const nll = tf.sub(crfLogPartition(emissions, mask, w, plan), crfGoldScore(emissions, tags, mask, w));

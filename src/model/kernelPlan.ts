@@ -58,6 +58,14 @@ export type CrfStrategy = 'steps' | 'fused';
  */
 export type OptimizerStrategy = 'perVariable' | 'fused';
 
+/**
+ * How dropout runs.
+ * - `ops`: `tf.dropout` (noise, then Add, Floor, RealDiv and Multiply; one more kernel backward).
+ * - `fused`: one WebGPU program each way on the same noise (`webgpu/dropoutProgram.ts`), equal in
+ *   value. webgpu backend only.
+ */
+export type DropoutStrategy = 'ops' | 'fused';
+
 export interface KernelPlan {
   readonly matMul: MatMulStrategy;
   readonly copies: CopyStrategy;
@@ -69,13 +77,15 @@ export interface KernelPlan {
   readonly crf?: CrfStrategy;
   /** Default `perVariable`. */
   readonly optimizer?: OptimizerStrategy;
+  /** Default `ops`. */
+  readonly dropout?: DropoutStrategy;
 }
 
 /** The fastest plan for `backend` (default: the active tfjs backend). */
 export function defaultKernelPlan(backend: string = tf.getBackend()): KernelPlan {
   if (backend === 'wasm') return { matMul: 'perStream', copies: 'host', tanh: 'sigmoid' };
   if (backend === 'cpu') return { matMul: 'perStream', copies: 'kernel' };
-  if (backend === 'webgpu') return { matMul: 'batched', copies: 'kernel', recurrence: 'fused', crf: 'fused', optimizer: 'fused' };
+  if (backend === 'webgpu') return { matMul: 'batched', copies: 'kernel', recurrence: 'fused', crf: 'fused', optimizer: 'fused', dropout: 'fused' };
   return { matMul: 'batched', copies: 'kernel' };
 }
 
@@ -90,8 +100,8 @@ export function resolveKernelPlan(overrides: Partial<KernelPlan> = {}): KernelPl
     throw new Error(`host copies would read tensors back from the '${backend}' device; use copies: 'kernel'`);
   }
   if (plan.recurrence === 'fused' && backend !== 'webgpu') throw new Error(`the fused recurrence is a WebGPU program; '${backend}' needs recurrence: 'steps'`);
-  if ((plan.crf === 'fused' || plan.optimizer === 'fused') && backend !== 'webgpu') {
-    throw new Error(`fused CRF and optimizer kernels are WebGPU programs; the active backend is '${backend}'`);
+  if ((plan.crf === 'fused' || plan.optimizer === 'fused' || plan.dropout === 'fused') && backend !== 'webgpu') {
+    throw new Error(`fused CRF, optimizer and dropout kernels are WebGPU programs; the active backend is '${backend}'`);
   }
   return plan;
 }

@@ -57,6 +57,23 @@ describe('installKernelScope', () => {
     expect(tf.getKernel('Add', 'cpu')).toBe(original);
   });
 
+  it('tells onStart of each kernel as it starts, while the earlier outputs are alive', () => {
+    const x = tf.ones([4]);
+    const starts: Array<[string, number]> = [];
+    const scope = installKernelScope('cpu', (name) => starts.push([name, tf.memory().numBytes]));
+    const before = tf.memory().numBytes;
+    const y = tf.tidy(() => {
+      const sum = tf.add(x, x);
+      return tf.mul(sum, sum);
+    });
+    scope.uninstall();
+    expect(starts.map(([name]) => name)).toEqual(['Add', 'Multiply']);
+    // At Multiply's start the sum's 4 floats are alive.
+    expect(starts[0]![1]).toBe(before);
+    expect(starts[1]![1] - before).toBe(4 * 4);
+    tf.dispose([x, y]);
+  });
+
   it('countKernels counts what a function runs and disposes its result', async () => {
     const before = tf.memory().numTensors;
     const x = tf.ones([2, 2]);

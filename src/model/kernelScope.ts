@@ -73,11 +73,17 @@ function restore(backendName: string, state: Installation): void {
   installations.delete(backendName);
 }
 
-/** Starts tracking the kernels of `backendName` (default: the active backend). Scopes may overlap. */
-export function installKernelScope(backendName: string = tf.getBackend()): KernelScope {
+/**
+ * Starts tracking the kernels of `backendName` (default: the active backend). Scopes may overlap.
+ * `onStart`, if given, is called as each kernel starts (e.g. to sample memory between kernels).
+ */
+export function installKernelScope(backendName: string = tf.getBackend(), onStart?: KernelListener): KernelScope {
   const state = install(backendName);
   const counts = new Map<string, number>();
-  const listener: KernelListener = (name) => counts.set(name, (counts.get(name) ?? 0) + 1);
+  const listener: KernelListener = (name) => {
+    counts.set(name, (counts.get(name) ?? 0) + 1);
+    onStart?.(name);
+  };
   state.listeners.add(listener);
   let installed = true;
   return {

@@ -291,8 +291,8 @@ describe('building blocks (cpu)', () => {
   });
 
   it('picks batched products on GPU backends (the fused programs on webgpu) and per-stream 2-D products with host copies on wasm', () => {
-    // The fused recurrence, CRF and optimizer programs are WebGPU's only (the other plans below have none of those fields).
-    expect(defaultKernelPlan('webgpu')).toEqual({ matMul: 'batched', copies: 'kernel', recurrence: 'fused', crf: 'fused', optimizer: 'fused' });
+    // The fused recurrence, CRF, optimizer and dropout programs are WebGPU's only (the other plans below have none of those fields).
+    expect(defaultKernelPlan('webgpu')).toEqual({ matMul: 'batched', copies: 'kernel', recurrence: 'fused', crf: 'fused', optimizer: 'fused', dropout: 'fused' });
     expect(defaultKernelPlan('webgl')).toEqual({ matMul: 'batched', copies: 'kernel' });
     expect(defaultKernelPlan('wasm')).toEqual({ matMul: 'perStream', copies: 'host', tanh: 'sigmoid' });
     expect(defaultKernelPlan('cpu')).toEqual({ matMul: 'perStream', copies: 'kernel' });

@@ -11,6 +11,7 @@
  */
 import * as tf from '@tensorflow/tfjs';
 import { permuteRows, resolveKernelPlan, type KernelPlan } from './kernelPlan.ts';
+import { dropout } from './dropout.ts';
 import { stopGradient } from './gradientReversal.ts';
 import { lstmRecurrence, lstmRecurrenceTwin } from './lstmRecurrence.ts';
 import { biLstmSizes, concatBiLstmWeights, type BiLstmWeightsArg } from './lstmWeights.ts';
@@ -156,7 +157,7 @@ export function biLstm(
     layers.forEach((weights, l) => {
       if (l > 0 && rate > 0 && opts.dropout !== undefined) {
         // Padded positions stay zero under dropout, so no re-masking is needed.
-        h = tf.dropout(h, rate, undefined, opts.dropout.seed + l) as tf.Tensor4D;
+        h = dropout(h, rate, opts.dropout.seed + l, resolveKernelPlan(opts.plan).dropout);
       }
       h = biLstmLayer(h, weights, layout, opts);
     });
@@ -184,8 +185,9 @@ export function biLstmTwin(
     layers.forEach((weights, l) => {
       if (l > 0 && rate > 0 && opts.dropout !== undefined) {
         // One mask for both channels (same seed and shape), so the twin stays equal in value.
-        h = tf.dropout(h, rate, undefined, opts.dropout.seed + l) as tf.Tensor4D;
-        twin = tf.dropout(twin, rate, undefined, opts.dropout.seed + l) as tf.Tensor4D;
+        const strategy = resolveKernelPlan(opts.plan).dropout;
+        h = dropout(h, rate, opts.dropout.seed + l, strategy);
+        twin = dropout(twin, rate, opts.dropout.seed + l, strategy);
       }
       [h, twin] = biLstmLayerTwin(h, twin, weights, layout, opts);
     });

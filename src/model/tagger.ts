@@ -16,6 +16,7 @@ import type { OrthogonalityMode, ReversalReach } from '../core/config.ts';
 import { adversarialLoss } from './adversary.ts';
 import type { BatchTensors } from './batchTensors.ts';
 import { crfNegLogLikelihood, crfViterbi } from './crf.ts';
+import { dropout } from './dropout.ts';
 import { embed } from './embedding.ts';
 import { emissions, maskedSoftmaxCrossEntropy } from './emission.ts';
 import { fuse } from './fusion.ts';
@@ -90,7 +91,7 @@ function embedTasks(params: TaggerParams, batch: BatchTensors): tf.Tensor3D[] {
 function dropper(rate: number, opts: ForwardOptions) {
   let salt = 0;
   return <T extends tf.Tensor>(x: T): T =>
-    opts.training && rate > 0 ? (tf.dropout(x, rate, undefined, opts.seed * 7919 + ++salt) as T) : x;
+    opts.training && rate > 0 ? dropout(x, rate, opts.seed * 7919 + ++salt) : x;
 }
 
 function layerDropout(rate: number, opts: ForwardOptions, salt: number) {
@@ -141,17 +142,24 @@ function mtaaForward(
   // the adversarial gradient then reaches θ_s and θ_d only (eq. 6), never the individual encoders.
   const source = config.adversary === 'embedding' ? xs : hDropped;
   const detached = opts.lossesNeeded && params.adversary !== null && opts.reversalReach === 'sharedEncoder';
-  const sharedIn = pairs.map(({ a, b }) => tf.concat([source[a]!, source[b]!], 0));
   const lengths = new Int32Array(2 * batch.size);
   for (let c = 0; c < 2; c++) lengths.set(batch.lengths, c * batch.size);
   const sharedLayout = sequenceLayout(lengths, batch.maxLen);
   const sharedLayers = params.shared[0]!.map((_, l) => params.shared.map((pair) => pair[l]!));
-  const stacked = tf.stack(sharedIn) as tf.Tensor4D;
+  // [P, 2B, T, F]: pair p's rows are task a's batch then task b's. One Pack of the 2P member inputs
+  // (a reshape makes the pairs), not a Concat per pair and a Pack of those: fewer kernels both ways.
+  const [b0, t0, f0] = source[0]!.shape;
+  const stacked = tf.stack(pairs.flatMap(({ a, b }) => [source[a]!, source[b]!])).reshape([pairs.length, 2 * b0, t0, f0]) as tf.Tensor4D;
   const sharedDropout = layerDropout(config.dropout, opts, 2);
   const channels = detached ? biLstmTwin(stacked, sharedLayers, sharedLayout, sharedDropout) : [biLstm(stacked, sharedLayers, sharedLayout, sharedDropout)];
   /** s[p][c]: pair p's output for copy c (0: task a, 1: task b, 2/3: their gradient-cut twins). */
-  const perChannel = channels.map((out) => unstack(out) as tf.Tensor3D[]);
-  const s = pairs.map((_, p) => perChannel.flatMap((outs) => tf.split(outs[p]!, 2, 0) as tf.Tensor3D[]));
+  // Each channel's [P, 2B, T, 2h] viewed as [2P, B, T, 2h] (pair p's member m at 2p + m): one Unpack
+  // per channel gives every s^t_α, not an Unpack and then a Split per pair.
+  const perChannel = channels.map((out) => {
+    const [p, rows, time, width] = out.shape;
+    return unstack(out.reshape([2 * p, rows / 2, time, width])) as tf.Tensor3D[];
+  });
+  const s = pairs.map((_, p) => perChannel.flatMap((outs) => [outs[2 * p]!, outs[2 * p + 1]!]));
   /** s^t_α for each pair α ∋ t, in pair order. */
   const sharedOf = (t: number, copy: 0 | 2) =>
     pairs.flatMap((p, i) => (p.a === t ? [s[i]![copy]!] : p.b === t ? [s[i]![copy + 1]!] : []));

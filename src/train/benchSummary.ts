@@ -8,12 +8,21 @@ import type { WorkSummary } from './workMeter.ts';
 
 const TOP_PRINTED = 6;
 
+const slices = (n: number) => (n === 1 ? 'one pass' : `${n} slices`);
+
 function work(summary: WorkSummary): string {
   if (summary.dispatches === undefined) return `${summary.kernels} kernels`;
   return (
     `${summary.dispatches} dispatches, ${summary.submits} submits, ${summary.bindGroups} bind groups, ` +
     `${summary.writeBuffers} buffer writes (${((summary.writeBufferBytes ?? 0) / 1024).toFixed(0)} KiB), ${summary.kernels} kernels`
   );
+}
+
+/** Peak memory of the measured call: live tensors, and on WebGPU the GPU buffers tfjs holds. */
+function memory(summary: WorkSummary): string {
+  const mb = (bytes: number) => `${(bytes / 1e6).toFixed(0)} MB`;
+  const gpu = summary.peakGpuBytes === undefined ? '' : `, ${mb(summary.peakGpuBytes)} of GPU buffers in use (${mb(summary.gpuBytesAllocated ?? 0)} allocated)`;
+  return `peak ${mb(summary.peakBytes)} of tensors${gpu}`;
 }
 
 function top(summary: WorkSummary): string {
@@ -31,12 +40,12 @@ export function benchSummary(result: BenchResult): string {
   const speed = (label: string, t: BenchResult['train']) =>
     `  ${label}: ${t.sentencesPerSecond.toFixed(1)} sentences/s, ${t.tokensPerSecond.toFixed(0)} real tokens/s (${t.batches} timed batches)`;
   lines.push(speed('train', result.train), speed('decode', result.decode));
-  lines.push(`  step (padded length ${result.step.paddedLength}): ${work(result.step)}; CPU ${result.cpuMsPerStep.toFixed(1)} ms issuing per step`);
+  lines.push(`  step (padded length ${result.step.paddedLength}, ${slices(result.step.stepSlices)}): ${work(result.step)}; CPU ${result.cpuMsPerStep.toFixed(1)} ms issuing per step; ${memory(result.step)}`);
   lines.push(`    ${top(result.step)}`);
   lines.push(`  decode batch (padded length ${result.decodeBatch.paddedLength}): ${work(result.decodeBatch)}`);
   lines.push(`    ${top(result.decodeBatch)}`);
   for (const at of result.byLength) {
-    lines.push(`  at padded length ${at.paddedLength}: step ${work(at.step)}; decode batch ${work(at.decodeBatch)}`);
+    lines.push(`  at padded length ${at.paddedLength}: step (${slices(at.stepSlices)}) ${work(at.step)}, ${memory(at.step)}; decode batch ${work(at.decodeBatch)}`);
   }
   lines.push(`  peak ${(result.peakBytes / 1e6).toFixed(0)} MB of tensors, tensor delta ${result.tensorDelta}`);
   return `${lines.join('\n')}\n`;

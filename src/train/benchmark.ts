@@ -6,7 +6,7 @@
  * work, memory and the tensor-count change. No file system and no DOM, so both doors share it.
  */
 import * as tf from '@tensorflow/tfjs';
-import { encodeBatch, paddingRatio, planBatches, type Batch } from '../data/index.ts';
+import { encodeBatch, paddingRatio, planBatches, splitBatch, type Batch } from '../data/index.ts';
 import type { Sentence, TaskSpec } from '../data/types.ts';
 import { mergeConfig, presets, type PresetName } from '../core/config.ts';
 import { evaluateBatch } from './evaluate.ts';
@@ -31,6 +31,8 @@ export interface AdapterReport {
 /** The work of one training step and one decode batch at one padded length. */
 export interface WorkAtLength {
   paddedLength: number;
+  /** Slices the trainer cut that step into (its memory budget, `Trainer.slotBudget`); 1: one pass. */
+  stepSlices: number;
   step: WorkSummary;
   decodeBatch: WorkSummary;
 }
@@ -84,8 +86,10 @@ export interface BenchResult {
   software: boolean;
   /** tfjs kernels in one training step of a median-length batch, on one thread (= `step.kernels`). */
   kernelsPerStep: number;
-  /** The work of that step (real GPU dispatches etc. on WebGPU), with its padded length. */
-  step: WorkSummary & { paddedLength: number };
+  /** Padded token slots one forward/backward pass may take on this backend (`Trainer.slotBudget`). */
+  slotBudget: number;
+  /** The work of that step (real GPU dispatches etc. on WebGPU), with its padded length and slices. */
+  step: WorkSummary & { paddedLength: number; stepSlices: number };
   /** The work of decoding the median-length batch (forward, Viterbi, readback). */
   decodeBatch: WorkSummary & { paddedLength: number };
   /** The same at each requested padded length. */
@@ -202,7 +206,7 @@ export async function runBenchmark(opts: BenchOptions): Promise<BenchResult> {
       const byLength: WorkAtLength[] = [];
       for (const paddedLength of opts.paddedLengths ?? []) {
         const batch = encodeFrom(fixedLengthSentences(opts.sentences, batchSize, paddedLength), Int32Array.from({ length: batchSize }, (_, i) => i));
-        byLength.push({ paddedLength, step: await stepWork(batch), decodeBatch: await decodeWork(batch) });
+        byLength.push({ paddedLength, stepSlices: splitBatch(batch, trainer.slotBudget).length, step: await stepWork(batch), decodeBatch: await decodeWork(batch) });
       }
       work = { step: await stepWork(median), decodeBatch: await decodeWork(decodeMedian), byLength };
     } finally {
@@ -225,7 +229,8 @@ export async function runBenchmark(opts: BenchOptions): Promise<BenchResult> {
       ...(opts.adapter ? { adapter: opts.adapter } : {}),
       software: opts.adapter?.software ?? false,
       kernelsPerStep: work.step.kernels,
-      step: { paddedLength: median.maxLen, ...work.step },
+      slotBudget: trainer.slotBudget,
+      step: { paddedLength: median.maxLen, stepSlices: splitBatch(median, trainer.slotBudget).length, ...work.step },
       decodeBatch: { paddedLength: decodeMedian.maxLen, ...work.decodeBatch },
       byLength: work.byLength,
       cpuMsPerStep: medianOf(issueMs),

@@ -14,7 +14,8 @@ import type { Sentence, TaskSpec } from '../data/types.ts';
 import type { RunConfig } from '../core/config.ts';
 import type { LiveSettings as CoreLiveSettings } from '../core/configFields.ts';
 import type { BatchTensors } from '../model/batchTensors.ts';
-import { stepSlotBudget } from '../model/trainingMemory.ts';
+import { stepSlotBudget, webgpuStepSlotBudget } from '../model/trainingMemory.ts';
+import { webgpuBufferLimits } from '../model/webgpu/deviceLimits.ts';
 import type { DoneEvent, EpochEvent, LossParts, StepEvent, TaskScore, TrainEvent } from '../core/events.ts';
 import type { BatchEvaluation, GradientPeerInit, GradientReply, GradientRequest, GradientStep } from './parallel/wire.ts';
 import { evaluateBatches, evaluationBatches, summarizeEvaluation, withBatchTensors, type Evaluation } from './evaluate.ts';
@@ -67,8 +68,9 @@ export interface TrainerInit {
    */
   resume?: ResumePoint;
   /**
-   * What one step may keep for the backward pass (default `DEFAULT_STEP_MEMORY_BYTES`): a batch
-   * beyond it trains in slices whose gradients add up to the whole batch's.
+   * What one step may keep for the backward pass (default: on WebGPU `webgpuStepSlotBudget` of the
+   * device's buffer limits, elsewhere `DEFAULT_STEP_MEMORY_BYTES` of WASM's heap): a batch beyond it
+   * trains in slices whose gradients add up to the whole batch's.
    */
   stepMemoryBytes?: number;
   /** Threads that compute part of each large enough batch (`GradientPool`); none: this thread alone. */
@@ -102,6 +104,16 @@ export function createOptimizer(variables: tf.Variable[], learningRate: number):
   if (HostAdam.suits()) return new HostAdam(variables, learningRate);
   if (defaultKernelPlan().optimizer === 'fused') return new FusedAdam(variables, learningRate);
   return new ClippedAdam(variables, learningRate);
+}
+
+/**
+ * Padded token slots one forward/backward pass may take on the active backend: WebGPU's from its
+ * device's buffer limits (its activations are GPU buffers), else WASM's heap (`stepSlotBudget`); a
+ * given `memoryBytes` is a heap budget on any backend.
+ */
+function stepSlotBudgetOf(config: RunConfig, tagCounts: readonly number[], memoryBytes: number | undefined): number {
+  const gpu = memoryBytes === undefined ? webgpuBufferLimits() : null;
+  return gpu ? webgpuStepSlotBudget(config, tagCounts, gpu) : stepSlotBudget(config, tagCounts, memoryBytes);
 }
 
 let nextReplica = 1;
@@ -146,11 +158,7 @@ export class Trainer {
       });
     this.model = init.model ?? createTaggerModel(this.config, init.data.tasks, vocabularies, init.wordInit);
     this.variables = [...this.model.params.variables.values()];
-    this.slotBudget = stepSlotBudget(
-      this.config,
-      this.model.vocabularies.tags.map((t) => t.size),
-      init.stepMemoryBytes,
-    );
+    this.slotBudget = stepSlotBudgetOf(this.config, this.model.vocabularies.tags.map((t) => t.size), init.stepMemoryBytes);
     this.pool = init.pool ?? null;
     this.replicaKey = `${this.runId}#${nextReplica++}`;
     this.optimizer = createOptimizer(this.variables, this.config.train.learningRate);

@@ -83,29 +83,72 @@ function perSentence(b: number): Pick<GpuProgram, 'dispatchLayout' | 'dispatch' 
   return { dispatchLayout: { x: [0] }, dispatch: [b, 1, 1], workgroupSize: [WG, 1, 1], variableNames: CRF_INPUTS };
 }
 
-/** log Z per sentence → [B]. */
+/**
+ * The gold path's score of sentence b (WGSL, run by one invocation), with the semantics of
+ * `crfGoldScore`: start + emissions + transitions between adjacent real tokens + end at the last real
+ * token, where a tag outside [0, L) scores nothing (a zero one-hot row there).
+ */
+const GOLD_SCORE = `
+fn tagAt(b : i32, t : i32) -> i32 {
+  let T = uniforms.eShape.y;
+  if (M[b * T + t] == 0.0) { return -1; }
+  let y = Tags[b * T + t];
+  return select(-1, y, y >= 0 && y < L);
+}
+
+fn isLastReal(b : i32, t : i32) -> bool {
+  let T = uniforms.eShape.y;
+  let next = select(0.0, M[b * T + t + 1], t + 1 < T);
+  return M[b * T + t] - next != 0.0;
+}
+
+fn goldScore(b : i32) -> f32 {
+  let T = uniforms.eShape.y;
+  var score = 0.0;
+  var prev = -1;
+  for (var t = 0; t < T; t++) {
+    let y = tagAt(b, t);
+    if (y >= 0) {
+      score += E[(b * T + t) * L + y];
+      if (t == 0) { score += S[y]; }
+      if (prev >= 0) { score += Tr[prev * L + y]; }
+      if (isLastReal(b, t)) { score += En[y]; }
+    }
+    prev = y;
+  }
+  return score;
+}
+`;
+
+/**
+ * log Z per sentence → [B]; with `nll`, −log p(tags) = (log Z − gold score) per sentence instead,
+ * 0 where the sentence is empty (mask[b, 0] = 0), as `crfNegLogLikelihoodPerSentence`.
+ */
 class CrfLogPartitionProgram implements GpuProgram {
   outputShape: number[];
   shaderKey: string;
   dispatchLayout;
   dispatch;
   workgroupSize;
-  variableNames;
+  variableNames: string[];
   constructor(
     b: number,
     private readonly l: number,
+    private readonly nll = false,
   ) {
     this.outputShape = [b];
-    this.shaderKey = `mtaaCrfLogPartition_${l}`;
-    ({ dispatchLayout: this.dispatchLayout, dispatch: this.dispatch, workgroupSize: this.workgroupSize, variableNames: this.variableNames } = perSentence(b));
+    this.shaderKey = `mtaaCrf${nll ? 'Nll' : 'LogPartition'}_${l}`;
+    ({ dispatchLayout: this.dispatchLayout, dispatch: this.dispatch, workgroupSize: this.workgroupSize } = perSentence(b));
+    this.variableNames = nll ? [...CRF_INPUTS, 'Tags'] : CRF_INPUTS;
   }
   getUserCode(): string {
-    return `${prelude(this.l)}
+    const value = this.nll ? 'select(0.0, lseEnd() - goldScore(b), M[b * uniforms.eShape.y] != 0.0)' : 'lseEnd()';
+    return `${prelude(this.l)}${this.nll ? GOLD_SCORE : ''}
 fn main(index : i32) {
   let b = i32(workgroupId.x);
   let tid = i32(localId.x);
   forwardScores(b, tid, 0, false);
-  if (tid == 0) { result[b] = lseEnd(); }
+  if (tid == 0) { result[b] = ${value}; }
 }`;
   }
 }
@@ -115,6 +158,8 @@ fn main(index : i32) {
  * zero at skipped steps), then per sentence a row of [L·L] ∂/∂Tr (pairwise marginals summed over t),
  * [L] ∂/∂S and [L] ∂/∂En (`sumRows` adds the rows up). The forward scores are recomputed into the
  * ∂/∂E area (α_t, then overwritten by the marginal of step t once the backward sweep has used it).
+ * With `nll`, of Σ_b dy[b]·NLL_b instead: dy is zeroed for empty sentences, and one invocation
+ * then takes the gold path's indicators off (the gradient of −score), after every marginal is written.
  */
 class CrfLogPartitionGradProgram implements GpuProgram {
   outputShape: number[];
@@ -127,14 +172,35 @@ class CrfLogPartitionGradProgram implements GpuProgram {
     b: number,
     t: number,
     private readonly l: number,
+    private readonly nll = false,
   ) {
     this.outputShape = [b * t * l + b * (l * l + 2 * l)];
-    this.shaderKey = `mtaaCrfLogPartitionGrad_${l}`;
+    this.shaderKey = `mtaaCrf${nll ? 'Nll' : 'LogPartition'}Grad_${l}`;
     ({ dispatchLayout: this.dispatchLayout, dispatch: this.dispatch, workgroupSize: this.workgroupSize } = perSentence(b));
-    this.variableNames = [...CRF_INPUTS, 'Dy'];
+    this.variableNames = nll ? [...CRF_INPUTS, 'Dy', 'Tags'] : [...CRF_INPUTS, 'Dy'];
   }
   getUserCode(): string {
-    return `${prelude(this.l)}
+    // −score's gradient: −g at each gold emission, transition, start and end (one invocation: the
+    // same ∂Tr entry can be hit at several steps).
+    const gold = this.nll
+      ? `
+  storageBarrier();
+  workgroupBarrier();
+  if (tid == 0) {
+    var prev = -1;
+    for (var t = 0; t < T; t++) {
+      let y = tagAt(b, t);
+      if (y >= 0) {
+        result[row + t * L + y] -= g;
+        if (t == 0) { result[part + LL + y] -= g; }
+        if (prev >= 0) { result[part + prev * L + y] -= g; }
+        if (isLastReal(b, t)) { result[part + LL + L + y] -= g; }
+      }
+      prev = y;
+    }
+  }`
+      : '';
+    return `${prelude(this.l)}${this.nll ? GOLD_SCORE : ''}
 const LL = L * L;
 fn main(index : i32) {
   let b = i32(workgroupId.x);
@@ -143,7 +209,7 @@ fn main(index : i32) {
   let T = uniforms.eShape.y;
   let row = b * T * L;                          // α_t / ∂E_t of sentence b at row + t·L
   let part = B * T * L + b * (LL + 2 * L);      // its [Tr | S | En] partial gradients
-  let g = Dy[b];
+  let g = ${this.nll ? 'select(0.0, Dy[b], M[b * T] != 0.0)' : 'Dy[b]'};
   forwardScores(b, tid, row, true);
   if (tid == 0) { rowLogZ = lseEnd(); }
   for (var k = tid; k < LL + 2 * L; k += WG) { result[part + k] = 0.0; }
@@ -192,7 +258,7 @@ fn main(index : i32) {
     let p = g * exp(result[row + j] + cur[j] - z);
     result[row + j] = p;
     result[part + LL + j] = p;
-  }
+  }${gold}
 }`;
   }
 }
@@ -304,6 +370,8 @@ const dims3 = (shape: readonly number[]): [number, number, number] => [shape[0]!
 /** Kernel names; registered on first use (`crfKernels()`). */
 export const CRF_LOG_PARTITION = 'MtaaCrfLogPartition';
 export const CRF_LOG_PARTITION_GRAD = 'MtaaCrfLogPartitionGrad';
+export const CRF_NLL = 'MtaaCrfNll';
+export const CRF_NLL_GRAD = 'MtaaCrfNllGrad';
 export const CRF_VITERBI = 'MtaaCrfViterbi';
 export const SUM_ROWS = 'MtaaSumRows';
 
@@ -320,6 +388,14 @@ export function registerCrfKernels(): void {
   registerProgramKernel(CRF_LOG_PARTITION_GRAD, [...names, 'dy'], ([e]) => {
     const [b, t, l] = dims3(e!.shape);
     return { program: new CrfLogPartitionGradProgram(b, t, l), dtype: 'float32' };
+  });
+  registerProgramKernel(CRF_NLL, [...names, 'tags'], ([e]) => {
+    const [b, , l] = dims3(e!.shape);
+    return { program: new CrfLogPartitionProgram(b, l, true), dtype: 'float32' };
+  });
+  registerProgramKernel(CRF_NLL_GRAD, [...names, 'dy', 'tags'], ([e]) => {
+    const [b, t, l] = dims3(e!.shape);
+    return { program: new CrfLogPartitionGradProgram(b, t, l, true), dtype: 'float32' };
   });
   registerProgramKernel(CRF_VITERBI, names, ([e]) => {
     const [b, t, l] = dims3(e!.shape);
