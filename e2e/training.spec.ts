@@ -13,7 +13,6 @@ import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
 import { expect, test, type Page } from '@playwright/test';
 import { dropFile } from './dropFile.ts';
-import { seedCompletedRuns } from './seedRuns.ts';
 import { setNumber, shortSentences, showView } from './workbenchPage.ts';
 
 const artifact = (name: string) => `e2e-artifacts/${name}.png`;
@@ -401,42 +400,6 @@ test('the main thread has no long task while a run trains', async ({ page }) => 
   await page.screenshot({ path: artifact('training-no-long-tasks'), fullPage: true });
   await page.getByTestId('run-stop').click();
   await expect(first).toHaveAttribute('data-status', 'stopped');
-});
-
-test('the main thread has no long task while a run trains with ten runs overlaid on the charts in view', async ({ page }) => {
-  test.setTimeout(240_000);
-  await openWorkbench(page);
-  // Nine finished runs (eight epochs of twenty reports each, a live change at epoch 2) put on the
-  // page through the test hook, as runs restored from storage: every chart overlays them.
-  await seedCompletedRuns(page, { count: 9, epochs: 8, reportsPerEpoch: 20 });
-  await expect(page.getByTestId('chart-loss').locator('.run-legend li')).toHaveCount(9);
-  await setNumber(page, 'field-epochs', 30);
-  // Every chart has drawn the nine runs before the budget is watched.
-  await expect(page.locator('.line-chart[data-drawn=false]')).toHaveCount(0);
-
-  // The tenth run trains while every chart overlays all ten, the charts on screen: scrolled to
-  // first, then Start pressed without scrolling back to it (a click would scroll the button into view).
-  await page.getByTestId('charts-panel').evaluate((element) => element.scrollIntoView({ block: 'start' }));
-  await observeLongTasks(page);
-  await page.getByTestId('run-start').dispatchEvent('click');
-  const tenth = card(page, 'run-1');
-  await expect(tenth).toHaveAttribute('data-status', 'running');
-  await expect.poll(async () => (await storeView(page)).runs['run-1']!.epochs.length, { timeout: 150_000 }).toBeGreaterThanOrEqual(2);
-  // The budget covers the stretch up to here (two epochs of the tenth run): read before the checks below.
-  const longTasks = await longTasksSoFar(page, 'ten runs');
-  const view = await storeView(page);
-  expect(view.order).toHaveLength(10);
-  expect(view.runs['run-1']!.status).toBe('running');
-  // Every run is drawn: ten legend entries, a line per run on each score chart, the tenth with its epochs.
-  await expect(page.getByTestId('chart-loss').locator('.run-legend li')).toHaveCount(10);
-  const scoreLines = page.getByTestId('chart-score').first().getByTestId('chart-line');
-  await expect(scoreLines).toHaveCount(10);
-  await expect.poll(() => page.getByTestId('chart-score').first().locator('[data-testid=chart-line][data-series="run-1"]').getAttribute('d'), { timeout: 20_000 }).toMatch(/L/);
-  await expectNoLongTask(page, 'ten runs', longTasks);
-  await page.getByTestId('chart-loss').evaluate((element) => element.scrollIntoView({ block: 'start' }));
-  await page.screenshot({ path: artifact('training-ten-runs-no-long-tasks') });
-  await page.getByTestId('run-stop').click();
-  await expect(tenth).toHaveAttribute('data-status', 'stopped');
 });
 
 test('CoNLL-2003 dev dropped, a tiny model trained: the inspector shows NER β over its 3 representations', async ({ page }) => {
