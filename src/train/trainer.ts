@@ -4,7 +4,7 @@
  * cancellation and pausing between batches; typed events for all of it. Same seed and backend give
  * the same curve: batch order, initial weights and dropout masks all derive from the seed.
  *
- * Over 450 lines: the step (slicing, gradient peers, optimizer) and the epoch loop share the run's
+ * About 560 lines: the step (slicing, gradient peers, optimizer) and the epoch loop share the run's
  * state; the optimizer choice is its own module already. Next split: the step into `trainStep.ts`.
  */
 import { messageOf } from '../core/errors.ts';
