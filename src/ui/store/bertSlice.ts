@@ -6,6 +6,7 @@
 import { defaultBertEmbedding, type BertEmbeddingConfig } from '../../core/config.ts';
 import { messageOf } from '../../core/errors.ts';
 import type { BertFeatureSettings } from '../../protocol.ts';
+import { resumableWith } from '../bertNeeded.ts';
 import { movedBytes, trainerWorker } from '../workerClient.ts';
 import type { StoreKit } from './kit.ts';
 import type { BertSlice } from './state.ts';
@@ -51,6 +52,7 @@ export function createBertSlice({ set, get }: StoreKit): BertSlice {
     bertProgress: null,
     bertProgressEvents: 0,
     bertError: null,
+    bertAwaitingResume: [],
 
     async loadBert(name, dropped) {
       const zip = dropped.length === 1 && /\.zip$/i.test(dropped[0]!.path);
@@ -67,6 +69,8 @@ export function createBertSlice({ set, get }: StoreKit): BertSlice {
           return;
         }
         set({ bert: result.bert, bertLoading: null });
+        // Runs that waited for this checkpoint to resume go on now (their features first, then training).
+        for (const runId of resumableWith(get().bertAwaitingResume, get().runs, result.bert)) void get().resumeRun(runId);
         get().setUseBert(true);
         await computeFeatures();
       } catch (error) {
