@@ -1,7 +1,8 @@
 /**
  * A local BERT checkpoint (issue 17): read and kept in the worker, its word features of the loaded
  * dataset computed there once (progress from `bert-progress` events) and kept in IndexedDB; new
- * runs use them when the draft has `model.embedding.bert`.
+ * runs use them when the draft has `model.embedding.bert`. Runs whose Resume waited for this
+ * checkpoint (their features gone from storage) resume when it is loaded.
  */
 import { defaultBertEmbedding, type BertEmbeddingConfig } from '../../core/config.ts';
 import { messageOf } from '../../core/errors.ts';
