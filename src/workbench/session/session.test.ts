@@ -961,6 +961,9 @@ describe('continuing an imported model', () => {
       // A run without BERT asks nothing of the source.
       await session.tagText('run-3', 'the cat');
       expect(asked.typed).toHaveLength(1);
+      // Its archive's summary names the checkpoint (evaluating it needs the same one).
+      const exported = await session.exportModel(info.runId);
+      expect((JSON.parse(new TextDecoder().decode(exported.archive)) as { summary: { bert: unknown } }).summary.bert).toEqual(checkpoint);
     });
 
     it("a dead worker's BERT run gets its features when it resumes, not before; without a source it says so", async () => {
