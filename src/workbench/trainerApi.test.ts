@@ -350,6 +350,7 @@ describe('createTrainerApi', () => {
     await second.api.tagText(run.runId, 'John lives\nMary left home');
     expect(second.tagged.map((s) => [s.words.length, s.features!.length])).toEqual([[2, 64], [3, 96]]);
     await second.api.setNotes(run.runId, '');
+    await expect(second.api.continueRun(run.runId, config)).rejects.toThrow(/^Continuing a model that reads BERT features on other data is not in the workbench yet/);
 
     // The stored features gone (storage cleared): Resume names the checkpoint to drop, and resumes once it is dropped.
     const third = open({ bertFeatures: async () => undefined });

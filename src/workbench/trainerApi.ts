@@ -247,6 +247,8 @@ export function createTrainerApi<H extends RunHandle>(deps: TrainerDeps<H>): Tra
       return session.startRun(config, label, siblingOf, pretrained, features);
     },
     async continueRun(sourceId, config, label) {
+      // Its sentences would reach the model without the features it reads: refused plainly rather than failing in training.
+      if (config.model.embedding.bert) throw new Error('Continuing a model that reads BERT features on other data is not in the workbench yet: start a new run with BERT features instead.');
       await ready();
       await restore();
       // The dataset is kept so the new run can resume after a reload, as for any run.
