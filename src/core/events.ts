@@ -196,6 +196,15 @@ export interface RunVectors {
   coverage: VectorsCoverage;
 }
 
+/**
+ * The BERT checkpoint whose frozen features a run trains on: the dropped folder's or zip's name (what
+ * the page asks to drop again after a reload) and its SHA-256 (what its stored features are keyed by).
+ */
+export interface RunBert {
+  checkpoint: string;
+  hash: string;
+}
+
 /** What a run is: shown beside its curves. */
 export interface RunInfo {
   runId: string;
@@ -212,6 +221,8 @@ export interface RunInfo {
   backend: Backend;
   /** The pre-trained vectors its word table started from, if any (its wordDim is theirs). */
   vectors?: RunVectors;
+  /** The BERT checkpoint of its features (runs with `model.embedding.bert`; absent in runs saved before it was kept). */
+  bert?: RunBert;
   /** The run (an imported model) whose weights and vocabularies this run continued training from. */
   continuedFrom?: string;
   /** The archive this run's model was imported from (an imported run trains no further itself). */

@@ -183,4 +183,31 @@ describe('the workbench store', () => {
     // No timer advanced: the report is in the store without waiting for the events' batching delay.
     expect(useWorkbench.getState().runs['run-6']!.steps.at(-1)).toEqual(report);
   });
+
+  it('a BERT run whose Resume was refused for want of its checkpoint resumes once that checkpoint is dropped (not another)', async () => {
+    const config = structuredClone(presets.tiny);
+    config.model.embedding.bert = { mode: 'concat', layer: -1, mixLastFour: false, pooling: 'first', hiddenSize: 32 };
+    worker.onEvent!({ type: 'run-started', run: { ...info('run-7'), config, bert: { checkpoint: 'tiny-bert', hash: 'a'.repeat(64) } } });
+    vi.advanceTimersByTime(60);
+    const refusal = 'MTAA: its BERT features are no longer in this browser\'s storage, and no BERT checkpoint is loaded: drop the BERT checkpoint "tiny-bert" (its folder or zip) on the BERT panel, then resume.';
+    worker.answers.resume = () => {
+      throw new Error(refusal);
+    };
+    await useWorkbench.getState().resumeRun('run-7');
+    expect(useWorkbench.getState().trainingError).toBe(refusal);
+    expect(useWorkbench.getState().bertAwaitingResume).toEqual(['run-7']);
+
+    const checkpoint = (name: string, hash: string) => ({ ok: true, bert: { name, hash, files: [], layers: 2, hiddenSize: 32, heads: 2, vocabSize: 50, maxPositions: 64, storedDtype: 'F32', features: null } });
+    const files = [{ path: 'config.json', file: new File(['{}'], 'config.json') }];
+    worker.answers.loadBert = checkpoint('other', 'b'.repeat(64));
+    await useWorkbench.getState().loadBert('other', files);
+    expect(worker.calls.filter((c) => c === 'resume')).toHaveLength(1);
+
+    worker.answers.resume = undefined;
+    worker.answers.loadBert = checkpoint('tiny-bert', 'a'.repeat(64));
+    await useWorkbench.getState().loadBert('tiny-bert', files);
+    await vi.waitFor(() => expect(useWorkbench.getState().bertAwaitingResume).toEqual([]));
+    expect(worker.calls.filter((c) => c === 'resume')).toHaveLength(2);
+    expect(useWorkbench.getState().trainingError).toBeNull();
+  });
 });

@@ -10,6 +10,7 @@ import type { DoneEvent, EpochEvent } from '../core/events.ts';
 import { writeStudyArchive } from '../study/archive.ts';
 import type { ArchivedStudy, BackendInfo, SavedRun, TrainerApi, WorkerEvent } from '../protocol.ts';
 import { buildVocabularies } from '../data/index.ts';
+import type { Sentence } from '../data/types.ts';
 import type { CreateTrainerInit, HostModel, RunHandle, SessionEngine } from '../train/runEngine.ts';
 import type { LiveSettings, TrainerHooks } from '../train/trainer.ts';
 import { MemoryRunStorage } from './persistence/runStorage.ts';
@@ -290,5 +291,79 @@ describe('createTrainerApi', () => {
     await api.startRun(plain, 'MTAA');
     expect(made[1]!.init.data.train.every((s) => s.features === undefined)).toBe(true);
     await until(() => events.filter((e) => e.type === 'run-status' && e.status === 'completed').length === 2, 'both runs');
+  });
+
+  it('a BERT run after a reload: resumed on its stored features without its checkpoint, typed text asks for the checkpoint by name; without stored features Resume asks for it too', async () => {
+    const storage = new MemoryRunStorage();
+    /** A worker on `storage`: its trainers, the sentences its models were asked to tag, its BERT engine. */
+    const open = (over: Partial<MemoryRunStorage> = {}) => {
+      const deps = fakeDeps(Object.assign(storage, over));
+      const made: FakeRun[] = [];
+      const tagged: Sentence[] = [];
+      const bert = countingBertEngine();
+      const engine: SessionEngine<FakeRun> = {
+        ...deps.engine,
+        createTrainer: (init) => made[made.push(new FakeRun(init)) - 1]!,
+        loadModel: ({ runId, config, host }) => new FakeRun({ runId, config, data: { tasks: host.tasks, train: [], dev: [] } }),
+        inspect: async (_run, sentence) => (tagged.push(sentence), { words: sentence.words, tasks: [] }),
+      };
+      return { api: createTrainerApi({ ...deps, bert, engine }), made, tagged, bert };
+    };
+    const files = () => [...randomBertFiles()].map(([name, bytes]) => ({ path: `tiny-bert/${name}`, bytes: bytes.slice().buffer }));
+    const first = open();
+    const events = await subscribed(first.api);
+    await first.api.loadFile('ner.conll', copy(NER_LONG));
+    const loaded = await first.api.loadBert('tiny-bert', files());
+    if (!loaded.ok) throw new Error(loaded.message);
+    const config = structuredClone(presets.tiny);
+    config.train.epochs = 1000;
+    config.model.embedding.bert = { mode: 'concat', layer: -1, mixLastFour: false, pooling: 'first', hiddenSize: 32 };
+    const run = await first.api.startRun(config, 'MTAA + BERT');
+    expect(run.bert).toEqual({ checkpoint: 'tiny-bert', hash: loaded.bert.hash });
+    await until(() => events.filter((e) => e.type === 'epoch').length >= 2, 'two epochs');
+    await first.api.pause(run.runId);
+    await first.api.setNotes(run.runId, ''); // waits for the recorder's writes (the checkpoint among them)
+    const trainedOn = first.made[0]!.init.data.train;
+
+    // Reload: the run is interrupted and names its checkpoint; none is loaded in this session.
+    const second = open();
+    const after = await subscribed(second.api);
+    const saved = (await second.api.savedRuns()).find((r) => r.info.runId === run.runId)!;
+    expect(saved.status).toBe('interrupted');
+    expect(saved.info.bert).toEqual({ checkpoint: 'tiny-bert', hash: loaded.bert.hash });
+    await expect(second.api.tagText(run.runId, 'John lives')).rejects.toThrow('No BERT checkpoint is loaded in this session: typed text needs the features of the BERT checkpoint "tiny-bert". Drop it');
+    // Its dev sentences (the inspector's list) and a resume read the features back: nothing computed.
+    expect((await second.api.devSentences(50, run.runId)).length).toBeGreaterThan(0);
+    await second.api.resume(run.runId);
+    await until(() => second.made.length === 1, 'the resumed trainer');
+    const resumed = second.made[0]!.init;
+    expect(resumed.from?.checkpoint.epoch).toBeGreaterThanOrEqual(2);
+    expect(resumed.data.train.map((s) => [...s.features!])).toEqual(trainedOn.map((s) => [...s.features!]));
+    expect(second.bert.calls).toEqual([]);
+    expect(after.some((e) => e.type === 'bert-progress')).toBe(false);
+    await second.api.pause(run.runId);
+
+    // Typed text: another checkpoint is refused by name; the run's own gives the words features.
+    expect((await second.api.loadBert('other', [...randomBertFiles(undefined, undefined, { seed: 2 })].map(([name, bytes]) => ({ path: name, bytes: bytes.slice().buffer })))).ok).toBe(true);
+    await expect(second.api.tagText(run.runId, 'John lives')).rejects.toThrow('the loaded BERT checkpoint "other" is not "tiny-bert": typed text needs the features of the BERT checkpoint "tiny-bert"');
+    expect((await second.api.loadBert('tiny-bert again', files())).ok).toBe(true);
+    await second.api.tagText(run.runId, 'John lives\nMary left home');
+    expect(second.tagged.map((s) => [s.words.length, s.features!.length])).toEqual([[2, 64], [3, 96]]);
+    await second.api.setNotes(run.runId, '');
+    await expect(second.api.continueRun(run.runId, config)).rejects.toThrow(/^Continuing a model that reads BERT features on other data is not in the workbench yet/);
+
+    // The stored features gone (storage cleared): Resume names the checkpoint to drop, and resumes once it is dropped.
+    const third = open({ bertFeatures: async () => undefined });
+    await subscribed(third.api);
+    expect((await third.api.savedRuns()).find((r) => r.info.runId === run.runId)!.status).toBe('interrupted');
+    await expect(third.api.resume(run.runId)).rejects.toThrow(
+      'MTAA + BERT: its BERT features are no longer in this browser\'s storage, and no BERT checkpoint is loaded: drop the BERT checkpoint "tiny-bert" (its folder or zip) on the BERT panel, then resume.',
+    );
+    expect((await third.api.loadBert('tiny-bert', files())).ok).toBe(true);
+    await third.api.resume(run.runId);
+    await until(() => third.made.length === 1, 'the resumed trainer');
+    expect(third.bert.calls).toHaveLength(1);
+    expect(third.made[0]!.init.data.train.map((s) => [...s.features!])).toEqual(trainedOn.map((s) => [...s.features!]));
+    await third.api.stop(run.runId);
   });
 });

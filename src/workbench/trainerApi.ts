@@ -21,6 +21,7 @@ import type { RunStorage } from './persistence/runStorage.ts';
 import { TrainingSession, type SessionBackends } from './session/session.ts';
 import { LoadedVectors } from './vectors.ts';
 import { LoadedBert, type BertEngine } from './bert/loadedBert.ts';
+import { runFeatureSource } from './bert/runFeatures.ts';
 
 export interface TrainerDeps<H extends RunHandle> {
   /** tfjs on a backend; `markFailed` and `provokeGpuError` serve the test hooks. */
@@ -112,6 +113,7 @@ export function createTrainerApi<H extends RunHandle>(deps: TrainerDeps<H>): Tra
       },
     },
     emit,
+    features: runFeatureSource(bert),
     onCheckpoint: (runId, checkpoint) => recorder.checkpoint(runId, checkpoint),
     // Storage fell back to memory (no IndexedDB): the page keeps the only copy that outlives us.
     checkpointsToPage: () => deps.storageNotice() !== null,
@@ -229,7 +231,9 @@ export function createTrainerApi<H extends RunHandle>(deps: TrainerDeps<H>): Tra
       // A sibling trains on its parent's sentences, which carry the parent's features already.
       if (bertConfig && siblingOf === undefined) {
         const hiddenSize = bert.hiddenSize;
-        if (hiddenSize === null) throw new Error('This run uses BERT features: drop a BERT checkpoint (folder or zip) on the BERT panel first, or turn BERT off.');
+        // Named now: the run keeps the checkpoint its features come from, whatever is dropped meanwhile.
+        const checkpoint = bert.checkpoint;
+        if (hiddenSize === null || checkpoint === null) throw new Error('This run uses BERT features: drop a BERT checkpoint (folder or zip) on the BERT panel first, or turn BERT off.');
         // Features are the checkpoint's width, whatever the draft said.
         config = mergeConfig(config, { model: { embedding: { bert: { hiddenSize } } } });
         const dataset = featureDataset();
@@ -237,12 +241,14 @@ export function createTrainerApi<H extends RunHandle>(deps: TrainerDeps<H>): Tra
         await bert.ensure(dataset, bertConfig);
         const test = datasets.store.test;
         if (test) await bert.ensureExtra(test.sentences, bertConfig);
-        features = (sentences) => bert.attach(sentences);
+        features = { checkpoint, attach: (sentences) => bert.attach(sentences) };
       }
       if (siblingOf === undefined) await datasets.keep(storage, storageError);
       return session.startRun(config, label, siblingOf, pretrained, features);
     },
     async continueRun(sourceId, config, label) {
+      // Its sentences would reach the model without the features it reads: refused plainly rather than failing in training.
+      if (config.model.embedding.bert) throw new Error('Continuing a model that reads BERT features on other data is not in the workbench yet: start a new run with BERT features instead.');
       await ready();
       await restore();
       // The dataset is kept so the new run can resume after a reload, as for any run.

@@ -5,19 +5,22 @@ import { chunkTypeColor, textColorOn } from '../charts/colorScale.ts';
 import { segments, sentenceScheme } from '../charts/spans.ts';
 import { downloadBlob } from '../download.ts';
 import { taggedConll } from '../taggedText.ts';
+import { bertNeeded, type BertRun } from '../bertNeeded.ts';
 import { initialTagText, shownTagResult, tagTextReducer } from '../tagTextState.ts';
 import { useWorkbench } from '../store.ts';
 import { InspectionView, type InspectableRun } from './InspectorPanel.tsx';
 import { RunSelect } from './RunSelect.tsx';
 
 export interface TagTextPanelProps {
-  runs: InspectableRun[];
+  /** With `config` and `bert` (RunInfo fits), a run trained on BERT features asks for its checkpoint. */
+  runs: (InspectableRun & Partial<BertRun>)[];
   schemes?: Record<string, TagScheme>;
 }
 
 /**
  * Tag text: type or paste sentences (one per line), see every task's predicted tags as spans, open
- * a sentence in the attention view with one click, download the result as CoNLL.
+ * a sentence in the attention view with one click, download the result as CoNLL. A run trained on
+ * BERT features tags with its own checkpoint: until that is loaded, the panel names it.
  */
 export function TagTextPanel({ runs, schemes }: TagTextPanelProps) {
   const tagText = useWorkbench((s) => s.tagText);
@@ -31,6 +34,9 @@ export function TagTextPanel({ runs, schemes }: TagTextPanelProps) {
   const busy = state.pending !== null;
   const { error } = state;
   const result = shownTagResult(state, runId);
+  const loadedBert = useWorkbench((s) => s.bert);
+  const run = runs.find((r) => r.runId === runId);
+  const needsBert = run ? bertNeeded(run, loadedBert) : null;
 
   const tag = async () => {
     if (!runId) return;
@@ -60,7 +66,7 @@ export function TagTextPanel({ runs, schemes }: TagTextPanelProps) {
         aria-label="Sentences to tag, one per line"
       />
       <div className="actions">
-        <button type="button" data-testid="tag-submit" disabled={!runId || busy || text.trim() === ''} onClick={() => void tag()}>
+        <button type="button" data-testid="tag-submit" disabled={!runId || busy || text.trim() === '' || needsBert !== null} onClick={() => void tag()}>
           {busy ? 'Tagging…' : 'Tag'}
         </button>
         <button
@@ -73,6 +79,11 @@ export function TagTextPanel({ runs, schemes }: TagTextPanelProps) {
           Download CoNLL
         </button>
       </div>
+      {needsBert && (
+        <p className="muted" role="status" data-testid="tag-bert-needed">
+          {needsBert}
+        </p>
+      )}
       {error && (
         <p className="chart-error" role="alert" data-testid="tag-error">
           {error}

@@ -1,11 +1,13 @@
 /**
  * A local BERT checkpoint (issue 17): read and kept in the worker, its word features of the loaded
  * dataset computed there once (progress from `bert-progress` events) and kept in IndexedDB; new
- * runs use them when the draft has `model.embedding.bert`.
+ * runs use them when the draft has `model.embedding.bert`. Runs whose Resume waited for this
+ * checkpoint (their features gone from storage) resume when it is loaded.
  */
 import { defaultBertEmbedding, type BertEmbeddingConfig } from '../../core/config.ts';
 import { messageOf } from '../../core/errors.ts';
 import type { BertFeatureSettings } from '../../protocol.ts';
+import { resumableWith } from '../bertNeeded.ts';
 import { movedBytes, trainerWorker } from '../workerClient.ts';
 import type { StoreKit } from './kit.ts';
 import type { BertSlice } from './state.ts';
@@ -51,6 +53,7 @@ export function createBertSlice({ set, get }: StoreKit): BertSlice {
     bertProgress: null,
     bertProgressEvents: 0,
     bertError: null,
+    bertAwaitingResume: [],
 
     async loadBert(name, dropped) {
       const zip = dropped.length === 1 && /\.zip$/i.test(dropped[0]!.path);
@@ -67,6 +70,8 @@ export function createBertSlice({ set, get }: StoreKit): BertSlice {
           return;
         }
         set({ bert: result.bert, bertLoading: null });
+        // Runs that waited for this checkpoint to resume go on now (their features first, then training).
+        for (const runId of resumableWith(get().bertAwaitingResume, get().runs, result.bert)) void get().resumeRun(runId);
         get().setUseBert(true);
         await computeFeatures();
       } catch (error) {

@@ -176,6 +176,8 @@ export interface BertSlice {
   bertProgressEvents: number;
   /** The last refusal (file and tensor named); the checkpoint loaded before stays. */
   bertError: string | null;
+  /** Runs whose Resume was refused for want of their BERT checkpoint (its features gone from storage): resumed once it is dropped. */
+  bertAwaitingResume: string[];
   /** Reads a dropped folder's files or one zip; then turns BERT on in the draft and computes the dataset's features. */
   loadBert(name: string, files: { path: string; file: File }[]): Promise<void>;
   /** The loaded dataset's features with the draft's layer and pooling (from IndexedDB when computed before). */

@@ -55,8 +55,15 @@ export function createTrainingSlice(kit: StoreKit): TrainingSlice {
 
     resumeRun(runId) {
       return attempt(async () => {
-        await trainerWorker().resume(runId);
-        set({ trainingError: null });
+        try {
+          await trainerWorker().resume(runId);
+        } catch (error) {
+          // A BERT run whose features are gone needs its checkpoint: Resume goes on once it is dropped.
+          const wanted = get().runs[runId]?.info.bert;
+          if (wanted && get().bert?.hash !== wanted.hash) set((s) => ({ bertAwaitingResume: [...s.bertAwaitingResume.filter((id) => id !== runId), runId] }));
+          throw error;
+        }
+        set((s) => ({ trainingError: null, bertAwaitingResume: s.bertAwaitingResume.filter((id) => id !== runId) }));
       });
     },
 

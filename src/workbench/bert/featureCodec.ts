@@ -35,6 +35,15 @@ export function packFeatures(key: string, dim: number, sentences: readonly strin
 }
 
 /**
+ * The row rounded to float16 precision, in place: features a run trains on right after computing
+ * them are then the ones it reads back from storage after a reload, and typed text gets the same.
+ */
+export function roundToHalf(row: Float32Array): Float32Array {
+  for (let j = 0; j < row.length; j++) row[j] = halfToFloat(floatToHalf(row[j]!));
+  return row;
+}
+
+/**
  * The stored features as float32 rows by sentence key. A record that does not add up (a write cut
  * short, another version's layout) is refused with a message, so the caller recomputes.
  */

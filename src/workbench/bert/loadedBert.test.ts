@@ -10,6 +10,7 @@ import type { Sentence } from '../../data/types.ts';
 import { halfToFloat, floatToHalf } from '../../train/formats/safetensors.ts';
 import { TINY_BERT, randomBertFiles } from '../../train/bert/bertFixture.ts';
 import { MemoryRunStorage } from '../persistence/runStorage.ts';
+import { sentenceKey } from './featureCodec.ts';
 import { LoadedBert } from './loadedBert.ts';
 import { countingBertEngine } from './testBertEngine.ts';
 
@@ -111,5 +112,38 @@ describe('LoadedBert', () => {
     expect(info.storageProblem).toMatch(/could not be kept in IndexedDB \(The quota has been exceeded\.\)/);
     expect(bert.attach(dataset.sentences)).toHaveLength(4);
     expect(() => bert.attach([sentence('never seen')])).toThrow(/No BERT features for the sentence "never seen…"/);
+  });
+
+  it("gives a run its rows after a reload: from storage without the checkpoint, else with the run's own checkpoint, else naming it; typed text needs the checkpoint", async () => {
+    const storage = new MemoryRunStorage();
+    const first = worker(storage);
+    const info = await first.bert.load('tiny-bert.zip', folder());
+    await first.bert.ensure(dataset, settings);
+    const run = { checkpoint: 'tiny-bert.zip', hash: info.hash };
+
+    const reload = worker(storage);
+    const rows = await reload.bert.runRows(run, dataset, settings, 32);
+    expect(reload.engine.calls).toEqual([]);
+    expect(reload.progress).toEqual([]);
+    expect(rows.size).toBe(3);
+    // A run's model reading another width (a mix of four layers) is not served these rows.
+    await expect(reload.bert.runRows(run, dataset, settings, 128)).rejects.toThrow(
+      'its BERT features are no longer in this browser\'s storage, and no BERT checkpoint is loaded: drop the BERT checkpoint "tiny-bert.zip" (its folder or zip) on the BERT panel, then resume.',
+    );
+    await expect(reload.bert.typed(run, [['EU', 'rejects']], settings, 32)).rejects.toThrow(
+      'No BERT checkpoint is loaded in this session: typed text needs the features of the BERT checkpoint "tiny-bert.zip". Drop it (its folder or zip) on the BERT panel, then tag again.',
+    );
+
+    // Storage cleared: another checkpoint is refused by name; the run's own computes (and keeps) them.
+    const cleared = worker(new MemoryRunStorage());
+    await cleared.bert.load('other', folder('', { seed: 2 }));
+    await expect(cleared.bert.runRows(run, dataset, settings, 32)).rejects.toThrow(/and the loaded BERT checkpoint "other" is not "tiny-bert\.zip": drop the BERT checkpoint "tiny-bert\.zip"/);
+    await cleared.bert.load('tiny-bert again', folder());
+    const recomputed = await cleared.bert.runRows(run, dataset, settings, 32);
+    expect(cleared.engine.calls).toEqual([3]);
+    // Rounded to float16 when computed: the very values the first worker stored.
+    for (const [key, values] of rows) expect([...recomputed.get(key)!]).toEqual([...values]);
+    const [typed] = await cleared.bert.typed(run, [dataset.sentences[0]!.words], settings, 32);
+    expect([...typed!]).toEqual([...rows.get(sentenceKey(dataset.sentences[0]!.words))!]);
   });
 });

@@ -4,16 +4,20 @@
  * `BertEngine` the worker hands in: src/train/bert/bertFeaturizer.ts) validates it before reading
  * any weight and computes features. Features are computed once per (checkpoint, dataset, layers,
  * pooling) and kept in storage as float16, so a reload reads them back instead of recomputing.
+ * Runs name the checkpoint they train on (`RunBert`): after a reload a run's features are read back
+ * by its checkpoint's hash without the checkpoint (`runRows`); typed text needs the checkpoint
+ * itself (`typed`), and both say which checkpoint to drop when it is wanted.
  * No tfjs here: tests hand in a fake engine and MemoryRunStorage.
  */
 import { unzipSync } from 'fflate';
 import { messageOf } from '../../core/errors.ts';
+import type { RunBert } from '../../core/events.ts';
 import type { Sentence } from '../../data/types.ts';
 import type { BertFeaturesInfo, BertFeatureSettings, BertInfo } from '../../protocol.ts';
 import { BERT_FILES, checkpointFilesFromPaths } from '../../train/bert/bertCheckpoint.ts';
 import { sha256Hex } from '../datasets/currentDataset.ts';
 import type { RunStorage } from '../persistence/runStorage.ts';
-import { bertFeatureKey, packFeatures, sentenceKey, unpackFeatures } from './featureCodec.ts';
+import { bertFeatureKey, packFeatures, roundToHalf, sentenceKey, unpackFeatures } from './featureCodec.ts';
 
 /** A checkpoint the tfjs side has validated and read (weights on the host; nothing on the device yet). */
 export interface BertFeaturizer {
@@ -78,6 +82,11 @@ export class LoadedBert {
   /** The checkpoint's hidden size H (what `model.embedding.bert.hiddenSize` must be). */
   get hiddenSize(): number | null {
     return this.loaded?.info.hiddenSize ?? null;
+  }
+
+  /** The loaded checkpoint as a run names it (null: none loaded). */
+  get checkpoint(): RunBert | null {
+    return this.loaded ? { checkpoint: this.loaded.info.name, hash: this.loaded.info.hash } : null;
   }
 
   info(): BertInfo | null {
@@ -146,7 +155,7 @@ export class LoadedBert {
     }
     const keys = [...distinct.keys()];
     let lastSent = -Infinity;
-    const computed = await featurizer.featurize([...distinct.values()], settings, (done, total) => {
+    const computed = await this.featurizeRounded(featurizer, [...distinct.values()], settings, (done, total) => {
       const now = this.deps.now();
       if (done < total && now - lastSent < PROGRESS_EVERY_MS) return;
       lastSent = now;
@@ -178,8 +187,67 @@ export class LoadedBert {
     const missing = new Map<string, readonly string[]>();
     for (const s of sentences) if (!features.rows.has(sentenceKey(s.words))) missing.set(sentenceKey(s.words), s.words);
     if (missing.size === 0) return;
-    const computed = await this.loaded.featurizer.featurize([...missing.values()], settings, () => undefined);
+    const computed = await this.featurizeRounded(this.loaded.featurizer, [...missing.values()], settings, () => undefined);
     [...missing.keys()].forEach((k, i) => features.rows.set(k, computed[i]!));
+  }
+
+  /** Features at float16 precision, as they are stored: a run trains on the same values before and after a reload. */
+  private async featurizeRounded(featurizer: BertFeaturizer, sentences: readonly (readonly string[])[], settings: BertFeatureSettings, onProgress: (done: number, total: number) => void): Promise<Float32Array[]> {
+    return (await featurizer.featurize(sentences, settings, onProgress)).map(roundToHalf);
+  }
+
+  /**
+   * The features of a run's sentences after a reload (or a worker's death), by sentence key: read
+   * back from storage by the run's checkpoint hash (no checkpoint needed, nothing computed), else
+   * computed with the loaded checkpoint when it is the run's (and stored). Otherwise the error names
+   * the checkpoint to drop. `dim` is what the run's model reads (H, or 4H with the mix).
+   */
+  async runRows(run: RunBert | undefined, dataset: FeatureDataset, wanted: BertFeatureSettings, dim: number): Promise<Map<string, Float32Array>> {
+    const settings: BertFeatureSettings = { layer: wanted.layer, mixLastFour: wanted.mixLastFour, pooling: wanted.pooling };
+    const loaded = this.loaded;
+    // A run kept before runs named their checkpoint: the loaded one is taken at its word.
+    const hash = run?.hash ?? loaded?.info.hash;
+    const covers = (rows: Map<string, Float32Array>) => dataset.sentences.every((s) => rows.has(sentenceKey(s.words)));
+    if (hash !== undefined) {
+      const key = bertFeatureKey(hash, dataset.hash, settings);
+      if (this.features?.key === key && covers(this.features.rows)) return this.features.rows;
+      const stored = await this.deps.storage.bertFeatures(key).catch(() => undefined);
+      if (stored && stored.dim === dim) {
+        try {
+          const rows = unpackFeatures(stored);
+          if (covers(rows)) return rows;
+        } catch {
+          // a record that does not add up: computed again below when the checkpoint is here
+        }
+      }
+    }
+    if (loaded && (run === undefined || loaded.info.hash === run.hash)) {
+      if (loaded.featurizer.dim(settings) !== dim) throw new Error(`The loaded BERT checkpoint ${loaded.info.name} gives ${loaded.featurizer.dim(settings)} values per word; the run reads ${dim}.`);
+      await this.ensure(dataset, settings);
+      return this.features!.rows;
+    }
+    throw new Error(`its BERT features are no longer in this browser's storage, and ${this.loadedClause(run)}: drop ${checkpointName(run)} (its folder or zip) on the BERT panel, then resume.`);
+  }
+
+  /**
+   * Features of typed sentences with the run's checkpoint, which must be the loaded one (typed text
+   * has no stored features); rounded like the stored ones. The error names the checkpoint to drop.
+   */
+  async typed(run: RunBert | undefined, sentences: readonly (readonly string[])[], wanted: BertFeatureSettings, dim: number): Promise<Float32Array[]> {
+    const loaded = this.loaded;
+    if (!loaded || (run !== undefined && loaded.info.hash !== run.hash)) {
+      throw new Error(`${loaded ? this.loadedClause(run) : 'No BERT checkpoint is loaded in this session'}: typed text needs the features of ${checkpointName(run)}. Drop it (its folder or zip) on the BERT panel, then tag again.`);
+    }
+    const settings: BertFeatureSettings = { layer: wanted.layer, mixLastFour: wanted.mixLastFour, pooling: wanted.pooling };
+    if (loaded.featurizer.dim(settings) !== dim) throw new Error(`The loaded BERT checkpoint ${loaded.info.name} gives ${loaded.featurizer.dim(settings)} values per word; the run reads ${dim}.`);
+    return this.featurizeRounded(loaded.featurizer, sentences, settings, () => undefined);
+  }
+
+  /** "no BERT checkpoint is loaded", or which other one is. */
+  private loadedClause(run: RunBert | undefined): string {
+    const loaded = this.loaded;
+    if (!loaded) return 'no BERT checkpoint is loaded';
+    return `the loaded BERT checkpoint "${loaded.info.name}" is not ${run ? `"${run.checkpoint}"` : 'the one it was trained with'}`;
   }
 
   /** The sentences with their features attached (new objects). Throws naming a sentence without features. */
@@ -191,4 +259,9 @@ export class LoadedBert {
       return { ...s, features };
     });
   }
+}
+
+/** How a message names the checkpoint a run was trained with. */
+function checkpointName(run: RunBert | undefined): string {
+  return run ? `the BERT checkpoint "${run.checkpoint}"` : 'the BERT checkpoint the run was trained with';
 }

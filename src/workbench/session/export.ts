@@ -27,6 +27,8 @@ function exportSummary(rec: RunRecord<unknown>, epoch: number): Record<string, u
     dataset: rec.info.datasetName,
     ...(rec.info.datasetSentences !== undefined ? { datasetSentences: rec.info.datasetSentences } : {}),
     ...(rec.info.datasetHash !== undefined ? { datasetHash: rec.info.datasetHash } : {}),
+    // The checkpoint its BERT features came from: `mtaa eval|predict --bert DIR` needs that one.
+    ...(rec.info.bert ? { bert: { ...rec.info.bert } } : {}),
     backend: rec.backend,
     status: rec.status,
     epoch,

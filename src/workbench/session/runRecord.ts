@@ -28,6 +28,18 @@ export interface SessionBackends {
   next(failed: Backend): Backend | null;
 }
 
+/**
+ * Frozen word features (BERT) for runs whose config has `model.embedding.bert`, where the session
+ * cannot take them from a run's start: the split of a run rebuilt after a reload or a worker's death,
+ * and typed text. Both throw naming the checkpoint to drop when the features cannot be had.
+ */
+export interface RunFeatureSource {
+  /** `data` (the run's train/dev split, rebuilt) with every sentence's features attached (new objects). */
+  attach(run: RunInfo, data: TrainingData): Promise<TrainingData>;
+  /** Features of typed sentences, `[words × dim]` each, with the run's own checkpoint and settings. */
+  typed(run: RunInfo, sentences: readonly (readonly string[])[]): Promise<Float32Array[]>;
+}
+
 export interface SessionDeps<H extends RunHandle> {
   engine: SessionEngine<H>;
   backends: SessionBackends;
@@ -44,6 +56,8 @@ export interface SessionDeps<H extends RunHandle> {
    */
   onCheckpoint?(runId: string, checkpoint: { last: HostCheckpoint; best: BestCheckpoint | null; model: HostModel }): void;
   emit(event: WorkerEvent): void;
+  /** BERT features of rebuilt runs and of typed text (without it, such runs cannot be resumed or tag text). */
+  features?: RunFeatureSource;
   /**
    * Whether each checkpoint is also copied to the page (a `checkpoint` event): only when runs
    * cannot be kept in IndexedDB, so a new worker can still resume them if this one dies. With

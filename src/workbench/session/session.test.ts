@@ -13,6 +13,7 @@ import type { BackendInfo, WorkerEvent } from '../../protocol.ts';
 import type { NamedWeight } from '../../train/formats/safetensors.ts';
 import { archiveName, tokenize, TrainingSession, type CreateTrainerInit, type RunHandle, type SessionEngine } from './session.ts';
 import type { LiveSettings, TrainerHooks, TrainingData } from '../../train/trainer.ts';
+import type { RunFeatureSource } from './runRecord.ts';
 
 interface Script {
   batches: number;
@@ -145,7 +146,7 @@ function sentences(n: number): Sentence[] {
 
 function setup(
   scripts: (index: number, init: CreateTrainerInit<FakeTrainer>) => Script,
-  opts: { interval?: number; test?: Dataset; checkpointsToPage?: () => boolean; now?: () => number; checkpointIntervalMs?: number } = {},
+  opts: { interval?: number; test?: Dataset; checkpointsToPage?: () => boolean; now?: () => number; checkpointIntervalMs?: number; features?: RunFeatureSource } = {},
 ) {
   const events: WorkerEvent[] = [];
   const trainers: FakeTrainer[] = [];
@@ -181,6 +182,7 @@ function setup(
     ...(opts.checkpointsToPage ? { checkpointsToPage: opts.checkpointsToPage } : {}),
     ...(opts.now ? { now: opts.now } : {}),
     ...(opts.checkpointIntervalMs !== undefined ? { checkpointIntervalMs: opts.checkpointIntervalMs } : {}),
+    ...(opts.features ? { features: opts.features } : {}),
   });
   return { session, events, trainers, backends, dataset, engine };
 }
@@ -916,5 +918,71 @@ describe('continuing an imported model', () => {
     const init = trainers[trainers.length - 1]!.init;
     expect(init.from?.host).toBe(host);
     expect(init.data.tasks.map((t) => t.name)).toEqual(['NER', 'POS']);
+  });
+
+  describe('BERT runs', () => {
+    const bertConfig = (epochs: number) => {
+      const c = config(epochs);
+      c.model.embedding.bert = { mode: 'concat', layer: -1, mixLastFour: false, pooling: 'first', hiddenSize: 2 };
+      return c;
+    };
+    /** Features whose first value is the sentence's first word's length: a run's sentences show where theirs came from. */
+    const row = (words: readonly string[]) => Float32Array.from(words.flatMap((w) => [w.length, 1]));
+    function source() {
+      const asked: { attach: string[]; typed: string[][][] } = { attach: [], typed: [] };
+      const features: RunFeatureSource = {
+        attach: async (run, data) => {
+          asked.attach.push(run.runId);
+          const add = (list: readonly Sentence[]) => list.map((s) => ({ ...s, features: row(s.words) }));
+          return { ...data, train: add(data.train), dev: add(data.dev) };
+        },
+        typed: async (_run, list) => {
+          asked.typed.push(list.map((words) => [...words]));
+          return list.map(row);
+        },
+      };
+      return { features, asked };
+    }
+
+    it('a BERT run started here names its checkpoint (so does its sibling); typed text gets features from the source', async () => {
+      const { features, asked } = source();
+      const { session, trainers, events } = setup(() => ({ batches: 1 }), { features });
+      const checkpoint = { checkpoint: 'tiny-bert', hash: 'a'.repeat(64) };
+      const info = session.startRun(bertConfig(1), 'MTAA + BERT', undefined, undefined, { checkpoint, attach: (list) => list.map((s) => ({ ...s, features: row(s.words) })) });
+      expect(info.bert).toEqual(checkpoint);
+      expect(session.startRun(bertConfig(1), 'sibling', info.runId).bert).toEqual(checkpoint);
+      // Without BERT in its config a run names no checkpoint.
+      expect(session.startRun(config(1), 'plain').bert).toBeUndefined();
+      await until(() => statuses(events, 'run-3').includes('completed') && statuses(events, info.runId).includes('completed'), 'the runs');
+      expect(trainers[0]!.init.data.train.every((s) => s.features?.length === s.words.length * 2)).toBe(true);
+      const tagged = await session.tagText(info.runId, 'the cat\nsat');
+      expect(tagged.map((t) => t.words)).toEqual([['the', 'cat'], ['sat']]);
+      expect(asked.typed).toEqual([[['the', 'cat'], ['sat']]]);
+      // A run without BERT asks nothing of the source.
+      await session.tagText('run-3', 'the cat');
+      expect(asked.typed).toHaveLength(1);
+      // Its archive's summary names the checkpoint (evaluating it needs the same one).
+      const exported = await session.exportModel(info.runId);
+      expect((JSON.parse(new TextDecoder().decode(exported.archive)) as { summary: { bert: unknown } }).summary.bert).toEqual(checkpoint);
+    });
+
+    it("a dead worker's BERT run gets its features when it resumes, not before; without a source it says so", async () => {
+      const { features, asked } = source();
+      const { session, trainers, events } = setup(() => ({ batches: 1 }), { features });
+      const info: RunInfo = { runId: 'run-4', label: 'MTAA + BERT', config: bertConfig(2), datasetName: 'toy.conll', backend: 'webgpu', bert: { checkpoint: 'tiny-bert', hash: 'a'.repeat(64) } };
+      session.adoptRun({ info, config: bertConfig(2), status: 'failed', message: 'The worker died.', died: true, last: null, best: null });
+      expect(asked.attach).toEqual([]);
+      await session.resume('run-4');
+      await until(() => statuses(events, 'run-4').includes('completed'), 'the adopted run');
+      expect(asked.attach).toEqual(['run-4']);
+      const { train, dev } = trainers[0]!.init.data;
+      expect(train.length + dev.length).toBe(20);
+      expect([...train, ...dev].every((s) => s.features?.[0] === s.words[0]!.length)).toBe(true);
+
+      const bare = setup(() => ({ batches: 1 }));
+      bare.session.adoptRun({ info, config: bertConfig(2), status: 'failed', message: 'The worker died.', died: true, last: null, best: null });
+      await expect(bare.session.resume('run-4')).rejects.toThrow('MTAA + BERT trains on BERT features, which this worker cannot compute.');
+      expect(bare.session.status('run-4')).toBe('failed');
+    });
   });
 });

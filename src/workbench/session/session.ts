@@ -7,12 +7,12 @@
  *
  * No tfjs and no DOM here: the tfjs parts come in through `SessionEngine`, the backend switching
  * through `SessionBackends`, so the state machine is unit-tested with fakes (session.test.ts).
- * About 535 lines: the registry (naming and imports included) and the controls act on the same run table.
+ * About 560 lines: the registry (naming and imports included) and the controls act on the same run table.
  */
 import { messageOf } from '../../core/errors.ts';
 import { validateConfig, type Backend, type RunConfig } from '../../core/config.ts';
 import type { LiveSettings } from '../../core/configFields.ts';
-import type { LiveChange, RunInfo, RunStatus, TaskScore } from '../../core/events.ts';
+import type { LiveChange, RunBert, RunInfo, RunStatus, TaskScore } from '../../core/events.ts';
 import type { SentenceInspection } from '../../core/inspection.ts';
 import { ACTIVE_STATUSES } from '../../core/runState.ts';
 import { renameProblem, uniqueRunName } from '../../core/runNames.ts';
@@ -97,14 +97,15 @@ export class TrainingSession<H extends RunHandle> {
   /**
    * Starts a run on the current dataset, or a sibling on its parent's data and seed. `pretrained`
    * builds the run's initial word table from its training data (pre-trained vectors); `features`
-   * attaches frozen word features (BERT) to its train, dev and test sentences.
+   * attaches frozen word features (BERT) to its train, dev and test sentences, and names their
+   * checkpoint (kept in the run's info: a reload asks for it by name).
    */
   startRun(
     config: RunConfig,
     label: string,
     siblingOf?: string,
     pretrained?: (data: TrainingData, config: RunConfig) => PretrainedStart,
-    features?: (sentences: readonly Sentence[]) => Sentence[],
+    features?: { checkpoint: RunBert; attach(sentences: readonly Sentence[]): Sentence[] },
   ): RunInfo {
     const own = structuredClone(config);
     validateConfig(own);
@@ -114,8 +115,10 @@ export class TrainingSession<H extends RunHandle> {
     let datasetSentences: number | undefined;
     let loadData: RunRecord<H>['loadData'] = null;
     let test: RunRecord<H>['test'];
+    let bert = features?.checkpoint;
     if (siblingOf !== undefined) {
       const parent = this.record(siblingOf);
+      bert ??= parent.info.bert;
       data = parent.data;
       test = parent.test;
       loadData = parent.loadData;
@@ -135,8 +138,8 @@ export class TrainingSession<H extends RunHandle> {
     if (pretrained && loadData) throw new SessionError('Pre-trained vectors need the run\'s data in memory: resume the parent run first, or start a new run.');
     if (features && loadData) throw new SessionError('BERT features need the run\'s data in memory: resume the parent run first, or start a new run.');
     if (features) {
-      data = { ...data, train: features(data.train), dev: features(data.dev) };
-      if (test) test = { ...test, sentences: features(test.sentences) };
+      data = { ...data, train: features.attach(data.train), dev: features.attach(data.dev) };
+      if (test) test = { ...test, sentences: features.attach(test.sentences) };
     }
     const start = pretrained?.(data, own);
     const runId = this.nextRunId();
@@ -151,6 +154,7 @@ export class TrainingSession<H extends RunHandle> {
       ...(datasetSentences !== undefined ? { datasetSentences } : {}),
       ...(siblingOf !== undefined ? { siblingOf } : {}),
       ...(start ? { vectors: start.info } : {}),
+      ...(bert && own.model.embedding.bert ? { bert: { ...bert } } : {}),
     };
     const rec = this.createRun({
       info,
@@ -175,7 +179,7 @@ export class TrainingSession<H extends RunHandle> {
    * until resumed (its data is re-read then). Emits nothing: the page reads restored runs itself.
    */
   restoreRun(saved: RestoredRun): void {
-    this.createRun({
+    const rec = this.createRun({
       info: structuredClone(saved.info),
       config: structuredClone(saved.config),
       data: { tasks: saved.host?.tasks ?? [], train: [], dev: [] },
@@ -188,6 +192,18 @@ export class TrainingSession<H extends RunHandle> {
       loadData: saved.loadData,
       fromStorage: true,
     });
+    rec.loadData = this.withFeatures(rec, saved.loadData);
+  }
+
+  /** A rebuilt run's split loader, which attaches its BERT features when its model reads them. */
+  private withFeatures(rec: RunRecord<H>, load: () => Promise<TrainingData>): () => Promise<TrainingData> {
+    if (!rec.config.model.embedding.bert) return load;
+    return async () => {
+      const data = await load();
+      const source = this.deps.features;
+      if (!source) throw new SessionError(`${rec.info.label} trains on BERT features, which this worker cannot compute.`);
+      return source.attach(rec.info, data);
+    };
   }
 
   /**
@@ -367,6 +383,14 @@ export class TrainingSession<H extends RunHandle> {
       host,
       loadData: null,
     });
+    // Its BERT features died with the worker: attached (read back or computed) when it is resumed.
+    if (config.model.embedding.bert && !parent) {
+      const split = data;
+      rec.data = { tasks: split.tasks, train: [], dev: [] };
+      rec.loadData = this.withFeatures(rec, async () => split);
+    } else if (config.model.embedding.bert && parent?.loadData) {
+      rec.loadData = parent.loadData;
+    }
     this.loop.setStatus(rec, restored.status, adoptedMessage(restored, restored.last));
   }
 
@@ -515,11 +539,11 @@ export class TrainingSession<H extends RunHandle> {
   }
 
   inspect(runId: string, request: { devIndex: number } | { text: string }): Promise<SentenceInspection> {
-    return inspect(this.record(runId), this.deps.engine, request);
+    return inspect(this.record(runId), this.deps.engine, request, this.deps.features);
   }
 
   tagText(runId: string, text: string): Promise<SentenceInspection[]> {
-    return tagText(this.record(runId), this.deps.engine, text);
+    return tagText(this.record(runId), this.deps.engine, text, this.deps.features);
   }
 
   exportModel(runId: string): Promise<ExportedModel> {
