@@ -7,7 +7,7 @@
  *
  * No tfjs and no DOM here: the tfjs parts come in through `SessionEngine`, the backend switching
  * through `SessionBackends`, so the state machine is unit-tested with fakes (session.test.ts).
- * About 535 lines: the registry (naming and imports included) and the controls act on the same run table.
+ * About 540 lines: the registry (naming and imports included) and the controls act on the same run table.
  */
 import { messageOf } from '../../core/errors.ts';
 import { validateConfig, type Backend, type RunConfig } from '../../core/config.ts';
@@ -58,6 +58,11 @@ export class TrainingSession<H extends RunHandle> {
   checkpoints(runId: string): { last: HostCheckpoint | null; best: BestCheckpoint | null } {
     const rec = this.record(runId);
     return { last: rec.last, best: rec.best };
+  }
+
+  /** Every run's info, in run order: what storage must keep for them (their datasets), and the soak's count. */
+  runInfos(): readonly RunInfo[] {
+    return this.order.map((id) => this.record(id).info);
   }
 
   /** The tasks a run was trained on (for callers that label things). */
