@@ -168,11 +168,16 @@ export async function trainOneRun(page: Page, runId: string, timeout = 120_000):
 
 export const runCard = (page: Page, runId: string) => page.locator(`[data-testid=run-card][data-run-id="${runId}"]`);
 
-/** Deletes a run through its card (Delete, then the confirmation), as a user does; waits for the card to go. */
+/**
+ * Deletes a run through its card (Delete, then the confirmation), as a user does; waits for the card
+ * to go and, when no run is left, for the charts to say so (they redraw at most once a second, so
+ * until then they still draw the deleted run: its legend, axes and buttons).
+ */
 export async function deleteRunByCard(page: Page, runId: string): Promise<void> {
   await runCard(page, runId).getByTestId('run-delete').click();
   await runCard(page, runId).getByTestId('run-delete-confirm').click();
   await expect(runCard(page, runId)).toHaveCount(0);
+  if ((await page.getByTestId('run-card').count()) === 0) await expect(page.getByTestId('charts-empty')).toHaveCount(1);
 }
 
 /** The figures that must come back exactly: tensors, tensor bytes, runs held, records per store. */
