@@ -235,6 +235,19 @@ export interface OpenedDataset {
 }
 
 /** The worker's API, exposed with comlink. */
+/** What the trainer worker holds at one moment (the page soak samples it after every step; `?testhooks` only). */
+export interface WorkerMemorySample {
+  /** Live tfjs tensors and their bytes (`tf.memory()`); null where the worker has no tfjs engine to ask. */
+  tensors: number | null;
+  tensorBytes: number | null;
+  /** Runs the worker's session holds. */
+  runs: number;
+  /** Records per IndexedDB object store (runs, events, checkpoints, datasets, values, bertFeatures). */
+  records: Record<string, number>;
+  /** The origin's storage use in bytes (`navigator.storage.estimate()`); null when unknown. */
+  storageUsage: number | null;
+}
+
 export interface TrainerApi {
   /**
    * Loads the dataset kept from the last visit (its added files, column choices and test file), or
@@ -387,6 +400,8 @@ export interface TrainerApi {
   setCheckpointInterval(ms: number): Promise<void>;
   /** Browser tests only: the next `writes` writes to IndexedDB fail as a full quota does (QuotaExceededError). */
   simulateQuotaExceeded(writes: number): Promise<void>;
+  /** Browser tests only (the page soak): what the worker holds now, in tensors, runs and stored records. */
+  memorySample(): Promise<WorkerMemorySample>;
   /**
    * Takes over runs of a worker that died: each is registered with its status, message and
    * checkpoints, ready for `resume`. A run kept in IndexedDB comes back with its stored dataset and

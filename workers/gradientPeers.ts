@@ -41,6 +41,10 @@ export class BrowserGradientPools {
           },
           compute: (request) => remote.compute(request),
           evaluate: (request) => remote.evaluate(request),
+          drop: async (replica) => {
+            await started;
+            await remote.drop(replica);
+          },
         };
       });
       this.current = { pool: new GradientPool(peers, backend), workers };

@@ -9,7 +9,7 @@
  * - `bertFeatures` (key string, version 2): frozen BERT word features as float16 (issue 17).
  */
 import { openDB, type DBSchema, type IDBPDatabase } from 'idb';
-import type { CheckpointKind, RunStorage, StoredBertFeatures, StoredCheckpoint, StoredDataset, StoredEvent, StoredRun } from '../src/workbench/persistence/runStorage.ts';
+import { STORE_NAMES, type CheckpointKind, type RunStorage, type StoreName, type StoredBertFeatures, type StoredCheckpoint, type StoredDataset, type StoredEvent, type StoredRun } from '../src/workbench/persistence/runStorage.ts';
 
 interface WorkbenchDB extends DBSchema {
   runs: { key: string; value: StoredRun };
@@ -117,5 +117,29 @@ export class IdbRunStorage implements RunStorage {
 
   bertFeatures(key: string): Promise<StoredBertFeatures | undefined> {
     return this.db.get('bertFeatures', key);
+  }
+
+  deleteDataset(hash: string): Promise<void> {
+    return this.db.delete('datasets', hash);
+  }
+
+  bertFeatureKeys(): Promise<string[]> {
+    return this.db.getAllKeys('bertFeatures');
+  }
+
+  async deleteBertFeatures(keys: string[]): Promise<void> {
+    const tx = this.db.transaction('bertFeatures', 'readwrite');
+    await Promise.all([...keys.map((key) => tx.store.delete(key)), tx.done]);
+  }
+
+  deleteValue(key: string): Promise<void> {
+    return this.db.delete('values', key);
+  }
+
+  async recordCounts(): Promise<Record<StoreName, number>> {
+    const tx = this.db.transaction([...STORE_NAMES], 'readonly');
+    const counts = await Promise.all(STORE_NAMES.map((name) => tx.objectStore(name).count()));
+    await tx.done;
+    return Object.fromEntries(STORE_NAMES.map((name, i) => [name, counts[i]!])) as Record<StoreName, number>;
   }
 }

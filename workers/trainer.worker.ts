@@ -7,6 +7,7 @@
  */
 import { messageOf } from '../src/core/errors.ts';
 import { expose, transfer } from 'comlink';
+import * as tf from '@tensorflow/tfjs';
 import type { Backend, BackendFault } from '../src/protocol.ts';
 import { loadBertFeaturizer } from '../src/train/bert/bertFeaturizer.ts';
 import { tfjsSessionEngine, withGradientPool } from '../src/train/sessionEngine.ts';
@@ -69,5 +70,6 @@ expose(
       });
     },
     transfer,
+    tensorMemory: () => tf.memory(),
   }),
 );

@@ -556,5 +556,7 @@ export class Trainer {
     if (this.best) tf.dispose(this.best.snapshot);
     this.best = null;
     this.optimizer.dispose();
+    // The peers' copy of the weights goes with the trainer (a deleted run frees what it holds).
+    this.pool?.drop(this.replicaKey);
   }
 }

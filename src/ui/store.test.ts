@@ -210,4 +210,40 @@ describe('the workbench store', () => {
     expect(worker.calls.filter((c) => c === 'resume')).toHaveLength(2);
     expect(useWorkbench.getState().trainingError).toBeNull();
   });
+
+  it('deleting a run leaves nothing of the page naming it: runs, selection, comparison baseline, inspector target', async () => {
+    worker.onEvent!({ type: 'run-started', run: info('run-7') });
+    vi.advanceTimersByTime(60);
+    useWorkbench.getState().selectRun('run-7');
+    useWorkbench.getState().setBaseline('run-7');
+    useWorkbench.getState().openInInspector('run-7', 2);
+    worker.answers.deleteRun = undefined;
+    await useWorkbench.getState().deleteRun('run-7');
+    const state = useWorkbench.getState();
+    expect([state.runs['run-7'], state.order.includes('run-7'), state.selectedRunId, state.baselineRunId, state.inspectTarget]).toEqual([undefined, false, null, null, null]);
+  });
+
+  it('deletes a finished study with its runs when asked; refuses while it runs; "clear" keeps the runs', async () => {
+    for (const runId of ['run-8', 'run-9', 'run-10']) worker.onEvent!({ type: 'run-started', run: info(runId) });
+    vi.advanceTimersByTime(60);
+    const item = (n: number, status: 'done' | 'running' | 'cancelled', runId?: string) => ({ id: `s-${n}`, configName: 'MTAA', seed: n, config: structuredClone(presets.tiny), status, ...(runId ? { runId } : {}) });
+    const deleted: unknown[] = [];
+    worker.answers.deleteRun = (runId: unknown) => void deleted.push(runId);
+    useWorkbench.setState({ study: { id: 'study-x', active: true, items: [item(1, 'done', 'run-8'), item(2, 'running', 'run-9')] } });
+    await useWorkbench.getState().deleteStudy(true);
+    expect(useWorkbench.getState().trainingError).toMatch(/^The study is running/);
+    expect(deleted).toEqual([]);
+
+    useWorkbench.setState({ study: { id: 'study-x', active: false, items: [item(1, 'done', 'run-8'), item(2, 'done', 'run-9'), item(3, 'cancelled')] } });
+    await useWorkbench.getState().deleteStudy(true);
+    expect(deleted).toEqual(['run-8', 'run-9']);
+    expect(useWorkbench.getState().study).toBeNull();
+    expect(Object.keys(useWorkbench.getState().runs).filter((id) => ['run-8', 'run-9', 'run-10'].includes(id))).toEqual(['run-10']);
+
+    useWorkbench.setState({ study: { id: 'study-y', active: false, items: [item(1, 'done', 'run-10')] } });
+    await useWorkbench.getState().deleteStudy(false);
+    expect(useWorkbench.getState().study).toBeNull();
+    expect(deleted).toEqual(['run-8', 'run-9']);
+    expect(useWorkbench.getState().runs['run-10']).toBeDefined();
+  });
 });

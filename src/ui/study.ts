@@ -120,6 +120,11 @@ export function nextQueued(study: Study): StudyItem | undefined {
   return study.active ? study.items.find((i) => i.status === 'queued') : undefined;
 }
 
+/** The runs the study started, in queue order (what "delete the study and its runs" deletes). */
+export function studyRunIds(study: Study): string[] {
+  return study.items.flatMap((item) => (item.runId !== undefined ? [item.runId] : []));
+}
+
 export function markStarted(study: Study, id: string, runId: string): Study {
   return patchItem(study, id, { status: 'running', runId });
 }

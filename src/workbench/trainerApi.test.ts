@@ -367,3 +367,57 @@ describe('createTrainerApi', () => {
     await third.api.stop(run.runId);
   });
 });
+
+describe('deleting runs (issue 18: long sessions stay flat)', () => {
+  it("a deleted run's records go; its dataset goes with its last run unless loaded or kept; a cleared study leaves no record; trainers are disposed", async () => {
+    const storage = new MemoryRunStorage();
+    let liveTrainers = 0;
+    const deps = fakeDeps(storage, true);
+    const engine: typeof deps.engine = {
+      ...deps.engine,
+      createTrainer: (init) => {
+        liveTrainers++;
+        return deps.engine.createTrainer(init);
+      },
+      dispose: () => void liveTrainers--,
+    };
+    const api = createTrainerApi({ ...deps, engine, tensorMemory: () => ({ numTensors: liveTrainers, numBytes: 4 * liveTrainers }) });
+    const events = await subscribed(api);
+    const completed = () => events.filter((e) => e.type === 'run-status' && e.status === 'completed').length;
+    const ner = await api.loadFile('ner.conll', copy(NER_LONG));
+    const baseline = await api.memorySample();
+    expect(baseline).toMatchObject({ tensors: 0, runs: 0, records: { runs: 0, events: 0, checkpoints: 0, datasets: 1, values: 1 } });
+
+    const config = structuredClone(presets.tiny);
+    config.train.epochs = 1;
+    const a = await api.startRun(config, 'A');
+    const b = await api.startRun(config, 'B');
+    await until(() => completed() === 2, 'both runs');
+    await api.loadFile('pos.conll', copy(POS));
+    const trained = await api.memorySample();
+    expect(trained).toMatchObject({ tensors: 2, runs: 2, records: { runs: 2, checkpoints: 4, datasets: 2 } });
+    expect(trained.records.events).toBeGreaterThan(0);
+
+    // B still trains on ner.conll's data: it stays until B goes too.
+    await api.deleteRun(a.runId);
+    expect(ner.ok && (await storage.hasDataset(ner.dataset.hash!))).toBe(true);
+    await api.deleteRun(b.runId);
+    expect(ner.ok && (await storage.hasDataset(ner.dataset.hash!))).toBe(false);
+
+    // A run on the loaded dataset: deleting it leaves the dataset (loaded, and kept for the next visit).
+    const c = await api.startRun(config, 'C');
+    await until(() => completed() === 3, 'the third run');
+    await api.deleteRun(c.runId);
+    await api.saveStudy({ id: 'study-1', items: [], active: false });
+    await api.saveStudy(null);
+    expect(await api.savedStudy()).toBeNull();
+    // Back to the baseline: one dataset (now pos.conll) and its pointer, no run, no trainer.
+    expect(await api.memorySample()).toEqual({ ...baseline, storageUsage: null });
+    expect(await createTrainerApi(fakeDeps(storage)).savedRuns()).toEqual([]);
+  });
+
+  it('memorySample is a test hook', async () => {
+    const api = createTrainerApi(fakeDeps(new MemoryRunStorage()));
+    await expect(api.memorySample()).rejects.toThrow(/memorySample is a test hook/);
+  });
+});

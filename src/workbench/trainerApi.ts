@@ -14,10 +14,11 @@ import { readModelArchive } from '../train/formats/importArchive.ts';
 import type { RunHandle, SessionEngine } from '../train/runEngine.ts';
 import { pretrainedStart } from '../train/wordVectors.ts';
 import { CurrentDataset } from './datasets/currentDataset.ts';
-import { keepCurrentDataset, reopenKeptDataset } from './datasets/keptDataset.ts';
+import { keepCurrentDataset, keptDatasetHash, reopenKeptDataset } from './datasets/keptDataset.ts';
 import { restoreStoredRuns } from './persistence/restore.ts';
 import { RunRecorder } from './persistence/runRecorder.ts';
 import type { RunStorage } from './persistence/runStorage.ts';
+import { freeUnusedDataset } from './persistence/unusedRecords.ts';
 import { TrainingSession, type SessionBackends } from './session/session.ts';
 import { LoadedVectors } from './vectors.ts';
 import { LoadedBert, type BertEngine } from './bert/loadedBert.ts';
@@ -53,6 +54,8 @@ export interface TrainerDeps<H extends RunHandle> {
   holdLock(name: string): Promise<void>;
   /** Marks an exported archive as transferred rather than copied (comlink's `transfer`). */
   transfer<T>(value: T, transferables: ArrayBuffer[]): T;
+  /** Live tfjs tensors (`tf.memory()`), for the soak's `memorySample` test hook. */
+  tensorMemory?(): { numTensors: number; numBytes: number };
 }
 
 export function createTrainerApi<H extends RunHandle>(deps: TrainerDeps<H>): TrainerApi {
@@ -163,6 +166,19 @@ export function createTrainerApi<H extends RunHandle>(deps: TrainerDeps<H>): Tra
     const response = await deps.sample.fetch();
     if (!response.ok) return { ok: false, error: { file: name, kind: 'internal', message: `${name}: HTTP ${response.status}` } };
     return datasets.load(name, new Uint8Array(await response.arrayBuffer()), true, []);
+  }
+
+  /**
+   * A deleted run's dataset files and their BERT features go once nothing needs them: no run kept
+   * or in memory trained on them, and they are neither loaded now nor kept for the next visit.
+   */
+  async function freeUnused(datasetHash: string | null): Promise<void> {
+    try {
+      const inUse = [datasets.source?.hash, await keptDatasetHash(storage), ...session.runInfos().map((info) => info.datasetHash)];
+      await freeUnusedDataset(storage, datasetHash, inUse);
+    } catch (error) {
+      storageError(`A deleted run's dataset could not be removed from storage (${messageOf(error)}); it stays there unused.`);
+    }
   }
 
   const requireTestHooks = (name: string) => {
@@ -335,7 +351,8 @@ export function createTrainerApi<H extends RunHandle>(deps: TrainerDeps<H>): Tra
     async deleteRun(runId) {
       await restore();
       await session.forget(runId);
-      await recorder.forget(runId);
+      const { datasetHash } = await recorder.forget(runId);
+      await freeUnused(datasetHash);
     },
     async setNotes(runId, notes) {
       recorder.setNotes(runId, notes);
@@ -348,7 +365,8 @@ export function createTrainerApi<H extends RunHandle>(deps: TrainerDeps<H>): Tra
     },
     async saveStudy(study) {
       try {
-        await storage.putValue('study', study);
+        // A cleared study leaves no record behind (the soak counts them).
+        await (study === null ? storage.deleteValue('study') : storage.putValue('study', study));
       } catch (error) {
         storageError(`The study queue could not be saved (${messageOf(error)}).`);
       }
@@ -383,6 +401,17 @@ export function createTrainerApi<H extends RunHandle>(deps: TrainerDeps<H>): Tra
     async simulateQuotaExceeded(writes) {
       requireTestHooks('simulateQuotaExceeded');
       deps.failNextWrites(writes);
+    },
+    async memorySample() {
+      requireTestHooks('memorySample');
+      const tensors = deps.tensorMemory?.() ?? null;
+      return {
+        tensors: tensors?.numTensors ?? null,
+        tensorBytes: tensors?.numBytes ?? null,
+        runs: session.runInfos().length,
+        records: await storage.recordCounts(),
+        storageUsage: (await deps.storageEstimate())?.usage ?? null,
+      };
     },
 
     async restoreRuns(runs) {

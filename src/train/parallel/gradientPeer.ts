@@ -108,6 +108,11 @@ export function createGradientPeer(startBackend: (name: string) => Promise<strin
       const replica = used(request.replica);
       return replica ? replica.evaluate(request) : { missing: true, results: [] };
     },
+    /** Frees one replica (its trainer is gone) rather than leaving it to be pushed out by newer ones. */
+    async drop(key: string): Promise<void> {
+      replicas.get(key)?.dispose();
+      replicas.delete(key);
+    },
     /** Frees every replica (a thread that ends frees them anyway). */
     dispose(): void {
       for (const replica of replicas.values()) replica.dispose();
@@ -129,6 +134,7 @@ export function gradientPeerApi(
     start: peer.start,
     init: peer.init,
     evaluate: peer.evaluate,
+    drop: peer.drop,
     async compute(request: GradientRequest) {
       const reply = await peer.compute(request);
       return move(reply, [reply.parts.buffer as ArrayBuffer, ...reply.grads.flatMap((g) => (g ? [g.buffer as ArrayBuffer] : []))]);

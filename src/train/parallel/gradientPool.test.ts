@@ -47,6 +47,9 @@ class LocalPeer implements GradientPeerHandle {
     if (this.failing) throw new Error('peer thread died');
     return structuredClone(await this.peer.evaluate(structuredClone(request)));
   }
+  async drop(replica: string): Promise<void> {
+    await this.peer.drop(replica);
+  }
   dispose(): void {
     this.peer.dispose();
   }
@@ -203,6 +206,21 @@ describe('gradient peers on wasm', () => {
     expect(pool.failure !== null).toBe(failing);
     // decoding only: the same predictions
     expect((await trainer.evaluateSentences(sentences, false)).predictions).toEqual(expected.predictions);
+  });
+
+  it("a disposed trainer's replica leaves the peers at once (a deleted run frees the peers' copy of its weights)", async () => {
+    const peer = new LocalPeer();
+    const pool = new GradientPool([peer], tf.getBackend(), 1);
+    const trainer = new Trainer({ runId: 'gone', config: resolveConfig('tiny', noDropout), data: { tasks: dataset.tasks, train: sentences, dev: [] }, pool });
+    made.push({ trainer, peers: [peer] });
+    const modelOnly = tf.memory().numTensors;
+    (await trainer.trainBatchAsync(batchOf(trainer, Array.from({ length: 8 }, (_, i) => i)))).dispose();
+    expect(peer.inits).toBe(1);
+    expect(tf.memory().numTensors).toBeGreaterThan(modelOnly);
+    trainer.dispose();
+    await new Promise((resolve) => setTimeout(resolve, 0));
+    // The optimiser's slots and the peer's replica are gone; the model stays until its owner frees it.
+    expect(tf.memory().numTensors).toBe(modelOnly);
   });
 
   it('a batch under the pool\'s slot minimum trains on the trainer\'s thread alone', async () => {

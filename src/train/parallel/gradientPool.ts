@@ -16,6 +16,8 @@ export interface GradientPeerHandle {
   init(replica: string, init: GradientPeerInit): Promise<void>;
   compute(request: GradientRequest): Promise<GradientReply>;
   evaluate(request: EvaluationRequest): Promise<EvaluationReply>;
+  /** Frees a replica now (optional: a peer without it frees it when newer replicas push it out). */
+  drop?(replica: string): Promise<void>;
 }
 
 /** Padded token slots below which a batch trains on the trainer's thread alone (messaging costs more). */
@@ -61,6 +63,11 @@ export class GradientPool {
     const again = await call(peer);
     if (again.missing) throw new Error(`gradient peer ${index} lost replica ${replica} right after building it`);
     return again;
+  }
+
+  /** A trainer is gone: its replica leaves every peer now (a failure only leaves it to be pushed out later). */
+  drop(replica: string): void {
+    for (const peer of this.peers) void peer.drop?.(replica).catch(() => undefined);
   }
 
   /** Stops using the peers for good (e.g. one died); training goes on on the trainer's thread. */

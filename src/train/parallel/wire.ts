@@ -84,4 +84,6 @@ export interface GradientPeerApi {
   init(replica: string, init: GradientPeerInit): Promise<void>;
   compute(request: GradientRequest): Promise<GradientReply>;
   evaluate(request: EvaluationRequest): Promise<EvaluationReply>;
+  /** Frees replica `replica` now (its trainer was disposed: a deleted or finished run), if the peer has it. */
+  drop(replica: string): Promise<void>;
 }

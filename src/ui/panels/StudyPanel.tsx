@@ -107,15 +107,48 @@ export function StudyPanel() {
             <button type="button" className="secondary" data-testid="study-csv" onClick={exportCsv}>
               Results CSV
             </button>
-            <button type="button" className="secondary" data-testid="study-clear" disabled={busy} onClick={clearStudy}>
+            <button type="button" className="secondary" data-testid="study-clear" disabled={busy} onClick={clearStudy} title="Takes the study off the page; its runs stay">
               Clear study
             </button>
+            <DeleteStudyButton busy={busy} runs={study.items.filter((i) => i.runId !== undefined).length} />
           </div>
           <StudyResults />
           <StudyCurves />
         </>
       )}
     </section>
+  );
+}
+
+/** "Delete the study and its runs", confirmed by a second click (as a run's Delete). */
+function DeleteStudyButton({ busy, runs }: { busy: boolean; runs: number }) {
+  const deleteStudy = useWorkbench((s) => s.deleteStudy);
+  const [confirming, setConfirming] = useState(false);
+  if (!confirming) {
+    return (
+      <button type="button" className="secondary" data-testid="study-delete" disabled={busy} onClick={() => setConfirming(true)} title="Deletes the study and its runs with their checkpoints and models">
+        Delete the study and its runs
+      </button>
+    );
+  }
+  return (
+    <span className="actions">
+      <button
+        type="button"
+        className="danger"
+        data-testid="study-delete-confirm"
+        disabled={busy}
+        onClick={() => {
+          setConfirming(false);
+          void deleteStudy(true);
+        }}
+      >
+        Delete the study and its {runs} run{runs === 1 ? '' : 's'}
+      </button>
+      <button type="button" className="secondary" onClick={() => setConfirming(false)}>
+        Keep
+      </button>
+    </span>
   );
 }
 

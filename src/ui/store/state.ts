@@ -129,6 +129,11 @@ export interface StudySlice {
   /** Cancels every queued item (the running run is left to the run controls). */
   cancelStudy(): void;
   clearStudy(): void;
+  /**
+   * Clears the study; with `withRuns`, first deletes each of its runs (records, checkpoints, models)
+   * as `deleteRun` does. Refused while the study runs.
+   */
+  deleteStudy(withRuns: boolean): Promise<void>;
   exportStudyCsv(): void;
   /**
    * Opens a study archive (`mtaa study collect`'s study-archive.zip): its runs, curves and table

@@ -15,9 +15,13 @@ export function createStorageSlice(kit: StoreKit): StorageSlice {
       return attempt(async () => {
         await trainerWorker().deleteRun(runId);
         kit.flush();
+        kit.recovery.forget(runId);
+        // Nothing of the page keeps naming the run: a long session of deleted runs stays flat (issue 18).
         set((state) => ({
           ...removeRun(runsOf(state), runId),
           selectedRunId: state.selectedRunId === runId ? null : state.selectedRunId,
+          baselineRunId: state.baselineRunId === runId ? null : state.baselineRunId,
+          inspectTarget: state.inspectTarget?.runId === runId ? null : state.inspectTarget,
         }));
       });
     },

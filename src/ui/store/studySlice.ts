@@ -2,7 +2,7 @@
 import { messageOf } from '../../core/errors.ts';
 import { defaultBertEmbedding } from '../../core/config.ts';
 import { downloadBlob } from '../download.ts';
-import { cancelItem, cancelStudy, configurationPatch, createStudy, markStarted, moveItem, nextQueued, runningItem, settleRunning, studyCsv, studyTable, type Study } from '../study.ts';
+import { cancelItem, cancelStudy, configurationPatch, createStudy, markStarted, moveItem, nextQueued, runningItem, settleRunning, studyCsv, studyRunIds, studyTable, type Study } from '../study.ts';
 import { movedBytes, trainerWorker } from '../workerClient.ts';
 import { tooLargeMessage } from './fileLimits.ts';
 import type { StoreKit } from './kit.ts';
@@ -97,6 +97,19 @@ export function createStudySlice(kit: StoreKit): StudySlice {
 
     clearStudy() {
       setStudy(null);
+    },
+
+    deleteStudy(withRuns) {
+      return attempt(async () => {
+        const study = get().study;
+        if (!study) return;
+        if (runningItem(study) || (study.active && nextQueued(study))) throw new Error('The study is running: cancel its queue and let its run end (or stop it) before deleting it.');
+        if (withRuns) {
+          // One at a time: each deletion waits for the worker, as a click on a run's Delete does.
+          for (const runId of studyRunIds(study)) if (get().runs[runId]) await get().deleteRun(runId);
+        }
+        setStudy(null);
+      });
     },
 
     studyArchiveError: null,

@@ -43,6 +43,18 @@ describe('WorkerRecovery', () => {
     expect(restored!.config.train.learningRate).toBe(0.5);
   });
 
+  it('drops the checkpoints of a deleted run (weights the page would otherwise keep all session)', () => {
+    const recovery = new WorkerRecovery();
+    recovery.datasetLoaded('a.conll', { kind: 'sample' });
+    for (const runId of ['run-1', 'run-2']) recovery.observe(saved(runId, 1, true));
+    recovery.forget('run-1');
+    const restored = recovery.restoredRuns([run('run-1', 'running'), run('run-2', 'running')], 'a.conll', () => 'died');
+    expect(restored.map((r) => [r.info.runId, r.last?.epoch ?? null, r.best?.epoch ?? null])).toEqual([
+      ['run-1', null, null],
+      ['run-2', 1, 1],
+    ]);
+  });
+
   it('hands over resumable runs of the dataset it can reload, and remembers each run’s dataset', () => {
     const recovery = new WorkerRecovery();
     const file = new File(['x'], 'a.conll');

@@ -77,6 +77,11 @@ export class WorkerRecovery {
     this.checkpoints.set(event.runId, { last: event.checkpoint, best });
   }
 
+  /** A deleted run: its checkpoints are not kept for a new worker. */
+  forget(runId: string): void {
+    this.checkpoints.delete(runId);
+  }
+
   /** The dataset the dead worker's resumable runs need (the latest such run's), if the page has it. */
   datasetFor(runs: readonly RunState[]): { name: string; source: ReloadableDataset } | null {
     const wanted = runs.filter((r) => RESUMABLE.includes(r.status)).map((r) => r.info.datasetName);

@@ -41,6 +41,12 @@ function isPointer(value: unknown): value is KeptDatasetPointer {
   return typeof p === 'object' && p !== null && typeof p.hash === 'string' && typeof p.name === 'string' && Array.isArray(p.overrides);
 }
 
+/** The hash of the dataset kept for the next visit (null: none kept, or a damaged pointer): its files must stay. */
+export async function keptDatasetHash(storage: RunStorage): Promise<string | null> {
+  const pointer = await storage.getValue(CURRENT_DATASET_KEY);
+  return isPointer(pointer) ? pointer.hash : null;
+}
+
 /**
  * Loads the kept dataset into `datasets`: its primary file with the column choices, the added files
  * in order, then the test file. Null when nothing was kept (a first visit); `ok: false` with the

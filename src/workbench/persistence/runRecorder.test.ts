@@ -179,16 +179,29 @@ describe('RunRecorder', () => {
     expect((await storage.events('run-1')).map((e) => (e.type === 'step' ? e.step : -1))).toEqual([1, 2]);
   });
 
-  it('a deleted run leaves nothing in storage, and later events for it are ignored', async () => {
+  it('a deleted run leaves nothing in storage (record, events, epoch and time checkpoints, best), and later events for it are ignored', async () => {
     const storage = new MemoryRunStorage();
+    const empty = await storage.recordCounts();
     const rec = recorder(storage);
+    const model = { tasks, vocabularies };
+    const weights = [{ name: 'w', shape: [1], data: Float32Array.of(1) }];
     rec.record({ type: 'run-started', run: info });
     rec.record(step(1));
+    rec.checkpoint('run-1', { last: { epoch: 0, step: 1, batch: 1, weights }, best: null, model });
     await rec.flush();
-    rec.record(step(2));
-    await rec.forget('run-1');
     rec.record(epoch(1, 10));
+    rec.checkpoint('run-1', { last: { epoch: 1, step: 2, weights }, best: { epoch: 1, step: 2, weights, score: 10, scores: [] }, model });
     await rec.flush();
+    expect(await storage.recordCounts()).toMatchObject({ runs: 1, events: 2, checkpoints: 2 });
+    rec.record(step(3));
+    // A time checkpoint still pending when the run is deleted is dropped too.
+    rec.checkpoint('run-1', { last: { epoch: 1, step: 3, batch: 1, weights }, best: null, model });
+    expect(await rec.forget('run-1')).toEqual({ datasetHash: 'abc' });
+    rec.record(epoch(2, 10));
+    rec.checkpoint('run-1', { last: { epoch: 2, step: 4, weights }, best: null, model });
+    await rec.flush();
+    expect(rec.pending()).toEqual({ runs: 0, events: 0, checkpoints: 0 });
+    expect(await storage.recordCounts()).toEqual(empty);
     expect(await storage.runs()).toEqual([]);
     expect(await storage.events('run-1')).toEqual([]);
     expect(await storage.checkpoint('run-1', 'last')).toBeUndefined();

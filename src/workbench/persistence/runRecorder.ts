@@ -136,8 +136,12 @@ export class RunRecorder {
     });
   }
 
-  /** Deletes a run from storage and ignores anything still coming for it. */
-  async forget(runId: string): Promise<void> {
+  /**
+   * Deletes a run from storage and ignores anything still coming for it. Resolves to the dataset it
+   * trained on (null: none known), which the caller frees when no other run needs it.
+   */
+  async forget(runId: string): Promise<{ datasetHash: string | null }> {
+    const datasetHash = this.meta.get(runId)?.datasetHash ?? null;
     this.deleted.add(runId);
     this.meta.delete(runId);
     this.dirty.delete(runId);
@@ -148,6 +152,7 @@ export class RunRecorder {
     const run = () => this.storage.deleteRun(runId);
     this.chain = this.chain.then(run, run);
     await this.chain;
+    return { datasetHash };
   }
 
   /** Writes everything pending now; resolves when written (or when the failure was reported). */

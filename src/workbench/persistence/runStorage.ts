@@ -103,7 +103,21 @@ export interface RunStorage {
   /** BERT features (a store of their own): written once per (checkpoint, dataset, layers, pooling). */
   putBertFeatures(features: StoredBertFeatures): Promise<void>;
   bertFeatures(key: string): Promise<StoredBertFeatures | undefined>;
+  // What deleting runs frees besides the run's own records (issue 18: long sessions stay flat).
+  /** Deletes a dataset's files (the caller checked that no run or kept pointer needs them). */
+  deleteDataset(hash: string): Promise<void>;
+  /** The keys of every stored set of BERT features (their dataset hash is the key's second field). */
+  bertFeatureKeys(): Promise<string[]>;
+  deleteBertFeatures(keys: string[]): Promise<void>;
+  /** Deletes a named value (e.g. the study, once cleared), so no empty record stays behind. */
+  deleteValue(key: string): Promise<void>;
+  /** Records per store (runs, events, checkpoints, datasets, values, bertFeatures): the soak's yardstick. */
+  recordCounts(): Promise<Record<StoreName, number>>;
 }
+
+/** The stores a RunStorage keeps records in (IndexedDB object stores of the same names). */
+export const STORE_NAMES = ['runs', 'events', 'checkpoints', 'datasets', 'values', 'bertFeatures'] as const;
+export type StoreName = (typeof STORE_NAMES)[number];
 
 /** Runs, events and checkpoints in memory: for tests, and when the browser has no IndexedDB. */
 export class MemoryRunStorage implements RunStorage {
@@ -184,6 +198,28 @@ export class MemoryRunStorage implements RunStorage {
     const found = this.bertFeatureSets.get(key);
     return found && structuredClone(found);
   }
+  async deleteDataset(hash: string): Promise<void> {
+    this.datasets.delete(hash);
+  }
+  async bertFeatureKeys(): Promise<string[]> {
+    return [...this.bertFeatureSets.keys()];
+  }
+  async deleteBertFeatures(keys: string[]): Promise<void> {
+    for (const key of keys) this.bertFeatureSets.delete(key);
+  }
+  async deleteValue(key: string): Promise<void> {
+    this.values.delete(key);
+  }
+  async recordCounts(): Promise<Record<StoreName, number>> {
+    return {
+      runs: this.runRecords.size,
+      events: this.eventLog.length,
+      checkpoints: this.checkpoints.size,
+      datasets: this.datasets.size,
+      values: this.values.size,
+      bertFeatures: this.bertFeatureSets.size,
+    };
+  }
 }
 
 /** A RunStorage whose backing store is still opening: every call waits for it. */
@@ -210,5 +246,10 @@ export function deferredStorage(opening: Promise<RunStorage>): RunStorage {
     putValue: call('putValue'),
     putBertFeatures: call('putBertFeatures'),
     bertFeatures: call('bertFeatures'),
+    deleteDataset: call('deleteDataset'),
+    bertFeatureKeys: call('bertFeatureKeys'),
+    deleteBertFeatures: call('deleteBertFeatures'),
+    deleteValue: call('deleteValue'),
+    recordCounts: call('recordCounts'),
   };
 }

@@ -44,6 +44,12 @@ export function withQuotaFaults(inner: RunStorage): QuotaFaults {
     dataset: (hash) => inner.dataset(hash),
     deleteRun: (runId) => inner.deleteRun(runId),
     getValue: (key) => inner.getValue(key),
+    // Deletions free space: a full quota never refuses them.
+    deleteDataset: (hash) => inner.deleteDataset(hash),
+    bertFeatureKeys: () => inner.bertFeatureKeys(),
+    deleteBertFeatures: (keys) => inner.deleteBertFeatures(keys),
+    deleteValue: (key) => inner.deleteValue(key),
+    recordCounts: () => inner.recordCounts(),
   };
   return {
     storage,

@@ -60,6 +60,11 @@ export class TrainingSession<H extends RunHandle> {
     return { last: rec.last, best: rec.best };
   }
 
+  /** Every run's info, in run order: what storage must keep for them (their datasets), and the soak's count. */
+  runInfos(): readonly RunInfo[] {
+    return this.order.map((id) => this.record(id).info);
+  }
+
   /** The tasks a run was trained on (for callers that label things). */
   tasks(runId: string): TaskSpec[] {
     return this.record(runId).data.tasks;
