@@ -72,6 +72,14 @@ test('the main thread has no long task while a run trains with ten runs overlaid
   const scoreLines = page.getByTestId('chart-score').first().getByTestId('chart-line');
   await expect(scoreLines).toHaveCount(10);
   await expect.poll(() => page.getByTestId('chart-score').first().locator('[data-testid=chart-line][data-series="run-1"]').getAttribute('d'), { timeout: 20_000 }).toMatch(/L/);
+  // The paper's terms inside the charts explain themselves on hover: λ1 in the schedule chart's
+  // title (an abbr), on its right axis and on the seeded runs' λ1 markers (SVG titles), β on the
+  // attention charts' axis.
+  const schedule = page.getByTestId('chart-schedule');
+  await expect(schedule.locator('h3 [data-term=lambda1]')).toHaveAttribute('title', /^λ1 — .*\(paper §III-E, eq\. 12\)$/);
+  await expect(schedule.locator('svg > g:not([data-testid=chart-marker]) > text[data-terms=lambda1] title')).toHaveText(/^λ1 — .*§III-E/);
+  await expect(schedule.locator('[data-testid=chart-marker] text[data-terms=lambda1] title')).toHaveCount(9);
+  await expect(page.getByTestId('chart-attention-task').first().locator('svg > g:not([data-testid=chart-marker]) > text[data-terms=beta] title')).toHaveText(/^β — .*§III-C/);
   expect(longTasks.filter((d) => d > 50), `long tasks (ms): ${longTasks.join(', ')}`).toEqual([]);
   await page.screenshot({ path: 'e2e-artifacts/training-ten-runs-no-long-tasks.png' });
   await page.getByTestId('run-stop').click();
