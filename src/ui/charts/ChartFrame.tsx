@@ -2,6 +2,7 @@ import { useRef, useState, type ReactNode } from 'react';
 import { messageOf } from '../../core/errors.ts';
 import { exportChartPng, pngFileName, type PngLegendItem } from './exportPng.ts';
 import { ChartStyles } from './ChartStyles.tsx';
+import { ChartText } from './ChartText.tsx';
 import { RunLegend, StyleKeyList } from './RunLegend.tsx';
 import type { LegendRun, StyleKey } from './series.ts';
 
@@ -47,7 +48,9 @@ export function ChartFrame({ title, testId, legend, onToggleRun, showLegend = tr
     <section className="chart-card" data-testid={testId} aria-label={title}>
       <ChartStyles />
       <header>
-        <h3>{title}</h3>
+        <h3>
+          <ChartText text={title} />
+        </h3>
         <div className="chart-controls">
           {controls}
           <button type="button" className="png" data-testid="chart-png" disabled={Boolean(empty)} onClick={() => void exportPng()} title={`Download "${title}" as PNG`}>

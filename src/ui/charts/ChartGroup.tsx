@@ -1,5 +1,6 @@
 import type { ReactNode } from 'react';
 import type { RunState } from '../store/runsSlice.ts';
+import { ChartText } from './ChartText.tsx';
 import { RunLegend } from './RunLegend.tsx';
 import type { LegendRun } from './series.ts';
 
@@ -28,7 +29,9 @@ export interface ChartGroupProps {
 export function ChartGroup({ title, testId, legend, onToggleRun, children }: ChartGroupProps) {
   return (
     <section className="chart-group" data-testid={testId} aria-label={title}>
-      <h3>{title}</h3>
+      <h3>
+        <ChartText text={title} />
+      </h3>
       <div style={{ gridColumn: '1 / -1' }}>
         <RunLegend runs={legend} onToggleRun={onToggleRun} />
       </div>

@@ -26,8 +26,8 @@ describe('live charts (server-rendered, no DOM)', () => {
     // legends: one per group of small multiples (3) and one per single chart (2), each with both runs
     expect(count(html, 'data-testid="legend-run"')).toBe(5 * 2);
     expect(count(html, 'aria-pressed="false"')).toBe(5);
-    // run labels are text, never markup
-    expect(html).toContain('no-TD &lt;b&gt;');
+    // run labels are text, never markup (their paper terms explain themselves: no-TD is an abbr)
+    expect(html).toContain('no-TD</abbr> &lt;b&gt;');
     expect(html).not.toContain('no-TD <b>');
     // the styles travel with the components
     expect(html).toContain('mtaa-charts');

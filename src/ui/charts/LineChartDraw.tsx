@@ -1,5 +1,6 @@
 import { memo, useMemo, useState, type MouseEvent } from 'react';
 import { niceTicks, resolveDomain, scaleFn, type Domain } from './chartScale.ts';
+import { SvgChartText } from './ChartText.tsx';
 import { formatNumber, valuesAt, type Marker, type Point, type Series } from './series.ts';
 
 export interface AxisOptions {
@@ -175,46 +176,26 @@ export function LineChartDraw({ series, markers = [], referenceY = [], xLabel, i
               {formatNumber(t)}
             </text>
           ))}
-          <text x={(plot.x0 + plot.x1) / 2} y={height - 4} textAnchor="middle">
-            {xLabel}
-          </text>
+          <SvgChartText x={(plot.x0 + plot.x1) / 2} y={height - 4} textAnchor="middle" text={xLabel} />
           {leftAxis.ticks.map((t) => (
             <text key={`ty${t}`} x={plot.x0 - 5} y={leftAxis.y(t) + 4} textAnchor="end">
               {leftAxis.format(t)}
             </text>
           ))}
-          {left.label && (
-            <text transform={`translate(12 ${(plot.y0 + plot.y1) / 2}) rotate(-90)`} textAnchor="middle">
-              {left.label}
-            </text>
-          )}
+          {left.label && <SvgChartText transform={`translate(12 ${(plot.y0 + plot.y1) / 2}) rotate(-90)`} textAnchor="middle" text={left.label} />}
           {rightAxis &&
             rightAxis.ticks.map((t) => (
               <text key={`tr${t}`} x={plot.x1 + 5} y={rightAxis.y(t) + 4} textAnchor="start">
                 {rightAxis.format(t)}
               </text>
             ))}
-          {right?.label && (
-            <text transform={`translate(${width - 8} ${(plot.y0 + plot.y1) / 2}) rotate(90)`} textAnchor="middle">
-              {right.label}
-            </text>
-          )}
+          {right?.label && <SvgChartText transform={`translate(${width - 8} ${(plot.y0 + plot.y1) / 2}) rotate(90)`} textAnchor="middle" text={right.label} />}
         </g>
         <rect x={plot.x0} y={plot.y0} width={plot.x1 - plot.x0} height={plot.y1 - plot.y0} fill="none" stroke="#d9dde3" />
         {referenceY.map((r) => (
           <g key={`ry${r.y}`}>
             <line x1={plot.x0} x2={plot.x1} y1={leftAxis.y(r.y)} y2={leftAxis.y(r.y)} stroke="#9ca3af" strokeDasharray="4 4" />
-            <text x={plot.x1 - 4} y={leftAxis.y(r.y) - 4} textAnchor="end" fontSize={10} fill={AXIS}>
-              {r.label}
-            </text>
-          </g>
-        ))}
-        {markers.map((m) => (
-          <g key={m.key} data-testid="chart-marker">
-            <line x1={x(m.x)} x2={x(m.x)} y1={plot.y0} y2={plot.y1} stroke={m.color} strokeDasharray="3 3" />
-            <text x={x(m.x) + 3} y={plot.y0 + 10} fontSize={10} fill={m.color}>
-              {m.label}
-            </text>
+            <SvgChartText x={plot.x1 - 4} y={leftAxis.y(r.y) - 4} textAnchor="end" fontSize={10} fill={AXIS} text={r.label} />
           </g>
         ))}
         <g fill="none" strokeWidth={1.6} strokeLinejoin="round">
@@ -230,6 +211,13 @@ export function LineChartDraw({ series, markers = [], referenceY = [], xLabel, i
           })}
         {hoverX !== null && hoverX >= xd[0] && hoverX <= xd[1] && <line x1={x(hoverX)} x2={x(hoverX)} y1={plot.y0} y2={plot.y1} stroke="#9ca3af" pointerEvents="none" />}
         <rect x={plot.x0} y={plot.y0} width={plot.x1 - plot.x0} height={plot.y1 - plot.y0} fill="transparent" onMouseMove={onMove} onMouseLeave={() => setHoverX(null)} />
+        {/* Live-change markers above the hover area, so their labels' terms (λ1, λ2) explain themselves on hover. */}
+        {markers.map((m) => (
+          <g key={m.key} data-testid="chart-marker">
+            <line x1={x(m.x)} x2={x(m.x)} y1={plot.y0} y2={plot.y1} stroke={m.color} strokeDasharray="3 3" pointerEvents="none" />
+            <SvgChartText x={x(m.x) + 3} y={plot.y0 + 10} fontSize={10} fill={m.color} text={m.label} />
+          </g>
+        ))}
       </svg>
       {hovered.length > 0 && hoverX !== null && (
         <div className="chart-tooltip" style={{ position: 'absolute', top: plot.y0 + 4, left: x(hoverX) > width / 2 ? undefined : x(hoverX) + 10, right: x(hoverX) > width / 2 ? width - x(hoverX) + 10 : undefined }}>

@@ -1,4 +1,4 @@
-import { useDeferredValue, useEffect, useMemo, useState } from 'react';
+import { memo, useDeferredValue, useEffect, useMemo, useState } from 'react';
 import { runsNamedByData } from '../namedRuns.ts';
 import type { RunsState } from '../store/runsSlice.ts';
 import { useWorkbench } from '../store.ts';
@@ -39,8 +39,13 @@ function useSampledRuns(): Pick<RunsState, 'runs' | 'order'> {
   return useDeferredValue(sample);
 }
 
-/** The live charts connected to the store: every run's curves, legend clicks toggle visibility. */
-export function LiveCharts() {
+/**
+ * The live charts connected to the store: every run's curves, legend clicks toggle visibility.
+ * Memoised (it has no props): a re-render of the view around it (a new run changes its dataset
+ * line) must not re-render every chart in that synchronous store update; the charts follow the
+ * store through their own sampled, deferred copy of the runs.
+ */
+export const LiveCharts = memo(function LiveCharts() {
   const sampled = useSampledRuns();
   const { order } = sampled;
   // Legends name each run's data when the runs trained on different data.
@@ -48,4 +53,4 @@ export function LiveCharts() {
   const setRunVisible = useWorkbench((s) => s.setRunVisible);
   const smoothing = useWorkbench((s) => s.smoothing);
   return <ChartsPanel runs={runs} order={order} onToggleRun={setRunVisible} smoothing={smoothing} />;
-}
+});

@@ -1,5 +1,6 @@
 import { useMemo, useState } from 'react';
 import { ChartFrame } from './ChartFrame.tsx';
+import { ChartText } from './ChartText.tsx';
 import type { LiveChartProps } from './ChartGroup.tsx';
 import { LineChartView } from './LineChartView.tsx';
 import { defaultLossParts, lossPartKeys, lossPartLabel, lossParts, lossSeries, RIGHT_AXIS_PART, type LossPart } from './lossSeries.ts';
@@ -44,7 +45,7 @@ export function LossChart({ runs, order, onToggleRun, width, smoothing, defaultL
       {parts.map((part) => (
         <label key={part}>
           <input type="checkbox" data-testid="loss-part" data-part={part} checked={shown.includes(part)} onChange={(e) => toggle(part, e.target.checked)} />
-          {lossPartLabel(part)}
+          <ChartText text={lossPartLabel(part)} />
         </label>
       ))}
       <label>

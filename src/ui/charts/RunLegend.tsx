@@ -1,3 +1,4 @@
+import { ChartText } from './ChartText.tsx';
 import type { LegendRun, StyleKey } from './series.ts';
 
 export interface RunLegendProps {
@@ -27,12 +28,12 @@ export function RunLegend({ runs, onToggleRun }: RunLegendProps) {
               onClick={() => onToggleRun(run.runId, !run.visible)}
             >
               <span className="swatch" style={{ background: run.color }} aria-hidden="true" />
-              {run.label}
+              <ChartText text={run.label} inControl />
             </button>
           ) : (
             <span className="legend-label" data-testid="legend-run" data-run-id={run.runId}>
               <span className="swatch" style={{ background: run.color }} aria-hidden="true" />
-              {run.label}
+              <ChartText text={run.label} />
             </span>
           )}
         </li>
@@ -51,7 +52,7 @@ export function StyleKeyList({ keys }: { keys: StyleKey[] }) {
           <svg width="24" height="6" aria-hidden="true">
             <line x1="0" y1="3" x2="24" y2="3" stroke="#4b5563" strokeWidth="2" strokeDasharray={key.dash || undefined} />
           </svg>
-          {key.label}
+          <ChartText text={key.label} />
         </span>
       ))}
     </div>

@@ -1,3 +1,4 @@
+import { memo } from 'react';
 import { datasetLabel } from '../../core/runNames.ts';
 import type { EpochEvent, TestScoresEvent } from '../../protocol.ts';
 import { describeLiveChange } from '../liveChange.ts';
@@ -20,7 +21,12 @@ export function RunList() {
   );
 }
 
-function RunCard({ runId }: { runId: string }) {
+/**
+ * One run's card. Memoised on its run id: a new run (Start) re-renders the list, and without memo
+ * every card with its epochs would re-render in that one synchronous store update (issue 15's
+ * ten-run long task); a card reads its own run from the store, so it still follows its reports.
+ */
+const RunCard = memo(function RunCard({ runId }: { runId: string }) {
   const run = useWorkbench((s) => s.runs[runId]);
   const selected = useWorkbench((s) => s.selectedRunId === runId);
   const parentLabel = useWorkbench((s) => {
@@ -87,7 +93,7 @@ function RunCard({ runId }: { runId: string }) {
       <RunStorageControls run={run} />
     </article>
   );
-}
+});
 
 function Markers({ run }: { run: RunState }) {
   if (run.changes.length === 0) return null;

@@ -1,4 +1,4 @@
-import { useEffect, useMemo, useState } from 'react';
+import { useDeferredValue, useEffect, useMemo, useState } from 'react';
 import { useShallow } from 'zustand/react/shallow';
 import { messageOf } from '../../core/errors.ts';
 import type { TaskBreakdown } from '../../core/events.ts';
@@ -27,9 +27,12 @@ export function ScoresPanel() {
   const selectedRunId = useWorkbench((s) => s.selectedRunId);
   const [chosen, setChosen] = useState<string | null>(null);
   const runId = [chosen, selectedRunId].find((id) => id && runs.some((r) => r.runId === id)) ?? runs.at(-1)?.runId ?? null;
-  // Only the breakdowns, which change once an epoch: step events (several a second) leave the panel alone.
-  const devBreakdown = useWorkbench((s) => (runId ? s.runs[runId]?.devBreakdown : undefined));
-  const test = useWorkbench((s) => (runId ? s.runs[runId]?.test : undefined));
+  // Only the breakdowns, which change once an epoch: step events (several a second) leave the panel
+  // alone. Deferred: the tables (a confusion matrix of up to 13×13 cells per task) render in an
+  // interruptible background pass, not inside the store update that folds the epoch (~10 ms of
+  // main-thread work in one task, issue 15's budget while a run trains).
+  const devBreakdown = useDeferredValue(useWorkbench((s) => (runId ? s.runs[runId]?.devBreakdown : undefined)));
+  const test = useDeferredValue(useWorkbench((s) => (runId ? s.runs[runId]?.test : undefined)));
   const sources = useMemo(() => breakdownSources({ devBreakdown, test }), [devBreakdown, test]);
   const [sourceKey, setSourceKey] = useState<BreakdownSource['key']>('dev');
   const source = sources.find((s) => s.key === sourceKey) ?? sources[0];
