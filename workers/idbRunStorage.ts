@@ -118,4 +118,12 @@ export class IdbRunStorage implements RunStorage {
   bertFeatures(key: string): Promise<StoredBertFeatures | undefined> {
     return this.db.get('bertFeatures', key);
   }
+
+  datasetHashes(): Promise<string[]> {
+    return this.db.getAllKeys('datasets');
+  }
+
+  bertFeatureKeys(): Promise<string[]> {
+    return this.db.getAllKeys('bertFeatures');
+  }
 }

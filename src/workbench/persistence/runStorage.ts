@@ -103,6 +103,9 @@ export interface RunStorage {
   /** BERT features (a store of their own): written once per (checkpoint, dataset, layers, pooling). */
   putBertFeatures(features: StoredBertFeatures): Promise<void>;
   bertFeatures(key: string): Promise<StoredBertFeatures | undefined>;
+  /** The keys of every stored dataset and BERT feature set (the workspace archive and the space report list them). */
+  datasetHashes(): Promise<string[]>;
+  bertFeatureKeys(): Promise<string[]>;
 }
 
 /** Runs, events and checkpoints in memory: for tests, and when the browser has no IndexedDB. */
@@ -184,6 +187,12 @@ export class MemoryRunStorage implements RunStorage {
     const found = this.bertFeatureSets.get(key);
     return found && structuredClone(found);
   }
+  async datasetHashes(): Promise<string[]> {
+    return [...this.datasets.keys()];
+  }
+  async bertFeatureKeys(): Promise<string[]> {
+    return [...this.bertFeatureSets.keys()];
+  }
 }
 
 /** A RunStorage whose backing store is still opening: every call waits for it. */
@@ -210,5 +219,7 @@ export function deferredStorage(opening: Promise<RunStorage>): RunStorage {
     putValue: call('putValue'),
     putBertFeatures: call('putBertFeatures'),
     bertFeatures: call('bertFeatures'),
+    datasetHashes: call('datasetHashes'),
+    bertFeatureKeys: call('bertFeatureKeys'),
   };
 }

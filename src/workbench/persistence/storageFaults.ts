@@ -44,6 +44,8 @@ export function withQuotaFaults(inner: RunStorage): QuotaFaults {
     dataset: (hash) => inner.dataset(hash),
     deleteRun: (runId) => inner.deleteRun(runId),
     getValue: (key) => inner.getValue(key),
+    datasetHashes: () => inner.datasetHashes(),
+    bertFeatureKeys: () => inner.bertFeatureKeys(),
   };
   return {
     storage,
