@@ -21,6 +21,8 @@ import type { RunStorage } from './persistence/runStorage.ts';
 import { TrainingSession, type SessionBackends } from './session/session.ts';
 import { LoadedVectors } from './vectors.ts';
 import { LoadedBert, type BertEngine } from './bert/loadedBert.ts';
+import { exportWorkspace, importWorkspace } from './archive/workspaceApi.ts';
+import { checkpointEstimate, spaceProblem, storageUsage } from './persistence/storageUsage.ts';
 
 export interface TrainerDeps<H extends RunHandle> {
   /** tfjs on a backend; `markFailed` and `provokeGpuError` serve the test hooks. */
@@ -163,6 +165,18 @@ export function createTrainerApi<H extends RunHandle>(deps: TrainerDeps<H>): Tra
     return datasets.load(name, new Uint8Array(await response.arrayBuffer()), true, []);
   }
 
+  /** Says (before the first checkpoint is written) when a new run's checkpoints would not fit in the free space. */
+  async function warnIfCheckpointsWontFit(label: string, config: Parameters<TrainerApi['startRun']>[0]): Promise<void> {
+    const dataset = datasets.store.current;
+    if (!dataset) return;
+    try {
+      const problem = await spaceProblem(`${label}'s checkpoints`, checkpointEstimate(config, dataset.tasks.length, dataset.sentences), storage, await deps.storageEstimate());
+      if (problem) storageError(problem);
+    } catch {
+      // An estimate is advice: without one, the quota error path still reports a failed write.
+    }
+  }
+
   const requireTestHooks = (name: string) => {
     if (!deps.testHooks) throw new Error(`${name} is a test hook: open the page with ?testhooks`);
   };
@@ -240,7 +254,9 @@ export function createTrainerApi<H extends RunHandle>(deps: TrainerDeps<H>): Tra
         features = (sentences) => bert.attach(sentences);
       }
       if (siblingOf === undefined) await datasets.keep(storage, storageError);
-      return session.startRun(config, label, siblingOf, pretrained, features);
+      const info = session.startRun(config, label, siblingOf, pretrained, features);
+      void warnIfCheckpointsWontFit(info.label, config);
+      return info;
     },
     async continueRun(sourceId, config, label) {
       await ready();
@@ -349,6 +365,19 @@ export function createTrainerApi<H extends RunHandle>(deps: TrainerDeps<H>): Tra
     },
     savedStudy: async () => (await storage.getValue('study')) ?? null,
     storageEstimate: async () => deps.storageEstimate(),
+    async storageUsage() {
+      await recorder.flush();
+      return storageUsage(storage, await deps.storageEstimate());
+    },
+    async exportWorkspace() {
+      const exported = await exportWorkspace({ storage, recorder, session, estimate: deps.storageEstimate });
+      return deps.transfer(exported, [exported.archive]);
+    },
+    async importWorkspace(fileName, bytes) {
+      await ready();
+      await restore();
+      return importWorkspace({ storage, recorder, session, estimate: deps.storageEstimate }, fileName, new Uint8Array(bytes));
+    },
 
     async simulateFailure(runId, message) {
       requireTestHooks('simulateFailure');

@@ -66,16 +66,16 @@ function withRunId(event: StoredEvent, runId: string): StoredEvent {
 }
 
 /**
- * Plans an import of a validated archive into `storage`. `liveIds` are ids the session uses
- * besides the stored ones (runs not written yet). Run ids stay when they are free; otherwise the
- * next `run-N` above every id in use.
+ * Plans an import of a validated archive into `storage`. `live` are the session's runs besides the
+ * stored ones (a run whose record is not written yet). Run ids stay when they are free, otherwise
+ * the next `run-N` above every id in use; names likewise (`MTAA 2`).
  */
-export async function planMerge(storage: RunStorage, read: ReadWorkspace, liveIds: Iterable<string> = []): Promise<MergePlan> {
+export async function planMerge(storage: RunStorage, read: ReadWorkspace, live: readonly { runId: string; label: string }[] = []): Promise<MergePlan> {
   const local = await storage.runs();
   const byHash = new Map<string, StoredRun>();
   for (const run of local) byHash.set(await runContentHash(await runBundle(storage, run)), run);
-  const taken = new Set([...local.map((r) => r.runId), ...liveIds]);
-  const labels = local.map((r) => r.info.label);
+  const taken = new Set([...local.map((r) => r.runId), ...live.map((r) => r.runId)]);
+  const labels = [...local.map((r) => r.info.label), ...live.map((r) => r.label)];
   // New ids go above every id here and in the archive, so they never meet one kept as it was.
   let counter = Math.max(0, ...[...taken, ...read.contents.runs.map((b) => b.run.runId)].map(runNumber));
   const ids = new Map<string, string>();
