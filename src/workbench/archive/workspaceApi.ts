@@ -45,11 +45,11 @@ export async function importWorkspace<H extends RunHandle>(deps: WorkspaceDeps<H
     await recorder.flush();
     const plan = await planMerge(storage, read, session.runNames());
     const tooLarge = await spaceProblem(`Importing ${fileName}`, plan.bytes, storage, await deps.estimate());
-    if (tooLarge) return { ok: false, message: `${tooLarge} Nothing was imported.` };
+    if (tooLarge) return { ok: false, message: tooLarge };
     try {
       await writeMerge(storage, plan);
     } catch (error) {
-      return { ok: false, message: `${fileName} could not be written to this browser's storage (${messageOf(error)}); nothing was imported.` };
+      return { ok: false, message: `${fileName} could not be written to this browser's storage (${messageOf(error)})` };
     }
     const runs = await restoreStoredRuns(session, recorder, storage, new Set(plan.add.map((b) => b.run.runId)));
     return {
