@@ -92,7 +92,7 @@ function fakeDeps(storage: MemoryRunStorage, testHooks = false) {
     failNextWrites: () => undefined,
     sample: { name: 'sample.conllu', fetch: async () => ({ ok: true, status: 200, arrayBuffer: async () => new Uint8Array(sample).buffer }) },
     testHooks,
-    storageEstimate: async () => null,
+    storageEstimate: async (): Promise<{ usage: number; quota: number } | null> => null,
     holdLock: async () => undefined,
     transfer: <T>(value: T) => value,
   };
@@ -186,6 +186,29 @@ describe('createTrainerApi', () => {
     if (!truncated.ok) expect(truncated.message).toContain(`${exported.fileName}: archive: not a readable zip archive`);
     expect(await fresh.runs()).toEqual(before);
     expect(await fresh.events(run.runId)).toEqual(original.events);
+  });
+
+  it("warns when a new run's checkpoints would not fit in the free space, naming the runs to delete; the run still starts", async () => {
+    const storage = new MemoryRunStorage();
+    const deps = fakeDeps(storage);
+    let estimate = { usage: 0, quota: 1e9 };
+    deps.storageEstimate = async () => estimate;
+    const api = createTrainerApi(deps);
+    const events = await subscribed(api);
+    expect((await api.loadFile('ner.conll', copy(NER_LONG))).ok).toBe(true);
+    const config = structuredClone(presets.tiny);
+    config.train.epochs = 1;
+    await api.startRun(config, 'MTAA');
+    await until(() => events.some((e) => e.type === 'run-status' && e.status === 'completed'), 'completion');
+    expect(events.some((e) => e.type === 'storage')).toBe(false);
+    estimate = { usage: 990, quota: 1000 };
+    const second = await api.startRun(config, 'MTAA');
+    await until(() => events.some((e) => e.type === 'storage' && !e.ok), 'the warning');
+    const warning = events.find((e) => e.type === 'storage' && !e.ok);
+    expect(warning).toMatchObject({
+      message: expect.stringMatching(/^MTAA 2's checkpoints would take about \d+ kB, but only 10 B of this browser's storage is free\. Delete runs you no longer need \(the largest: MTAA \(\d+ k?B\)\), or export the workspace first/),
+    });
+    expect(second.runId).toBe('run-2');
   });
 
   it('opens a study archive: its runs join under new ids with their events and are kept in storage; they have no weights to export', async () => {

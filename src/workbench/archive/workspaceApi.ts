@@ -34,7 +34,9 @@ export async function exportWorkspace<H extends RunHandle>(deps: WorkspaceDeps<H
   await deps.recorder.flush();
   const now = deps.now?.() ?? new Date();
   const bytes = await writeWorkspaceArchive(await collectWorkspace(deps.storage), now);
-  return { fileName: workspaceFileName(now), archive: bytes.buffer.byteLength === bytes.byteLength ? (bytes.buffer as ArrayBuffer) : (bytes.slice().buffer as ArrayBuffer) };
+  // A buffer of its own, whole: it is transferred to the page.
+  const whole = bytes.byteOffset === 0 && bytes.buffer.byteLength === bytes.byteLength;
+  return { fileName: workspaceFileName(now), archive: (whole ? bytes.buffer : bytes.slice().buffer) as ArrayBuffer };
 }
 
 export async function importWorkspace<H extends RunHandle>(deps: WorkspaceDeps<H>, fileName: string, bytes: Uint8Array): Promise<WorkspaceImportResult> {

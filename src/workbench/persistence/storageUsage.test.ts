@@ -40,7 +40,9 @@ describe('storage usage', () => {
   it('warns when a save would not fit, naming the largest runs; is silent when it fits or without an estimate', async () => {
     const storage = await storageWithRun(250_000);
     const problem = await spaceProblem('MTAA 2\'s checkpoints', 3e6, storage, { usage: 9e6, quota: 1e7 });
-    expect(problem).toMatch(/^MTAA 2's checkpoints needs about 3\.0 MB but only 1\.0 MB of this browser's storage is free\. Delete runs you no longer need \(the largest: MTAA \(1\.0 MB\)\), or export the workspace first/);
+    expect(problem).toBe(
+      "MTAA 2's checkpoints would take about 3.0 MB, but only 1.0 MB of this browser's storage is free. Delete runs you no longer need (the largest: MTAA (1.0 MB)), or export the workspace first and then delete them.",
+    );
     expect(await spaceProblem('x', 5e5, storage, { usage: 9e6, quota: 1e7 })).toBeNull();
     expect(await spaceProblem('x', 5e9, storage, null)).toBeNull();
   });

@@ -61,7 +61,13 @@ export function checkpointEstimate(config: RunConfig, taskCount: number, sentenc
   return 2 * 4 * minimumWeightCount(config, taskCount, vocabularies);
 }
 
-const mb = (bytes: number) => `${(bytes / 1e6).toFixed(1)} MB`;
+/** 1.2 MB, 340 kB, 12 B (decimal units, as browsers report quota). */
+function size(bytes: number): string {
+  if (bytes >= 1e9) return `${(bytes / 1e9).toFixed(1)} GB`;
+  if (bytes >= 1e6) return `${(bytes / 1e6).toFixed(1)} MB`;
+  if (bytes >= 1e3) return `${(bytes / 1e3).toFixed(0)} kB`;
+  return `${bytes} B`;
+}
 
 /**
  * Why `bytes` more would not fit (null when they would, or when the browser gives no estimate):
@@ -73,9 +79,11 @@ export async function spaceProblem(what: string, bytes: number, storage: RunStor
   if (bytes <= free) return null;
   const usage = await storageUsage(storage, estimate);
   const largest = [...usage.runs].sort((a, b) => b.checkpoints + b.events - (a.checkpoints + a.events)).slice(0, 3);
-  const names = largest.map((r) => `${r.label} (${mb(r.checkpoints + r.events)})`).join(', ');
+  const names = largest.map((r) => `${r.label} (${size(r.checkpoints + r.events)})`).join(', ');
   return (
-    `${what} needs about ${mb(bytes)} but only ${mb(free)} of this browser's storage is free. ` +
-    (names ? `Delete runs you no longer need (the largest: ${names}), or export the workspace first and delete them after.` : 'Free space in this browser (other sites\' data), or export the workspace elsewhere.')
+    `${what} would take about ${size(bytes)}, but only ${size(free)} of this browser's storage is free. ` +
+    (names
+      ? `Delete runs you no longer need (the largest: ${names}), or export the workspace first and then delete them.`
+      : 'Free space in this browser (other sites\' data): until then it cannot be kept in this browser\'s storage.')
   );
 }
