@@ -220,6 +220,36 @@ export interface ExportedModel {
   archive: ArrayBuffer;
 }
 
+/**
+ * Space the workbench's records take in the browser's storage (issue 18), in bytes of data: per
+ * run its events (and record) and checkpoints, and the dataset and BERT features it trained on
+ * (shared with the other runs on them); the datasets and features once each; their total; and
+ * the browser's own estimate of usage and quota (null when it gives none).
+ */
+export interface StorageUsage {
+  runs: { runId: string; label: string; events: number; checkpoints: number; dataset: number; bertFeatures: number }[];
+  datasets: { hash: string; name: string; bytes: number }[];
+  bertFeatures: { key: string; bytes: number }[];
+  total: number;
+  estimate: { usage: number; quota: number } | null;
+}
+
+/** What importing a workspace archive did (`importWorkspace`), or why nothing was imported. */
+export type WorkspaceImportResult =
+  | {
+      ok: true;
+      /** The runs added, as the page adds kept runs (`savedRuns`). */
+      runs: SavedRun[];
+      /** Runs already here with the same content (by content hash): not imported again. */
+      skipped: string[];
+      /** Runs whose id or name was taken here by a different run: imported under a new one. */
+      renamed: { from: string; to: string; runId: string }[];
+      /** Datasets and BERT feature sets added (those already here are not written again). */
+      datasets: number;
+      bertFeatures: number;
+    }
+  | { ok: false; message: string };
+
 /** The dataset a page opens with (`openDataset`): the one kept from the last visit, else the sample. */
 export interface OpenedDataset {
   result: LoadResult;
@@ -382,6 +412,21 @@ export interface TrainerApi {
   savedStudy(): Promise<unknown>;
   /** Storage usage and quota in bytes, as the browser estimates them (null when unknown). */
   storageEstimate(): Promise<{ usage: number; quota: number } | null>;
+  /** Space per run and in total (reads every record: ask after changes, do not poll). */
+  storageUsage(): Promise<StorageUsage>;
+  /**
+   * Everything kept (runs with events, notes and checkpoints, datasets, test file, BERT features
+   * up to 64 MiB, the kept dataset and the study) as one workspace archive (transferred).
+   */
+  exportWorkspace(): Promise<ExportedModel>;
+  /**
+   * Reads a workspace archive and merges it: the whole archive is validated first (manifest, every
+   * entry's size and SHA-256, JSON shapes, checkpoints); a run already here (same content hash) is
+   * skipped, one whose id or name is taken gets a new one; nothing kept is overwritten. A refused
+   * archive (or one larger than the free space) changes nothing; the message names archive, entry
+   * and problem.
+   */
+  importWorkspace(fileName: string, bytes: ArrayBuffer): Promise<WorkspaceImportResult>;
   /**
    * Browser tests only: the run's next batch throws `message` (as a failing kernel would). Refused
    * unless the worker was started with test hooks (`?testhooks` on the page).

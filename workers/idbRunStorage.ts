@@ -123,6 +123,10 @@ export class IdbRunStorage implements RunStorage {
     return this.db.delete('datasets', hash);
   }
 
+  datasetHashes(): Promise<string[]> {
+    return this.db.getAllKeys('datasets');
+  }
+
   bertFeatureKeys(): Promise<string[]> {
     return this.db.getAllKeys('bertFeatures');
   }

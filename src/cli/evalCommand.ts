@@ -1,4 +1,4 @@
-/** `mtaa eval --model DIR|ZIP --data FILE`: conlleval's report (or token accuracy) per task. */
+/** `mtaa eval --model DIR|ZIP [--run R] --data FILE`: conlleval's report (or token accuracy) per task; `--run` picks a run of a workspace archive. */
 import { formatReport, scoreSequences } from '../metrics/conlleval.ts';
 import { tokenAccuracy } from '../metrics/accuracy.ts';
 import { formatConfusion } from '../metrics/breakdown.ts';
@@ -9,20 +9,20 @@ import { disposeTaggerModel, fromSavedModel } from '../train/taggerModel.ts';
 import { parseArgs, UsageError } from './args.ts';
 import { useBackend, type NodeBackend } from './backend.ts';
 import type { Command } from './io.ts';
-import { readModelPath } from './modelFiles.ts';
+import { readModelSource } from './modelFiles.ts';
 import { bertFeaturesFor } from './trainBert.ts';
 import { readData } from './train.ts';
 
-const usage = 'usage: mtaa eval --model DIR|ZIP --data FILE [--backend wasm|cpu] [--json] [--confusion]\n';
+const usage = 'usage: mtaa eval --model DIR|ZIP|WORKSPACE.zip [--run NAME_OR_ID] --data FILE [--backend wasm|cpu] [--json] [--confusion]\n';
 
 export const evalCommand: Command = async (argv, io) => {
   try {
-    const args = parseArgs(argv, { values: ['model', 'data', 'backend', 'bert'], flags: ['json', 'confusion'] });
+    const args = parseArgs(argv, { values: ['model', 'data', 'backend', 'bert', 'run'], flags: ['json', 'confusion'] });
     const modelPath = args.values.get('model');
     const dataPath = args.values.get('data');
     if (!modelPath || !dataPath) throw new UsageError('--model and --data are required');
+    const saved = await readModelSource(modelPath, args.values.get('run'));
     await useBackend((args.values.get('backend') ?? 'wasm') as NodeBackend);
-    const saved = readModelPath(modelPath);
     const read = readData(dataPath, saved.tasks);
     const data = { ...read, sentences: await bertFeaturesFor(args.values.get('bert'), saved.config, read.sentences) };
     const model = fromSavedModel(saved, modelPath);

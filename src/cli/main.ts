@@ -7,7 +7,9 @@ commands:
   inspect FILE [--json]                    detected columns, tag schemes, counts and tag inventories
   train --train FILE [--dev F] [--test F]  train a tagger (see mtaa train --help for every option)
   eval --model DIR --data FILE             conlleval report per task of a saved model on labelled data
-  predict --model DIR < in > out           append one predicted column per task to CoNLL on stdin
+                                           (--model WORKSPACE.zip --run NAME_OR_ID: a run of a workspace archive)
+  predict --model DIR < in > out           append one predicted column per task to CoNLL on stdin (--run likewise)
+  workspace list WORKSPACE.zip [--json]    the runs a workspace archive (the page's Export workspace) holds
   bench [--presets paper,small] [--json]   training and decoding speed (BENCHMARKS.md)
   study run|status|collect                 ablation studies: local pool or Slurm array (mtaa study --help)
   bert-features --bert DIR --data FILE --out F.safetensors   frozen BERT word features per sentence
@@ -21,6 +23,7 @@ const commands: Record<string, () => Promise<Command>> = {
   train: async () => (await import('./train.ts')).trainCommand,
   eval: async () => (await import('./evalCommand.ts')).evalCommand,
   predict: async () => (await import('./predict.ts')).predictCommand,
+  workspace: async () => (await import('./workspaceCommand.ts')).workspaceCommand,
   bench: async () => (await import('./bench.ts')).benchCommand,
   study: async () => (await import('./study.ts')).studyCommand,
   'bert-random': async () => (await import('./bertRandom.ts')).bertRandomCommand,

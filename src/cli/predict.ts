@@ -1,5 +1,5 @@
 /**
- * `mtaa predict --model DIR|ZIP < in > out`: reads CoNLL on stdin (the first column is the word;
+ * `mtaa predict --model DIR|ZIP [--run R] < in > out` (`--run`: a run of a workspace archive): reads CoNLL on stdin (the first column is the word;
  * other columns are kept), and writes every line back with one predicted column per task appended.
  * Blank lines separate sentences; `-DOCSTART-` lines and blank lines pass through unchanged.
  */
@@ -10,10 +10,10 @@ import { disposeTaggerModel, fromSavedModel } from '../train/taggerModel.ts';
 import { parseArgs, UsageError } from './args.ts';
 import { useBackend, type NodeBackend } from './backend.ts';
 import type { Command } from './io.ts';
-import { readModelPath } from './modelFiles.ts';
+import { readModelSource } from './modelFiles.ts';
 import { bertFeaturesFor } from './trainBert.ts';
 
-const usage = 'usage: mtaa predict --model DIR|ZIP [--backend wasm|cpu] < input.conll > output.conll\n';
+const usage = 'usage: mtaa predict --model DIR|ZIP|WORKSPACE.zip [--run NAME_OR_ID] [--backend wasm|cpu] < input.conll > output.conll\n';
 
 interface InputSentence {
   /** Indices into the line array of this sentence's token lines. */
@@ -39,11 +39,12 @@ export function splitSentences(lines: readonly string[]): InputSentence[] {
 
 export const predictCommand: Command = async (argv, io) => {
   try {
-    const args = parseArgs(argv, { values: ['model', 'backend', 'bert'] });
+    const args = parseArgs(argv, { values: ['model', 'backend', 'bert', 'run'] });
     const modelPath = args.values.get('model');
     if (!modelPath) throw new UsageError('--model is required');
+    const saved = await readModelSource(modelPath, args.values.get('run'));
     await useBackend((args.values.get('backend') ?? 'wasm') as NodeBackend);
-    const model = fromSavedModel(readModelPath(modelPath), modelPath);
+    const model = fromSavedModel(saved, modelPath);
     try {
       const text = (await io.readStdin()).replace(/^\uFEFF/, '');
       const lines = text.split(/\r?\n/);

@@ -18,6 +18,7 @@ import { CURRENT_DATASET_KEY } from './datasets/keptDataset.ts';
 import { createTrainerApi } from './trainerApi.ts';
 import { countingBertEngine } from './bert/testBertEngine.ts';
 import { randomBertFiles } from '../train/bert/bertFixture.ts';
+import { minimumWeightCount } from '../train/formats/checkpoint.ts';
 
 const sample = readFileSync(new URL('../../public/samples/en_ewt-ud-sample.conllu', import.meta.url));
 const bytes = (text: string) => new TextEncoder().encode(text);
@@ -92,7 +93,7 @@ function fakeDeps(storage: MemoryRunStorage, testHooks = false) {
     failNextWrites: () => undefined,
     sample: { name: 'sample.conllu', fetch: async () => ({ ok: true, status: 200, arrayBuffer: async () => new Uint8Array(sample).buffer }) },
     testHooks,
-    storageEstimate: async () => null,
+    storageEstimate: async (): Promise<{ usage: number; quota: number } | null> => null,
     holdLock: async () => undefined,
     transfer: <T>(value: T) => value,
   };
@@ -138,6 +139,77 @@ describe('createTrainerApi', () => {
     expect(saved[0]!.info).toMatchObject({ datasetName: loaded.dataset.name, datasetSentences: loaded.dataset.sentences, datasetHash: loaded.dataset.hash });
     // The stored dataset file is what a resumed run re-reads.
     expect(await storage.hasDataset(loaded.dataset.hash!)).toBe(true);
+  });
+
+  it('moves a workspace to a fresh storage: the run comes back with its events and checkpoints; again, nothing is duplicated; a truncated archive changes nothing', async () => {
+    const storage = new MemoryRunStorage();
+    const deps = fakeDeps(storage);
+    // Checkpoints as large as the config's smallest model: the archive reader checks that.
+    deps.engine.readWeights = async (run) => {
+      const n = minimumWeightCount(run.init.config, run.model.tasks.length, run.model.vocabularies);
+      return [{ name: 'w', shape: [n], data: new Float32Array(n).fill(run.step) }];
+    };
+    const api = createTrainerApi(deps);
+    const events = await subscribed(api);
+    // One task: the fake trainer's vocabularies have one tag set.
+    expect((await api.loadFile('ner.conll', copy(NER_LONG))).ok).toBe(true);
+    const config = structuredClone(presets.tiny);
+    config.train.epochs = 1;
+    const run = await api.startRun(config, 'MTAA');
+    await until(() => events.some((e) => e.type === 'run-status' && e.status === 'completed'), 'completion');
+    await api.setNotes(run.runId, 'moved');
+    const exported = await api.exportWorkspace();
+    expect(exported.fileName).toMatch(/^mtaa-workspace-\d{4}-\d{2}-\d{2}\.zip$/);
+    const archive = new Uint8Array(exported.archive);
+
+    const fresh = new MemoryRunStorage();
+    const other = createTrainerApi(fakeDeps(fresh));
+    await subscribed(other);
+    expect(await other.savedRuns()).toEqual([]);
+    const imported = await other.importWorkspace(exported.fileName, copy(archive));
+    if (!imported.ok) throw new Error(imported.message);
+    const original = { events: await storage.events(run.runId) };
+    expect(imported.runs.map((r) => [r.info.runId, r.info.label, r.status, r.notes])).toEqual([[run.runId, 'MTAA', 'completed', 'moved']]);
+    expect(imported.runs[0]!.events).toEqual(original.events);
+    expect(imported.datasets).toBe(1);
+    // It is a run of this session: its model exports, and its usage is counted.
+    expect((await other.exportModel(run.runId)).fileName).toContain('MTAA');
+    const usage = await other.storageUsage();
+    expect(usage.runs.map((r) => r.runId)).toEqual([run.runId]);
+    expect(usage.runs[0]!.checkpoints).toBeGreaterThan(0);
+    expect(usage.total).toBe(usage.runs[0]!.events + usage.runs[0]!.checkpoints + usage.datasets[0]!.bytes);
+
+    const again = await other.importWorkspace(exported.fileName, copy(archive));
+    expect(again).toMatchObject({ ok: true, runs: [], skipped: ['MTAA'] });
+    const before = await fresh.runs();
+    const truncated = await other.importWorkspace(exported.fileName, copy(archive.slice(0, archive.length >> 1)));
+    expect(truncated.ok).toBe(false);
+    if (!truncated.ok) expect(truncated.message).toContain(`${exported.fileName}: archive: not a readable zip archive`);
+    expect(await fresh.runs()).toEqual(before);
+    expect(await fresh.events(run.runId)).toEqual(original.events);
+  });
+
+  it("warns when a new run's checkpoints would not fit in the free space, naming the runs to delete; the run still starts", async () => {
+    const storage = new MemoryRunStorage();
+    const deps = fakeDeps(storage);
+    let estimate = { usage: 0, quota: 1e9 };
+    deps.storageEstimate = async () => estimate;
+    const api = createTrainerApi(deps);
+    const events = await subscribed(api);
+    expect((await api.loadFile('ner.conll', copy(NER_LONG))).ok).toBe(true);
+    const config = structuredClone(presets.tiny);
+    config.train.epochs = 1;
+    await api.startRun(config, 'MTAA');
+    await until(() => events.some((e) => e.type === 'run-status' && e.status === 'completed'), 'completion');
+    expect(events.some((e) => e.type === 'storage')).toBe(false);
+    estimate = { usage: 990, quota: 1000 };
+    const second = await api.startRun(config, 'MTAA');
+    await until(() => events.some((e) => e.type === 'storage' && !e.ok), 'the warning');
+    const warning = events.find((e) => e.type === 'storage' && !e.ok);
+    expect(warning).toMatchObject({
+      message: expect.stringMatching(/^MTAA 2's checkpoints would take about \d+ kB, but only 10 B of this browser's storage is free\. Delete runs you no longer need \(the largest: MTAA \(\d+ k?B\)\), or export the workspace first/),
+    });
+    expect(second.runId).toBe('run-2');
   });
 
   it('opens a study archive: its runs join under new ids with their events and are kept in storage; they have no weights to export', async () => {

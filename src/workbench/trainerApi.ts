@@ -4,6 +4,8 @@
  * storage. Everything the browser provides (tfjs backends, the tfjs engine, IndexedDB, the sample's
  * URL, Web Locks) comes in through `deps`, so the worker entry only wires it and the application is
  * tested with fakes. No tfjs here.
+ * About 465 lines: one closure holds the session, dataset, recorder and storage that every method
+ * acts on; the `?testhooks` hooks (simulate*, memorySample) act on the same closure.
  */
 import { messageOf } from '../core/errors.ts';
 import { readStudyArchive } from '../study/archive.ts';
@@ -23,6 +25,8 @@ import { TrainingSession, type SessionBackends } from './session/session.ts';
 import { LoadedVectors } from './vectors.ts';
 import { LoadedBert, type BertEngine } from './bert/loadedBert.ts';
 import { runFeatureSource } from './bert/runFeatures.ts';
+import { exportWorkspace, importWorkspace } from './archive/workspaceApi.ts';
+import { checkpointEstimate, spaceProblem, storageUsage } from './persistence/storageUsage.ts';
 
 export interface TrainerDeps<H extends RunHandle> {
   /** tfjs on a backend; `markFailed` and `provokeGpuError` serve the test hooks. */
@@ -181,6 +185,18 @@ export function createTrainerApi<H extends RunHandle>(deps: TrainerDeps<H>): Tra
     }
   }
 
+  /** Says (before the first checkpoint is written) when a new run's checkpoints would not fit in the free space. */
+  async function warnIfCheckpointsWontFit(label: string, config: Parameters<TrainerApi['startRun']>[0]): Promise<void> {
+    const dataset = datasets.store.current;
+    if (!dataset) return;
+    try {
+      const problem = await spaceProblem(`${label}'s checkpoints`, checkpointEstimate(config, dataset.tasks.length, dataset.sentences), storage, await deps.storageEstimate());
+      if (problem) storageError(problem);
+    } catch {
+      // An estimate is advice: without one, the quota error path still reports a failed write.
+    }
+  }
+
   const requireTestHooks = (name: string) => {
     if (!deps.testHooks) throw new Error(`${name} is a test hook: open the page with ?testhooks`);
   };
@@ -260,7 +276,9 @@ export function createTrainerApi<H extends RunHandle>(deps: TrainerDeps<H>): Tra
         features = { checkpoint, attach: (sentences) => bert.attach(sentences) };
       }
       if (siblingOf === undefined) await datasets.keep(storage, storageError);
-      return session.startRun(config, label, siblingOf, pretrained, features);
+      const info = session.startRun(config, label, siblingOf, pretrained, features);
+      void warnIfCheckpointsWontFit(info.label, config);
+      return info;
     },
     async continueRun(sourceId, config, label) {
       // Its sentences would reach the model without the features it reads: refused plainly rather than failing in training.
@@ -373,6 +391,19 @@ export function createTrainerApi<H extends RunHandle>(deps: TrainerDeps<H>): Tra
     },
     savedStudy: async () => (await storage.getValue('study')) ?? null,
     storageEstimate: async () => deps.storageEstimate(),
+    async storageUsage() {
+      await recorder.flush();
+      return storageUsage(storage, await deps.storageEstimate());
+    },
+    async exportWorkspace() {
+      const exported = await exportWorkspace({ storage, recorder, session, estimate: deps.storageEstimate });
+      return deps.transfer(exported, [exported.archive]);
+    },
+    async importWorkspace(fileName, bytes) {
+      await ready();
+      await restore();
+      return importWorkspace({ storage, recorder, session, estimate: deps.storageEstimate }, fileName, new Uint8Array(bytes));
+    },
 
     async simulateFailure(runId, message) {
       requireTestHooks('simulateFailure');

@@ -1,15 +1,28 @@
 import { useState } from 'react';
+import { formatBytes } from '../persistentStorage.ts';
 import type { RunState } from '../store/runsSlice.ts';
 import { useWorkbench } from '../store.ts';
 
-/** A run's notes (saved with it when the field loses focus) and its deletion, confirmed by a second click. */
+/**
+ * A run's notes (saved with it when the field loses focus), the space it takes in storage, and its
+ * deletion, confirmed by a second click.
+ */
 export function RunStorageControls({ run }: { run: RunState }) {
   const setNotes = useWorkbench((s) => s.setNotes);
   const deleteRun = useWorkbench((s) => s.deleteRun);
+  const size = useWorkbench((s) => s.storageUsage?.runs.find((r) => r.runId === run.info.runId));
   const [confirming, setConfirming] = useState(false);
   const runId = run.info.runId;
   return (
     <div className="run-storage">
+      {size && (
+        <p className="muted run-size" data-testid="run-storage-size" data-bytes={size.events + size.checkpoints}>
+          stored: {formatBytes(size.events + size.checkpoints)} (checkpoints {formatBytes(size.checkpoints)}, events {formatBytes(size.events)})
+          {size.dataset > 0 ? `; its data ${formatBytes(size.dataset)}` : ''}
+          {size.bertFeatures > 0 ? `, BERT features ${formatBytes(size.bertFeatures)}` : ''}
+          {size.dataset + size.bertFeatures > 0 ? ' (shared with runs on the same data)' : ''}
+        </p>
+      )}
       <textarea
         data-testid="run-notes"
         aria-label={`Notes on ${run.info.label}`}

@@ -10,6 +10,7 @@ import { RunList } from './RunList.tsx';
 import { SharePanel } from './SharePanel.tsx';
 import { StorageErrorBanner } from './RunStorageControls.tsx';
 import { VectorsPanel } from './VectorsPanel.tsx';
+import { WorkspaceStorage } from './WorkspaceStorage.tsx';
 import './training.css';
 
 /**
@@ -37,6 +38,10 @@ export function TrainingPanel() {
       <section className="panel" aria-label="Runs">
         <h2>Runs</h2>
         <RunList />
+      </section>
+      <section className="panel" aria-label="Storage">
+        <h2>Storage and workspace</h2>
+        <WorkspaceStorage />
       </section>
       <section className="panel" aria-label="Tools">
         <h2>Vectors, shared settings, models</h2>

@@ -99,6 +99,8 @@ export function createDatasetSlice(kit: StoreKit): DatasetSlice {
         settleLoad(kit, result);
         // The File, not a copy of its bytes: a new worker re-reads it if this one dies.
         if (result.ok) recovery.datasetLoaded(result.dataset.name, { kind: 'file', file, overrides: [] });
+        // The first dataset saved: the moment to ask for persistent storage (once).
+        if (result.ok) void get().requestPersistence();
       } catch (error) {
         failLoad(kit, file.name, error);
       }
@@ -116,6 +118,7 @@ export function createDatasetSlice(kit: StoreKit): DatasetSlice {
         const result = await trainerWorker().addFile(file.name, movedBytes(bytes));
         settleLoad(kit, result);
         if (result.ok) recovery.fileAdded(result.dataset.name, file);
+        if (result.ok) void get().requestPersistence();
       } catch (error) {
         failLoad(kit, file.name, error);
       }

@@ -9,3 +9,6 @@ export function tooLargeMessage(file: File): string | null {
   if (file.size <= MAX_FILE_BYTES) return null;
   return `${file.name}: the file is ${(file.size / 1e6).toFixed(1)} MB; the limit is ${MAX_FILE_BYTES / 1e6} MB`;
 }
+
+/** Workspace archives: the worker's limit (512 MiB, as for a model archive), checked before reading. */
+export const MAX_WORKSPACE_BYTES = 512 * 1024 * 1024;

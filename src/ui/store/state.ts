@@ -15,6 +15,7 @@ import type {
   DatasetSummary,
   LiveChange,
   RunConfig,
+  StorageUsage,
   TestFileSummary,
   TrainerApi,
   VectorsInfo,
@@ -102,6 +103,26 @@ export interface StorageSlice {
   /** Renames a run (unique among the runs, kept with it in storage); a refused name goes to the banner. */
   renameRun(runId: string, label: string): Promise<void>;
   dismissStorageError(): void;
+  /**
+   * Persistent storage: `persisted` as the browser says (null: it cannot say), and whether the page
+   * has asked for it (once, when the first run or dataset is saved).
+   */
+  persistence: { persisted: boolean | null; asked: boolean };
+  /** Space per run and in total against the quota (null until first read). */
+  storageUsage: StorageUsage | null;
+  /** Reads the space report and the persistence state again (after runs change, not polled). */
+  refreshStorage(): Promise<void>;
+  /** Asks the browser for persistent storage, once per page (later calls do nothing). */
+  requestPersistence(): Promise<void>;
+  /** The outcome of the last workspace export or import (a refusal names archive, entry and problem). */
+  workspaceMessage: { kind: 'info' | 'error'; text: string } | null;
+  /** Set while a workspace is being exported or imported: what is being done. */
+  workspaceBusy: string | null;
+  /** Downloads everything kept as one workspace archive. */
+  exportWorkspace(): Promise<void>;
+  /** Merges a workspace archive: new runs appear, runs already here are skipped, nothing is overwritten. */
+  importWorkspace(file: File): Promise<void>;
+  dismissWorkspaceMessage(): void;
 }
 
 export interface ShareSlice {

@@ -32,9 +32,12 @@ export async function storedData(storage: RunStorage, loaded: LoadedRun): Promis
   return splitForRun(dataset, run.config);
 }
 
-/** Loads the stored runs into `session` (each with its checkpoints); resolves to what the page shows of them. */
-export async function restoreStoredRuns<H extends RunHandle>(session: TrainingSession<H>, recorder: RunRecorder, storage: RunStorage): Promise<SavedRun[]> {
-  const loaded = await recorder.load();
+/**
+ * Loads the stored runs (or only those of `only`) into `session`, each with its checkpoints;
+ * resolves to what the page shows of them.
+ */
+export async function restoreStoredRuns<H extends RunHandle>(session: TrainingSession<H>, recorder: RunRecorder, storage: RunStorage, only?: ReadonlySet<string>): Promise<SavedRun[]> {
+  const loaded = await recorder.load(only);
   for (const item of loaded) {
     const host = item.host
       ? { tasks: item.host.tasks, vocabularies: vocabulariesFromJSON(item.host.vocabularies, `${item.run.runId}: stored vocabularies`) }

@@ -170,11 +170,12 @@ export class RunRecorder {
   }
 
   /**
-   * The stored runs, oldest first, with their events and checkpoints. Runs that were training when
-   * the page went away are now `interrupted` (and stored as such).
+   * The stored runs (or those of `only`: runs a workspace import just wrote), oldest first, with
+   * their events and checkpoints. Runs that were training when the page went away are now
+   * `interrupted` (and stored as such).
    */
-  async load(): Promise<LoadedRun[]> {
-    const runs = (await this.storage.runs()).sort((a, b) => runOrder(a.runId) - runOrder(b.runId) || a.updatedAt - b.updatedAt);
+  async load(only?: ReadonlySet<string>): Promise<LoadedRun[]> {
+    const runs = (await this.storage.runs()).filter((run) => !only || only.has(run.runId)).sort((a, b) => runOrder(a.runId) - runOrder(b.runId) || a.updatedAt - b.updatedAt);
     const loaded: LoadedRun[] = [];
     for (const run of runs) {
       if (ACTIVE_STATUSES.includes(run.status)) {

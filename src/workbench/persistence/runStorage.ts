@@ -113,6 +113,8 @@ export interface RunStorage {
   deleteValue(key: string): Promise<void>;
   /** Records per store (runs, events, checkpoints, datasets, values, bertFeatures): the soak's yardstick. */
   recordCounts(): Promise<Record<StoreName, number>>;
+  /** The keys of every stored dataset and BERT feature set (the workspace archive and the space report list them). */
+  datasetHashes(): Promise<string[]>;
 }
 
 /** The stores a RunStorage keeps records in (IndexedDB object stores of the same names). */
@@ -201,6 +203,9 @@ export class MemoryRunStorage implements RunStorage {
   async deleteDataset(hash: string): Promise<void> {
     this.datasets.delete(hash);
   }
+  async datasetHashes(): Promise<string[]> {
+    return [...this.datasets.keys()];
+  }
   async bertFeatureKeys(): Promise<string[]> {
     return [...this.bertFeatureSets.keys()];
   }
@@ -251,5 +256,6 @@ export function deferredStorage(opening: Promise<RunStorage>): RunStorage {
     deleteBertFeatures: call('deleteBertFeatures'),
     deleteValue: call('deleteValue'),
     recordCounts: call('recordCounts'),
+    datasetHashes: call('datasetHashes'),
   };
 }

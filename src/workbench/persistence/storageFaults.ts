@@ -50,6 +50,7 @@ export function withQuotaFaults(inner: RunStorage): QuotaFaults {
     deleteBertFeatures: (keys) => inner.deleteBertFeatures(keys),
     deleteValue: (key) => inner.deleteValue(key),
     recordCounts: () => inner.recordCounts(),
+    datasetHashes: () => inner.datasetHashes(),
   };
   return {
     storage,

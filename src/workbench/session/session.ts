@@ -7,7 +7,7 @@
  *
  * No tfjs and no DOM here: the tfjs parts come in through `SessionEngine`, the backend switching
  * through `SessionBackends`, so the state machine is unit-tested with fakes (session.test.ts).
- * About 560 lines: the registry (naming and imports included) and the controls act on the same run table.
+ * About 570 lines: the registry (naming and imports included) and the controls act on the same run table.
  */
 import { messageOf } from '../../core/errors.ts';
 import { validateConfig, type Backend, type RunConfig } from '../../core/config.ts';
@@ -68,6 +68,14 @@ export class TrainingSession<H extends RunHandle> {
   /** The tasks a run was trained on (for callers that label things). */
   tasks(runId: string): TaskSpec[] {
     return this.record(runId).data.tasks;
+  }
+
+  /** Every run's id and name, in run order (a workspace import keeps clear of both). */
+  runNames(): { runId: string; label: string }[] {
+    return this.order.flatMap((id) => {
+      const rec = this.runs.get(id);
+      return rec ? [{ runId: id, label: rec.info.label }] : [];
+    });
   }
 
   private record(runId: string): RunRecord<H> {
