@@ -2,25 +2,29 @@
  * The trainer worker's application: `createTrainerApi(deps)` builds the TrainerApi of
  * src/protocol.ts from the current dataset, the loaded vectors, the run session, the recorder and
  * storage. Everything the browser provides (tfjs backends, the tfjs engine, IndexedDB, the sample's
- * URL, Web Locks) comes in through `deps`, so the worker entry only wires it and the application is
+ * URL, Web Locks, the tabs' BroadcastChannel) comes in through `deps`, so the worker entry only wires it and the application is
  * tested with fakes. No tfjs here.
  */
 import { messageOf } from '../core/errors.ts';
 import { readStudyArchive } from '../study/archive.ts';
 import type { Backend } from '../core/config.ts';
 import { mergeConfig } from '../core/config.ts';
+import { ACTIVE_STATUSES } from '../core/runState.ts';
 import type { BackendFault, BackendInfo, LoadResult, OpenedDataset, SavedRun, TrainerApi, WorkerEvent } from '../protocol.ts';
 import { readModelArchive } from '../train/formats/importArchive.ts';
 import type { RunHandle, SessionEngine } from '../train/runEngine.ts';
 import { pretrainedStart } from '../train/wordVectors.ts';
 import { CurrentDataset } from './datasets/currentDataset.ts';
 import { keepCurrentDataset, reopenKeptDataset } from './datasets/keptDataset.ts';
-import { restoreStoredRuns } from './persistence/restore.ts';
+import { restoredRun, restoreStoredRuns } from './persistence/restore.ts';
 import { RunRecorder } from './persistence/runRecorder.ts';
 import type { RunStorage } from './persistence/runStorage.ts';
 import { TrainingSession, type SessionBackends } from './session/session.ts';
 import { LoadedVectors } from './vectors.ts';
 import { LoadedBert, type BertEngine } from './bert/loadedBert.ts';
+import { reserveRunId } from './tabs/runIds.ts';
+import { RunOwnership } from './tabs/runOwnership.ts';
+import type { TabApis } from './tabs/tabLocks.ts';
 
 export interface TrainerDeps<H extends RunHandle> {
   /** tfjs on a backend; `markFailed` and `provokeGpuError` serve the test hooks. */
@@ -52,6 +56,11 @@ export interface TrainerDeps<H extends RunHandle> {
   holdLock(name: string): Promise<void>;
   /** Marks an exported archive as transferred rather than copied (comlink's `transfer`). */
   transfer<T>(value: T, transferables: ArrayBuffer[]): T;
+  /**
+   * Web Locks and a BroadcastChannel shared by the profile's tabs (./tabs/): run ids unique across
+   * tabs, a lock per training run, other tabs' runs followed live. Without: one tab's view, as before.
+   */
+  tabs?: TabApis;
 }
 
 export function createTrainerApi<H extends RunHandle>(deps: TrainerDeps<H>): TrainerApi {
@@ -80,8 +89,16 @@ export function createTrainerApi<H extends RunHandle>(deps: TrainerDeps<H>): Tra
     onStorage: (report) => emit({ type: 'storage', ...report }),
     currentOverrides: () => datasets.source?.overrides ?? [],
   });
+  const tabs: TabApis = deps.tabs ?? { locks: null, channel: null };
+  /** Which runs this tab trains, and the runs other tabs train (set once the session exists). */
+  let ownership: RunOwnership | null = null;
+  /** This worker's own news: kept by the recorder, told to the other tabs (its runs), sent to the page. */
   function emit(event: WorkerEvent): void {
     recorder.record(event);
+    ownership?.ownEvent(event);
+    toPage(event);
+  }
+  function toPage(event: WorkerEvent): void {
     if (!sink) return;
     try {
       // A comlink proxy: the call posts a message and returns a promise we do not wait for.
@@ -117,6 +134,31 @@ export function createTrainerApi<H extends RunHandle>(deps: TrainerDeps<H>): Tra
     checkpointsToPage: () => deps.storageNotice() !== null,
   });
 
+  const owner = new RunOwnership({
+    ...tabs,
+    describe: (runId) => session.describe(runId),
+    flush: () => recorder.flush(),
+    toPage,
+    lose: (runId) => recorder.drop(runId),
+    async reclaim(runId) {
+      const loaded = await recorder.reload(runId);
+      if (!loaded) {
+        await session.forget(runId);
+        return null;
+      }
+      session.reloadRun(restoredRun(storage, loaded));
+      return loaded.saved;
+    },
+  });
+  ownership = owner;
+  /** The next run id, unique across the profile's tabs (a counter in storage, under a Web Lock). */
+  const newRunId = () => reserveRunId(tabs.locks, storage, session.runNumber);
+  /** A failed resume leaves the run idle: its lock goes back. */
+  const releaseIfIdle = (runId: string) => {
+    const run = session.describe(runId);
+    if (!run || !ACTIVE_STATUSES.includes(run.status)) owner.release(runId);
+  };
+
   /** The device under `backend` is gone or failed: its runs fail (checkpoints kept) and tfjs moves on. */
   function deviceLost(backend: Backend, reason: string, fault: BackendFault = 'lost'): Promise<void> {
     return session
@@ -128,9 +170,21 @@ export function createTrainerApi<H extends RunHandle>(deps: TrainerDeps<H>): Tra
   }
   deps.watchDeviceLoss((backend, reason, fault) => void deviceLost(backend, reason, fault));
 
-  /** The stored runs, restored into the session once (before any new run takes a run id). */
+  /**
+   * The stored runs, restored into the session once (before any new run takes a run id); those
+   * another tab trains now are followed (their events come through the channel) until it lets go.
+   */
   let restoring: Promise<SavedRun[]> | null = null;
-  const restore = () => (restoring ??= restoreStoredRuns(session, recorder, storage));
+  const restore = () =>
+    (restoring ??= (async () => {
+      try {
+        const saved = await restoreStoredRuns(session, recorder, storage, await owner.heldElsewhere());
+        for (const run of saved) if (run.elsewhere) owner.followStored(run);
+        return saved;
+      } finally {
+        owner.ready();
+      }
+    })());
 
   /** The first backend start (WebGPU → WebGL → WASM → CPU without software GPUs, or the page's preference). */
   let started: Promise<BackendInfo> | null = null;
@@ -240,14 +294,17 @@ export function createTrainerApi<H extends RunHandle>(deps: TrainerDeps<H>): Tra
         features = (sentences) => bert.attach(sentences);
       }
       if (siblingOf === undefined) await datasets.keep(storage, storageError);
-      return session.startRun(config, label, siblingOf, pretrained, features);
+      const runId = await newRunId();
+      return session.withRunId(runId, () => session.startRun(config, label, siblingOf, pretrained, features));
     },
     async continueRun(sourceId, config, label) {
       await ready();
       await restore();
+      await owner.refuseElsewhere(sourceId, 'continue training from');
       // The dataset is kept so the new run can resume after a reload, as for any run.
       await datasets.keep(storage, storageError);
-      return session.continueRun(sourceId, config, label);
+      const runId = await newRunId();
+      return session.withRunId(runId, () => session.continueRun(sourceId, config, label));
     },
     async importModel(fileName, bytes) {
       await ready();
@@ -255,7 +312,8 @@ export function createTrainerApi<H extends RunHandle>(deps: TrainerDeps<H>): Tra
       try {
         const saved = readModelArchive(fileName, new Uint8Array(bytes));
         const host = { tasks: saved.tasks, vocabularies: saved.vocabularies };
-        const run = session.importModel({ config: saved.config, host, weights: saved.weights, ...(saved.summary ? { summary: saved.summary } : {}) }, fileName);
+        const runId = await newRunId();
+        const run = session.withRunId(runId, () => session.importModel({ config: saved.config, host, weights: saved.weights, ...(saved.summary ? { summary: saved.summary } : {}) }, fileName));
         return { ok: true, run };
       } catch (error) {
         return { ok: false, message: messageOf(error) };
@@ -267,7 +325,11 @@ export function createTrainerApi<H extends RunHandle>(deps: TrainerDeps<H>): Tra
       await restore();
       try {
         const archive = readStudyArchive(fileName, new Uint8Array(bytes));
-        const ids = new Map(archive.runs.map((run) => [run.info.runId, session.importArchivedRun(run, fileName).runId]));
+        const ids = new Map<string, string>();
+        for (const run of archive.runs) {
+          const runId = await newRunId();
+          ids.set(run.info.runId, session.withRunId(runId, () => session.importArchivedRun(run, fileName)).runId);
+        }
         const study = { ...archive.study, items: archive.study.items.map((item) => ({ ...item, runId: ids.get(item.runId) ?? item.runId })) };
         await recorder.flush();
         return { ok: true, study };
@@ -308,11 +370,32 @@ export function createTrainerApi<H extends RunHandle>(deps: TrainerDeps<H>): Tra
     bertInfo: async () => bert.info(),
     clearBert: async () => bert.clear(),
 
-    pause: async (runId) => session.pause(runId),
-    resume: async (runId) => session.resume(runId),
-    stop: async (runId) => session.stop(runId),
-    step: async (runId) => session.step(runId),
-    updateLive: async (runId, settings) => void session.updateLive(runId, settings),
+    async pause(runId) {
+      await owner.refuseElsewhere(runId, 'pause');
+      session.pause(runId);
+    },
+    async resume(runId) {
+      // Its lock first: another tab may have resumed it a moment ago.
+      await owner.refuseElsewhere(runId, 'resume', true);
+      try {
+        await session.resume(runId);
+      } catch (error) {
+        releaseIfIdle(runId);
+        throw error;
+      }
+    },
+    async stop(runId) {
+      await owner.refuseElsewhere(runId, 'stop');
+      await session.stop(runId);
+    },
+    async step(runId) {
+      await owner.refuseElsewhere(runId, 'step');
+      await session.step(runId);
+    },
+    async updateLive(runId, settings) {
+      await owner.refuseElsewhere(runId, 'change the settings of');
+      session.updateLive(runId, settings);
+    },
     async devSentences(limit, runId) {
       // The run may be one kept in storage: it is known once the stored runs are restored.
       await restore();
@@ -328,14 +411,22 @@ export function createTrainerApi<H extends RunHandle>(deps: TrainerDeps<H>): Tra
     savedRuns: async () => restore(),
     async deleteRun(runId) {
       await restore();
-      await session.forget(runId);
-      await recorder.forget(runId);
+      // Held while it goes: no other tab resumes it halfway; released once storage has forgotten it.
+      await owner.refuseElsewhere(runId, 'delete', true);
+      try {
+        await session.forget(runId);
+        await recorder.forget(runId);
+      } finally {
+        owner.release(runId);
+      }
     },
     async setNotes(runId, notes) {
+      await owner.refuseElsewhere(runId, 'write notes on');
       recorder.setNotes(runId, notes);
       await recorder.flush();
     },
     async renameRun(runId, label) {
+      await owner.refuseElsewhere(runId, 'rename');
       session.rename(runId, label);
       recorder.setLabel(runId, label.trim());
       await recorder.flush();
@@ -388,6 +479,7 @@ export function createTrainerApi<H extends RunHandle>(deps: TrainerDeps<H>): Tra
       const refused: { runId: string; message: string }[] = [];
       for (const run of ordered) {
         try {
+          await owner.refuseElsewhere(run.info.runId, 'resume');
           session.adoptRun(run);
         } catch (error) {
           refused.push({ runId: run.info.runId, message: messageOf(error) });

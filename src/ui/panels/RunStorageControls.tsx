@@ -1,6 +1,7 @@
 import { useState } from 'react';
 import type { RunState } from '../store/runsSlice.ts';
 import { useWorkbench } from '../store.ts';
+import { ELSEWHERE_TITLE } from './elsewhere.ts';
 
 /** A run's notes (saved with it when the field loses focus) and its deletion, confirmed by a second click. */
 export function RunStorageControls({ run }: { run: RunState }) {
@@ -30,7 +31,14 @@ export function RunStorageControls({ run }: { run: RunState }) {
           </button>
         </span>
       ) : (
-        <button type="button" className="secondary" data-testid="run-delete" onClick={() => setConfirming(true)} title="Delete this run, its events and its checkpoints">
+        <button
+          type="button"
+          className="secondary"
+          data-testid="run-delete"
+          disabled={run.elsewhere === true}
+          onClick={() => setConfirming(true)}
+          title={run.elsewhere ? ELSEWHERE_TITLE : 'Delete this run, its events and its checkpoints'}
+        >
           Delete
         </button>
       )}
