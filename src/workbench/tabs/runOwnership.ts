@@ -209,21 +209,39 @@ export class RunOwnership {
   private follow(event: RunEvent): void {
     const runId = runIdOf(event);
     if (this.held.has(runId)) return;
-    let run = this.foreign.get(runId);
+    const run = this.foreign.get(runId);
     if (!run) {
-      const known = this.deps.describe(runId);
+      if (this.deps.describe(runId)) {
+        void this.takenElsewhere(runId, event);
+        return;
+      }
       // A run started before this worker read the storage and stored after: shown after a reload.
-      if (!known && event.type !== 'run-started') return;
-      // A run this tab had as resumable, resumed by another tab: no longer written here.
-      if (known) this.deps.lose(runId);
-      run = { label: event.type === 'run-started' ? event.run.label : (known?.label ?? runId), lastStep: -1, lastEpochStep: -1 };
-      this.foreign.set(runId, run);
-      if (event.type === 'run-started') this.deps.toPage(event);
+      if (event.type !== 'run-started') return;
+      this.foreign.set(runId, { label: event.run.label, lastStep: -1, lastEpochStep: -1 });
+      this.deps.toPage(event);
       this.deps.toPage({ type: 'run-owner', runId, elsewhere: true });
       this.watch(runId);
-      if (event.type === 'run-started') return;
+      return;
     }
     if (fresh(run, event)) this.deps.toPage(event);
+  }
+
+  /**
+   * News of a run this tab has as its own to resume: another tab resumed it, or the message is
+   * older than the release that made the run ours (channel messages and lock grants are not
+   * ordered). Only the lock says which: held by another tab, the run is that tab's from now on.
+   */
+  private async takenElsewhere(runId: string, event: RunEvent): Promise<void> {
+    const training = event.type === 'step' || event.type === 'epoch' || (event.type === 'run-status' && ACTIVE_STATUSES.includes(event.status));
+    if (!training || !(await this.heldElsewhere()).has(runId)) return;
+    if (this.foreign.has(runId) || this.held.has(runId)) return;
+    const run: ForeignRun = { label: this.deps.describe(runId)?.label ?? runId, lastStep: -1, lastEpochStep: -1 };
+    this.foreign.set(runId, run);
+    // No longer written here: its owner writes it.
+    this.deps.lose(runId);
+    this.deps.toPage({ type: 'run-owner', runId, elsewhere: true });
+    if (fresh(run, event)) this.deps.toPage(event);
+    this.watch(runId);
   }
 
   /** Queues a request for a foreign run's lock: granted (and given back at once) when its owner lets go. */
