@@ -2,28 +2,28 @@
  * The trainer worker's application: `createTrainerApi(deps)` builds the TrainerApi of
  * src/protocol.ts from the current dataset, the loaded vectors, the run session, the recorder and
  * storage. Everything the browser provides (tfjs backends, the tfjs engine, IndexedDB, the sample's
- * URL, Web Locks, the tabs' BroadcastChannel) comes in through `deps`, so the worker entry only wires it and the application is
- * tested with fakes. No tfjs here.
+ * URL, Web Locks, the tabs' BroadcastChannel) comes in through `deps`, so the worker entry only
+ * wires it and the application is tested with fakes. No tfjs here. About 470 lines: one short method per call of the TrainerApi
+ * (src/protocol.ts), each guarded against runs another tab trains (./tabs/).
  */
 import { messageOf } from '../core/errors.ts';
 import { readStudyArchive } from '../study/archive.ts';
 import type { Backend } from '../core/config.ts';
 import { mergeConfig } from '../core/config.ts';
-import { ACTIVE_STATUSES } from '../core/runState.ts';
 import type { BackendFault, BackendInfo, LoadResult, OpenedDataset, SavedRun, TrainerApi, WorkerEvent } from '../protocol.ts';
 import { readModelArchive } from '../train/formats/importArchive.ts';
 import type { RunHandle, SessionEngine } from '../train/runEngine.ts';
 import { pretrainedStart } from '../train/wordVectors.ts';
 import { CurrentDataset } from './datasets/currentDataset.ts';
 import { keepCurrentDataset, reopenKeptDataset } from './datasets/keptDataset.ts';
-import { restoredRun, restoreStoredRuns } from './persistence/restore.ts';
+import { restoreStoredRuns } from './persistence/restore.ts';
 import { RunRecorder } from './persistence/runRecorder.ts';
 import type { RunStorage } from './persistence/runStorage.ts';
 import { TrainingSession, type SessionBackends } from './session/session.ts';
 import { LoadedVectors } from './vectors.ts';
 import { LoadedBert, type BertEngine } from './bert/loadedBert.ts';
-import { reserveRunId } from './tabs/runIds.ts';
-import { RunOwnership } from './tabs/runOwnership.ts';
+import type { RunOwnership } from './tabs/runOwnership.ts';
+import { sessionOwnership } from './tabs/sessionOwnership.ts';
 import type { TabApis } from './tabs/tabLocks.ts';
 
 export interface TrainerDeps<H extends RunHandle> {
@@ -134,30 +134,8 @@ export function createTrainerApi<H extends RunHandle>(deps: TrainerDeps<H>): Tra
     checkpointsToPage: () => deps.storageNotice() !== null,
   });
 
-  const owner = new RunOwnership({
-    ...tabs,
-    describe: (runId) => session.describe(runId),
-    flush: () => recorder.flush(),
-    toPage,
-    lose: (runId) => recorder.drop(runId),
-    async reclaim(runId) {
-      const loaded = await recorder.reload(runId);
-      if (!loaded) {
-        await session.forget(runId);
-        return null;
-      }
-      session.reloadRun(restoredRun(storage, loaded));
-      return loaded.saved;
-    },
-  });
+  const { owner, newRunId, releaseIfIdle } = sessionOwnership({ tabs, session, recorder, storage, toPage });
   ownership = owner;
-  /** The next run id, unique across the profile's tabs (a counter in storage, under a Web Lock). */
-  const newRunId = () => reserveRunId(tabs.locks, storage, session.runNumber);
-  /** A failed resume leaves the run idle: its lock goes back. */
-  const releaseIfIdle = (runId: string) => {
-    const run = session.describe(runId);
-    if (!run || !ACTIVE_STATUSES.includes(run.status)) owner.release(runId);
-  };
 
   /** The device under `backend` is gone or failed: its runs fail (checkpoints kept) and tfjs moves on. */
   function deviceLost(backend: Backend, reason: string, fault: BackendFault = 'lost'): Promise<void> {

@@ -11,6 +11,17 @@ import type { Study } from '../study.ts';
 const CHANNEL = 'mtaa-study';
 const lockName = (studyId: string) => `mtaa-study:${studyId}`;
 
+/** The part of `LockManager` used here (a fake in the tests). */
+export interface StudyLocks {
+  request(name: string, options: { ifAvailable?: boolean }, callback: (lock: { name: string } | null) => unknown): Promise<unknown>;
+}
+
+/** The part of `BroadcastChannel` used here. */
+export interface StudyChannel {
+  postMessage(message: unknown): void;
+  addEventListener(type: 'message', listener: (event: { data: unknown }) => void): void;
+}
+
 interface StudyMessage {
   kind: 'study';
   study: Study;
@@ -19,12 +30,12 @@ interface StudyMessage {
 export class StudyTabs {
   private held: { id: string; granted: Promise<boolean>; release: () => void } | null = null;
   private readonly waiting = new Set<string>();
-  private readonly channel: BroadcastChannel | null;
+  private readonly channel: StudyChannel | null;
 
   constructor(
-    private readonly locks: LockManager | null = (globalThis.navigator as Navigator | undefined)?.locks ?? null,
+    private readonly locks: StudyLocks | null = (globalThis.navigator as Navigator | undefined)?.locks ?? null,
     // Only beside Web Locks (a browser): Node's unit tests get neither, and no channel between tests.
-    channel: BroadcastChannel | null = locks && typeof BroadcastChannel !== 'undefined' ? new BroadcastChannel(CHANNEL) : null,
+    channel: StudyChannel | null = locks && typeof BroadcastChannel !== 'undefined' ? new BroadcastChannel(CHANNEL) : null,
   ) {
     this.channel = channel;
   }
@@ -86,7 +97,7 @@ export class StudyTabs {
 
   /** `listener` gets the study each time the tab running it changes it. */
   onStudy(listener: (study: Study) => void): void {
-    this.channel?.addEventListener('message', (event: MessageEvent<unknown>) => {
+    this.channel?.addEventListener('message', (event) => {
       const message = event.data as Partial<StudyMessage> | null;
       if (message?.kind === 'study' && message.study && !this.owns(message.study.id)) listener(message.study);
     });

@@ -227,7 +227,11 @@ export class TrainingSession<H extends RunHandle> {
     if (known.alive || (ACTIVE_STATUSES.includes(known.status) && known.loop)) throw new SessionError(`${known.info.label} trains in this tab; it cannot be read back from storage.`);
     known.info = structuredClone(saved.info);
     known.config = structuredClone(saved.config);
-    known.data = { tasks: saved.host?.tasks ?? [], train: [], dev: [] };
+    // Its split, if this tab read it already (the inspector lists its dev sentences), is the same.
+    if (known.loadData !== null || known.data.train.length === 0) {
+      known.data = { tasks: saved.host?.tasks ?? [], train: [], dev: [] };
+      known.loadData = saved.loadData;
+    }
     known.status = saved.status;
     if (saved.message === undefined) delete known.message;
     else known.message = saved.message;
@@ -235,7 +239,6 @@ export class TrainingSession<H extends RunHandle> {
     known.last = saved.last;
     known.best = saved.best;
     known.host = saved.host;
-    known.loadData = saved.loadData;
     known.failedOn = null;
     known.fromStorage = true;
   }

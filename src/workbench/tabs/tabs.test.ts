@@ -201,6 +201,8 @@ describe('run ownership across tabs', () => {
     await until(() => told(c.events, inB.runId, false), "B's run released in C's view");
     expect(ownerOf(c.events, inB.runId)?.saved?.status).toBe('completed');
 
+    // B's inspector reads the run's dev sentences (its split from storage) while A has it.
+    expect((await b.api.devSentences(3, runId)).length).toBe(3);
     locks.close('A');
     channels.close('A');
     await until(() => ownerOf(b.events, runId)?.elsewhere === false, 'B told the run is free');
