@@ -4,13 +4,14 @@
  * (not interrupted), follows its progress live and refuses Resume and Delete; a third tab likewise;
  * a run started in B meanwhile gets an id of its own. Closing tab A releases the run's lock: B then
  * has it as interrupted with its history up to its last stored record, and B's Resume trains it on
- * to the end.
+ * to the end. One tab runs a study's queue; another shows it as running there, starts none of it,
+ * and takes it over when the first tab closes.
  *
  * The pages run with `?testhooks` (the store as `window.__mtaa`).
  */
 import { expect, test, type Page } from '@playwright/test';
 import { dropFile } from './dropFile.ts';
-import { setNumber, shortSentences } from './workbenchPage.ts';
+import { setNumber, shortSentences, showView } from './workbenchPage.ts';
 
 interface RunView {
   status: string;
@@ -145,4 +146,58 @@ test('a run training in one tab is followed live in two others, refused there, a
   expect(steps).toEqual([...new Set(steps)].sort((x, y) => x - y));
   await expect(card(c, 'run-1')).toHaveAttribute('data-status', 'completed', { timeout: 30_000 });
   await b.screenshot({ path: 'e2e-artifacts/tabs-resumed-in-b.png', fullPage: true });
+});
+
+async function chooseConfigs(page: Page, names: string[]): Promise<void> {
+  await showView(page, 'study');
+  for (const box of await page.locator('[data-testid^=study-config-]').all()) {
+    const name = (await box.getAttribute('data-testid'))!.slice('study-config-'.length);
+    await box.setChecked(names.includes(name));
+  }
+}
+
+const item = (page: Page, config: string) => page.locator(`[data-testid=study-item][data-config="${config}"]`);
+
+test("one tab runs a study's queue; another shows it as running there, starts none of it, and takes it over when the first closes", async ({ context }) => {
+  test.setTimeout(240_000);
+  const a = await context.newPage();
+  await openWorkbench(a);
+  await dropFile(a, '[data-testid=drop-zone]', 'study.conllu', shortSentences(16));
+  await expect(a.getByTestId('dataset-name')).toHaveText('study.conllu');
+  await a.getByTestId('preset-select').selectOption('tiny');
+  // Long runs: the journey stops them by hand.
+  await setNumber(a, 'field-epochs', 400);
+  await chooseConfigs(a, ['MTAA', 'base']);
+  await a.getByTestId('study-start').click();
+  await expect(item(a, 'MTAA')).toHaveAttribute('data-status', 'running');
+
+  const b = await context.newPage();
+  await openWorkbench(b);
+  await showView(b, 'study');
+  await expect(b.getByTestId('study-elsewhere')).toBeVisible({ timeout: 30_000 });
+  await expect(b.getByTestId('study-start')).toBeDisabled();
+  await expect(b.getByTestId('study-cancel-all')).toBeDisabled();
+  await expect(item(b, 'MTAA')).toHaveAttribute('data-status', 'running');
+  await expect(item(b, 'base')).toHaveAttribute('data-status', 'queued');
+
+  // A's first run stops: A's queue moves on to `base`, and B follows it there.
+  await card(a, 'run-1').getByTestId('run-label').click();
+  await a.getByTestId('run-stop').click();
+  await expect(item(a, 'base')).toHaveAttribute('data-status', 'running', { timeout: 30_000 });
+  const baseRun = (await item(a, 'base').getAttribute('data-run-id'))!;
+  await expect(item(b, 'MTAA')).toHaveAttribute('data-status', 'done', { timeout: 30_000 });
+  await expect(item(b, 'base')).toHaveAttribute('data-status', 'running');
+  await expect(item(b, 'base')).toHaveAttribute('data-run-id', baseRun);
+  // B started nothing: its two runs are A's, and A has no run of another tab.
+  await expect(b.getByTestId('run-card')).toHaveCount(2);
+  await expect(card(b, baseRun)).toHaveAttribute('data-elsewhere', 'true', { timeout: 30_000 });
+  await expect(a.locator('[data-testid=run-card][data-elsewhere=true]')).toHaveCount(0);
+
+  // A closes: the study is B's now, its running item's run interrupted there and resumable.
+  await a.waitForTimeout(1500);
+  await a.close();
+  await expect(b.getByTestId('study-elsewhere')).toHaveCount(0, { timeout: 30_000 });
+  await expect(card(b, baseRun)).toHaveAttribute('data-status', 'interrupted', { timeout: 30_000 });
+  await expect(b.getByTestId('study-cancel-all')).toBeEnabled();
+  await expect(item(b, 'base')).toHaveAttribute('data-status', 'running');
 });
