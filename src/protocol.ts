@@ -357,6 +357,8 @@ export interface TrainerApi {
   /**
    * Runs kept in storage from earlier visits (call once after `subscribe`): those that were
    * training when the page went away come back `interrupted`, resumable from their last checkpoint.
+   * Those another tab of the profile trains now come back as stored, `elsewhere`: their events
+   * follow, every action on them is refused until that tab lets go (a `run-owner` event).
    */
   savedRuns(): Promise<SavedRun[]>;
   /** Stops a run if it trains, then deletes it and its checkpoints from memory and storage. */

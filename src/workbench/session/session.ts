@@ -7,7 +7,7 @@
  *
  * No tfjs and no DOM here: the tfjs parts come in through `SessionEngine`, the backend switching
  * through `SessionBackends`, so the state machine is unit-tested with fakes (session.test.ts).
- * About 575 lines: the registry (naming and imports included) and the controls act on the same run table.
+ * About 590 lines: the registry (naming and imports included) and the controls act on the same run table.
  */
 import { messageOf } from '../../core/errors.ts';
 import { validateConfig, type Backend, type RunConfig } from '../../core/config.ts';
