@@ -184,3 +184,13 @@ export async function deleteRunByCard(page: Page, runId: string): Promise<void> 
 export function exactFigures(s: HealthSample): Pick<HealthSample, 'tensors' | 'tensorBytes' | 'runs' | 'storeRuns' | 'records'> {
   return { tensors: s.tensors, tensorBytes: s.tensorBytes, runs: s.runs, storeRuns: s.storeRuns, records: s.records };
 }
+
+/**
+ * The baseline's exact figures once a run has been started: plus the one record of the run-id
+ * counter (src/workbench/tabs/runIds.ts), written by the first run and kept for good, since ids are
+ * never handed out twice across tabs. One record whatever the number of runs: not growth.
+ */
+export function exactFiguresAfterFirstRun(baseline: HealthSample): ReturnType<typeof exactFigures> {
+  const figures = exactFigures(baseline);
+  return { ...figures, records: { ...figures.records, values: figures.records.values + 1 } };
+}

@@ -165,7 +165,13 @@ export type WorkerEvent =
    * A run's host checkpoint after an epoch, copied to the page: if the worker dies, a new one
    * resumes the run from it (`restoreRuns`). `best` when it is also the run's best so far.
    */
-  | ({ type: 'checkpoint'; runId: string; checkpoint: RunCheckpoint; best: boolean; score: number; scores: TaskScore[] });
+  | ({ type: 'checkpoint'; runId: string; checkpoint: RunCheckpoint; best: boolean; score: number; scores: TaskScore[] })
+  /**
+   * Run ownership across tabs (src/workbench/tabs/runOwnership.ts): `elsewhere` when another tab of
+   * this browser profile trains the run (its events follow); false when that tab let go of it, with
+   * the run as storage now has it (`saved`; null: it was deleted there), this tab's to resume.
+   */
+  | { type: 'run-owner'; runId: string; elsewhere: boolean; saved?: SavedRun | null };
 
 /** A run kept in the browser's storage, as the page gets it back after a reload. */
 export interface SavedRun {
@@ -177,6 +183,8 @@ export interface SavedRun {
   events: (TrainEvent | TestScoresEvent | { type: 'live-change'; change: LiveChange })[];
   /** Epochs of the checkpoints kept for it (resume starts from `last`; export uses `best`). */
   checkpoints: { last: number | null; best: number | null };
+  /** Another tab of this browser profile trains it now: it cannot be resumed, deleted or continued here. */
+  elsewhere?: boolean;
 }
 
 /** A settled study as a study archive holds it (the page's `Study`, every item done or failed). */
@@ -392,6 +400,8 @@ export interface TrainerApi {
   /**
    * Runs kept in storage from earlier visits (call once after `subscribe`): those that were
    * training when the page went away come back `interrupted`, resumable from their last checkpoint.
+   * Those another tab of the profile trains now come back as stored, `elsewhere`: their events
+   * follow, every action on them is refused until that tab lets go (a `run-owner` event).
    */
   savedRuns(): Promise<SavedRun[]>;
   /** Stops a run if it trains, then deletes it and its checkpoints from memory and storage. */

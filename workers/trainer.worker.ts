@@ -1,9 +1,9 @@
 /**
  * The trainer worker: the only place the browser parses data and runs tfjs. It wires what the
  * browser provides — tfjs backends (./backends.ts), the tfjs engine with gradient peers on the
- * machine's other cores (./gradientPeers.ts), IndexedDB (./idbRunStorage.ts), the sample's URL and
- * Web Locks — into the workbench's application (src/workbench/trainerApi.ts) and exposes it over
- * comlink. The page never blocks on it.
+ * machine's other cores (./gradientPeers.ts), IndexedDB (./idbRunStorage.ts), the sample's URL, Web
+ * Locks and the tabs' BroadcastChannel — into the workbench's application
+ * (src/workbench/trainerApi.ts) and exposes it over comlink. The page never blocks on it.
  */
 import { messageOf } from '../src/core/errors.ts';
 import { expose, transfer } from 'comlink';
@@ -14,6 +14,7 @@ import { tfjsSessionEngine, withGradientPool } from '../src/train/sessionEngine.
 import { deferredStorage, MemoryRunStorage } from '../src/workbench/persistence/runStorage.ts';
 import { withQuotaFaults } from '../src/workbench/persistence/storageFaults.ts';
 import { createTrainerApi } from '../src/workbench/trainerApi.ts';
+import { RUNS_CHANNEL } from '../src/workbench/tabs/tabLocks.ts';
 import { BackendManager } from './backends.ts';
 import { BrowserGradientPools } from './gradientPeers.ts';
 import { IdbRunStorage } from './idbRunStorage.ts';
@@ -71,5 +72,10 @@ expose(
     },
     transfer,
     tensorMemory: () => tf.memory(),
+    // Shared by the profile's tabs: run ids, a lock per training run, other tabs' runs followed live.
+    tabs: {
+      locks: (self.navigator as Navigator & { locks?: LockManager }).locks ?? null,
+      channel: typeof BroadcastChannel === 'undefined' ? null : new BroadcastChannel(RUNS_CHANNEL),
+    },
   }),
 );

@@ -2,10 +2,10 @@
  * The trainer worker's application: `createTrainerApi(deps)` builds the TrainerApi of
  * src/protocol.ts from the current dataset, the loaded vectors, the run session, the recorder and
  * storage. Everything the browser provides (tfjs backends, the tfjs engine, IndexedDB, the sample's
- * URL, Web Locks) comes in through `deps`, so the worker entry only wires it and the application is
- * tested with fakes. No tfjs here.
- * About 465 lines: one closure holds the session, dataset, recorder and storage that every method
- * acts on; the `?testhooks` hooks (simulate*, memorySample) act on the same closure.
+ * URL, Web Locks, the tabs' BroadcastChannel) comes in through `deps`, so the worker entry only
+ * wires it and the application is tested with fakes. No tfjs here. About 540 lines: one closure holds the session, dataset, recorder and storage that
+ * every method acts on, one short method per call of the TrainerApi (src/protocol.ts), each guarded
+ * against runs another tab trains (./tabs/); the `?testhooks` hooks act on the same closure.
  */
 import { messageOf } from '../core/errors.ts';
 import { readStudyArchive } from '../study/archive.ts';
@@ -27,6 +27,9 @@ import { LoadedBert, type BertEngine } from './bert/loadedBert.ts';
 import { runFeatureSource } from './bert/runFeatures.ts';
 import { exportWorkspace, importWorkspace } from './archive/workspaceApi.ts';
 import { checkpointEstimate, spaceProblem, storageUsage } from './persistence/storageUsage.ts';
+import type { RunOwnership } from './tabs/runOwnership.ts';
+import { sessionOwnership } from './tabs/sessionOwnership.ts';
+import type { TabApis } from './tabs/tabLocks.ts';
 
 export interface TrainerDeps<H extends RunHandle> {
   /** tfjs on a backend; `markFailed` and `provokeGpuError` serve the test hooks. */
@@ -60,6 +63,11 @@ export interface TrainerDeps<H extends RunHandle> {
   transfer<T>(value: T, transferables: ArrayBuffer[]): T;
   /** Live tfjs tensors (`tf.memory()`), for the soak's `memorySample` test hook. */
   tensorMemory?(): { numTensors: number; numBytes: number };
+  /**
+   * Web Locks and a BroadcastChannel shared by the profile's tabs (./tabs/): run ids unique across
+   * tabs, a lock per training run, other tabs' runs followed live. Without: one tab's view, as before.
+   */
+  tabs?: TabApis;
 }
 
 export function createTrainerApi<H extends RunHandle>(deps: TrainerDeps<H>): TrainerApi {
@@ -88,8 +96,16 @@ export function createTrainerApi<H extends RunHandle>(deps: TrainerDeps<H>): Tra
     onStorage: (report) => emit({ type: 'storage', ...report }),
     currentOverrides: () => datasets.source?.overrides ?? [],
   });
+  const tabs: TabApis = deps.tabs ?? { locks: null, channel: null };
+  /** Which runs this tab trains, and the runs other tabs train (set once the session exists). */
+  let ownership: RunOwnership | null = null;
+  /** This worker's own news: kept by the recorder, told to the other tabs (its runs), sent to the page. */
   function emit(event: WorkerEvent): void {
     recorder.record(event);
+    ownership?.ownEvent(event);
+    toPage(event);
+  }
+  function toPage(event: WorkerEvent): void {
     if (!sink) return;
     try {
       // A comlink proxy: the call posts a message and returns a promise we do not wait for.
@@ -126,6 +142,9 @@ export function createTrainerApi<H extends RunHandle>(deps: TrainerDeps<H>): Tra
     checkpointsToPage: () => deps.storageNotice() !== null,
   });
 
+  const { owner, newRunId, claimKnownIds, releaseIfIdle } = sessionOwnership({ tabs, session, recorder, storage, toPage });
+  ownership = owner;
+
   /** The device under `backend` is gone or failed: its runs fail (checkpoints kept) and tfjs moves on. */
   function deviceLost(backend: Backend, reason: string, fault: BackendFault = 'lost'): Promise<void> {
     return session
@@ -137,9 +156,21 @@ export function createTrainerApi<H extends RunHandle>(deps: TrainerDeps<H>): Tra
   }
   deps.watchDeviceLoss((backend, reason, fault) => void deviceLost(backend, reason, fault));
 
-  /** The stored runs, restored into the session once (before any new run takes a run id). */
+  /**
+   * The stored runs, restored into the session once (before any new run takes a run id); those
+   * another tab trains now are followed (their events come through the channel) until it lets go.
+   */
   let restoring: Promise<SavedRun[]> | null = null;
-  const restore = () => (restoring ??= restoreStoredRuns(session, recorder, storage));
+  const restore = () =>
+    (restoring ??= (async () => {
+      try {
+        const saved = await restoreStoredRuns(session, recorder, storage, await owner.heldElsewhere());
+        for (const run of saved) if (run.elsewhere) owner.followStored(run);
+        return saved;
+      } finally {
+        owner.ready();
+      }
+    })());
 
   /** The first backend start (WebGPU → WebGL → WASM → CPU without software GPUs, or the page's preference). */
   let started: Promise<BackendInfo> | null = null;
@@ -276,7 +307,8 @@ export function createTrainerApi<H extends RunHandle>(deps: TrainerDeps<H>): Tra
         features = { checkpoint, attach: (sentences) => bert.attach(sentences) };
       }
       if (siblingOf === undefined) await datasets.keep(storage, storageError);
-      const info = session.startRun(config, label, siblingOf, pretrained, features);
+      const runId = await newRunId();
+      const info = session.withRunId(runId, () => session.startRun(config, label, siblingOf, pretrained, features));
       void warnIfCheckpointsWontFit(info.label, config);
       return info;
     },
@@ -285,9 +317,11 @@ export function createTrainerApi<H extends RunHandle>(deps: TrainerDeps<H>): Tra
       if (config.model.embedding.bert) throw new Error('Continuing a model that reads BERT features on other data is not in the workbench yet: start a new run with BERT features instead.');
       await ready();
       await restore();
+      await owner.refuseElsewhere(sourceId, 'continue training from');
       // The dataset is kept so the new run can resume after a reload, as for any run.
       await datasets.keep(storage, storageError);
-      return session.continueRun(sourceId, config, label);
+      const runId = await newRunId();
+      return session.withRunId(runId, () => session.continueRun(sourceId, config, label));
     },
     async importModel(fileName, bytes) {
       await ready();
@@ -295,7 +329,8 @@ export function createTrainerApi<H extends RunHandle>(deps: TrainerDeps<H>): Tra
       try {
         const saved = readModelArchive(fileName, new Uint8Array(bytes));
         const host = { tasks: saved.tasks, vocabularies: saved.vocabularies };
-        const run = session.importModel({ config: saved.config, host, weights: saved.weights, ...(saved.summary ? { summary: saved.summary } : {}) }, fileName);
+        const runId = await newRunId();
+        const run = session.withRunId(runId, () => session.importModel({ config: saved.config, host, weights: saved.weights, ...(saved.summary ? { summary: saved.summary } : {}) }, fileName));
         return { ok: true, run };
       } catch (error) {
         return { ok: false, message: messageOf(error) };
@@ -307,7 +342,11 @@ export function createTrainerApi<H extends RunHandle>(deps: TrainerDeps<H>): Tra
       await restore();
       try {
         const archive = readStudyArchive(fileName, new Uint8Array(bytes));
-        const ids = new Map(archive.runs.map((run) => [run.info.runId, session.importArchivedRun(run, fileName).runId]));
+        const ids = new Map<string, string>();
+        for (const run of archive.runs) {
+          const runId = await newRunId();
+          ids.set(run.info.runId, session.withRunId(runId, () => session.importArchivedRun(run, fileName)).runId);
+        }
         const study = { ...archive.study, items: archive.study.items.map((item) => ({ ...item, runId: ids.get(item.runId) ?? item.runId })) };
         await recorder.flush();
         return { ok: true, study };
@@ -348,11 +387,32 @@ export function createTrainerApi<H extends RunHandle>(deps: TrainerDeps<H>): Tra
     bertInfo: async () => bert.info(),
     clearBert: async () => bert.clear(),
 
-    pause: async (runId) => session.pause(runId),
-    resume: async (runId) => session.resume(runId),
-    stop: async (runId) => session.stop(runId),
-    step: async (runId) => session.step(runId),
-    updateLive: async (runId, settings) => void session.updateLive(runId, settings),
+    async pause(runId) {
+      await owner.refuseElsewhere(runId, 'pause');
+      session.pause(runId);
+    },
+    async resume(runId) {
+      // Its lock first: another tab may have resumed it a moment ago.
+      await owner.refuseElsewhere(runId, 'resume', true);
+      try {
+        await session.resume(runId);
+      } catch (error) {
+        releaseIfIdle(runId);
+        throw error;
+      }
+    },
+    async stop(runId) {
+      await owner.refuseElsewhere(runId, 'stop');
+      await session.stop(runId);
+    },
+    async step(runId) {
+      await owner.refuseElsewhere(runId, 'step');
+      await session.step(runId);
+    },
+    async updateLive(runId, settings) {
+      await owner.refuseElsewhere(runId, 'change the settings of');
+      session.updateLive(runId, settings);
+    },
     async devSentences(limit, runId) {
       // The run may be one kept in storage: it is known once the stored runs are restored.
       await restore();
@@ -368,15 +428,24 @@ export function createTrainerApi<H extends RunHandle>(deps: TrainerDeps<H>): Tra
     savedRuns: async () => restore(),
     async deleteRun(runId) {
       await restore();
-      await session.forget(runId);
-      const { datasetHash } = await recorder.forget(runId);
+      // Held while it goes: no other tab resumes it halfway; released once storage has forgotten it.
+      await owner.refuseElsewhere(runId, 'delete', true);
+      let datasetHash: string | null = null;
+      try {
+        await session.forget(runId);
+        ({ datasetHash } = await recorder.forget(runId));
+      } finally {
+        owner.release(runId);
+      }
       await freeUnused(datasetHash);
     },
     async setNotes(runId, notes) {
+      await owner.refuseElsewhere(runId, 'write notes on');
       recorder.setNotes(runId, notes);
       await recorder.flush();
     },
     async renameRun(runId, label) {
+      await owner.refuseElsewhere(runId, 'rename');
       session.rename(runId, label);
       recorder.setLabel(runId, label.trim());
       await recorder.flush();
@@ -402,7 +471,10 @@ export function createTrainerApi<H extends RunHandle>(deps: TrainerDeps<H>): Tra
     async importWorkspace(fileName, bytes) {
       await ready();
       await restore();
-      return importWorkspace({ storage, recorder, session, estimate: deps.storageEstimate }, fileName, new Uint8Array(bytes));
+      const result = await importWorkspace({ storage, recorder, session, estimate: deps.storageEstimate }, fileName, new Uint8Array(bytes));
+      // Its runs keep the ids the merge gave them: no tab may mint one of those again.
+      if (result.ok) await claimKnownIds();
+      return result;
     },
 
     async simulateFailure(runId, message) {
@@ -454,6 +526,7 @@ export function createTrainerApi<H extends RunHandle>(deps: TrainerDeps<H>): Tra
       const refused: { runId: string; message: string }[] = [];
       for (const run of ordered) {
         try {
+          await owner.refuseElsewhere(run.info.runId, 'resume');
           session.adoptRun(run);
         } catch (error) {
           refused.push({ runId: run.info.runId, message: messageOf(error) });

@@ -52,7 +52,8 @@ export function ConfigPanel() {
   // Only what the form shows: step reports (many a second) do not re-render it.
   const liveInfo = useWorkbench((s) => {
     const run = s.selectedRunId ? s.runs[s.selectedRunId] : undefined;
-    return run && (run.status === 'running' || run.status === 'paused') ? run.info : null;
+    // Another tab's run changes there: here the form edits the draft.
+    return run && !run.elsewhere && (run.status === 'running' || run.status === 'paused') ? run.info : null;
   });
   const liveChanges = useWorkbench((s) => (s.selectedRunId ? s.runs[s.selectedRunId]?.changes : undefined));
   // What the run trains with now: its config with every live change folded in (src/core/runState.ts).

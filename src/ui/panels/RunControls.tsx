@@ -2,6 +2,7 @@ import { datasetLabel } from '../../core/runNames.ts';
 import { describeConfig } from '../configEdit.ts';
 import { useWorkbench } from '../store.ts';
 import { ProgressBar } from './ProgressBar.tsx';
+import { ELSEWHERE_TITLE } from './elsewhere.ts';
 
 /**
  * Start a run with the settings of the side panel; pause, resume, step and stop the selected run,
@@ -20,8 +21,11 @@ export function RunControls() {
   const status = useWorkbench((s) => (s.selectedRunId ? s.runs[s.selectedRunId]?.status : undefined));
   const run = useWorkbench((s) => (s.selectedRunId ? s.runs[s.selectedRunId] : undefined));
   const label = run?.info.label;
-  const canResume = status === 'paused' || status === 'failed' || status === 'interrupted';
-  const canStop = status === 'running' || status === 'paused' || status === 'failed' || status === 'interrupted';
+  // A run another tab trains is acted on there: every control here says so.
+  const elsewhere = run?.elsewhere === true;
+  const canResume = !elsewhere && (status === 'paused' || status === 'failed' || status === 'interrupted');
+  const canStop = !elsewhere && (status === 'running' || status === 'paused' || status === 'failed' || status === 'interrupted');
+  const why = elsewhere ? ELSEWHERE_TITLE : undefined;
 
   return (
     <div className="run-controls" data-testid="run-controls">
@@ -37,7 +41,7 @@ export function RunControls() {
       {status && runId && (
         <div className="selected-run">
           <span className="muted">
-            Selected: <strong data-testid="selected-run">{label}</strong> ({runId}, {status}) on{' '}
+            Selected: <strong data-testid="selected-run">{label}</strong> ({runId}, {elsewhere ? `${status} in another tab` : status}) on{' '}
             <span data-testid="selected-run-dataset">{run ? datasetLabel(run.info) : ''}</span>
           </span>
           {run && (
@@ -46,7 +50,7 @@ export function RunControls() {
             </div>
           )}
           <div className="actions">
-            <button type="button" className="secondary" data-testid="run-pause" disabled={status !== 'running'} onClick={() => void pauseRun(runId)}>
+            <button type="button" className="secondary" data-testid="run-pause" disabled={elsewhere || status !== 'running'} title={why} onClick={() => void pauseRun(runId)}>
               Pause
             </button>
             <button
@@ -54,15 +58,15 @@ export function RunControls() {
               className="secondary"
               data-testid="run-resume"
               disabled={!canResume}
-              title={status === 'failed' ? 'Continue from the last epoch checkpoint on the next backend' : undefined}
+              title={why ?? (status === 'failed' ? 'Continue from the last epoch checkpoint on the next backend' : undefined)}
               onClick={() => void resumeRun(runId)}
             >
               Resume
             </button>
-            <button type="button" className="secondary" data-testid="run-step" disabled={status !== 'paused'} onClick={() => void stepRun(runId)}>
+            <button type="button" className="secondary" data-testid="run-step" disabled={elsewhere || status !== 'paused'} title={why} onClick={() => void stepRun(runId)}>
               Step one batch
             </button>
-            <button type="button" className="secondary" data-testid="run-stop" disabled={!canStop} onClick={() => void stopRun(runId)}>
+            <button type="button" className="secondary" data-testid="run-stop" disabled={!canStop} title={why} onClick={() => void stopRun(runId)}>
               Stop
             </button>
           </div>

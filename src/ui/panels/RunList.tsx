@@ -6,6 +6,7 @@ import type { RunState } from '../store/runsSlice.ts';
 import { useWorkbench } from '../store.ts';
 import { ProgressBar } from './ProgressBar.tsx';
 import { RunName } from './RunName.tsx';
+import { ELSEWHERE_TITLE } from './elsewhere.ts';
 import { RunStorageControls } from './RunStorageControls.tsx';
 
 /** Every run of this session, siblings beside the run they came from. */
@@ -46,6 +47,7 @@ const RunCard = memo(function RunCard({ runId }: { runId: string }) {
       data-testid="run-card"
       data-run-id={runId}
       data-status={status}
+      data-elsewhere={run.elsewhere ? 'true' : undefined}
       data-sibling-of={info.siblingOf ?? ''}
       aria-label={`Run ${info.label}`}
     >
@@ -62,6 +64,11 @@ const RunCard = memo(function RunCard({ runId }: { runId: string }) {
         <span className={`status status-${status}`} data-testid="run-status">
           {status}
         </span>
+        {run.elsewhere && (
+          <span className="status status-elsewhere" data-testid="run-elsewhere" title={ELSEWHERE_TITLE}>
+            training in another tab
+          </span>
+        )}
         <span className="muted" data-testid="run-backend">
           {info.backend}
         </span>
@@ -200,8 +207,8 @@ function ContinueTraining({ run }: { run: RunState }) {
         type="button"
         className="secondary"
         data-testid="continue-training"
-        disabled={!dataset || !backend}
-        title={!dataset ? 'Load a dataset first' : undefined}
+        disabled={!dataset || !backend || run.elsewhere === true}
+        title={run.elsewhere ? ELSEWHERE_TITLE : !dataset ? 'Load a dataset first' : undefined}
         onClick={() => void continueRun(runId)}
       >
         Continue training on {dataset?.name ?? '…'}

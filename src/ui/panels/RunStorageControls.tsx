@@ -2,6 +2,7 @@ import { useState } from 'react';
 import { formatBytes } from '../persistentStorage.ts';
 import type { RunState } from '../store/runsSlice.ts';
 import { useWorkbench } from '../store.ts';
+import { ELSEWHERE_TITLE } from './elsewhere.ts';
 
 /**
  * A run's notes (saved with it when the field loses focus), the space it takes in storage, and its
@@ -43,7 +44,14 @@ export function RunStorageControls({ run }: { run: RunState }) {
           </button>
         </span>
       ) : (
-        <button type="button" className="secondary" data-testid="run-delete" onClick={() => setConfirming(true)} title="Delete this run, its events and its checkpoints">
+        <button
+          type="button"
+          className="secondary"
+          data-testid="run-delete"
+          disabled={run.elsewhere === true}
+          onClick={() => setConfirming(true)}
+          title={run.elsewhere ? ELSEWHERE_TITLE : 'Delete this run, its events and its checkpoints'}
+        >
           Delete
         </button>
       )}

@@ -5,6 +5,7 @@ import { messageOf } from '../../core/errors.ts';
 import { useWorkbench } from '../store.ts';
 import { BERT_CONFIGURATIONS, DEFAULT_ABLATIONS, parseSeeds, studyTable, type MeanStd, type StudyItem } from '../study.ts';
 import { HiddenFileInput } from './HiddenFileInput.tsx';
+import { ELSEWHERE_TITLE } from './elsewhere.ts';
 import { studyRunsOf } from './studyRuns.ts';
 import { StudyCurves } from './StudyCurves.tsx';
 import { Term } from './Term.tsx';
@@ -20,6 +21,7 @@ const fmt = (x: number) => (Number.isFinite(x) ? x.toFixed(2) : '–');
  */
 export function StudyPanel() {
   const study = useWorkbench((s) => s.study);
+  const studyElsewhere = useWorkbench((s) => s.studyElsewhere);
   const dataset = useWorkbench((s) => s.dataset);
   const startStudy = useWorkbench((s) => s.startStudy);
   const cancelStudy = useWorkbench((s) => s.cancelStudy);
@@ -75,7 +77,7 @@ export function StudyPanel() {
           seeds{' '}
           <input data-testid="study-seeds" value={seedText} onChange={(e) => setSeedText(e.target.value)} size={10} aria-label="Seeds, separated by commas" />
         </label>
-        <button type="button" data-testid="study-start" disabled={!dataset || busy || chosen.length === 0} onClick={start}>
+        <button type="button" data-testid="study-start" disabled={!dataset || busy || studyElsewhere || chosen.length === 0} onClick={start}>
           Run study ({chosen.length} × {seedCount(seedText)} runs)
         </button>
       </fieldset>
@@ -99,15 +101,23 @@ export function StudyPanel() {
       )}
       {study && (
         <>
-          <StudyQueue items={study.items} active={study.active} />
+          {studyElsewhere && (
+            <p className="run-message muted" data-testid="study-elsewhere">
+              This study runs in another tab of this browser: its queue goes on there and its runs follow here. Once that tab finishes it or is
+              closed, the study goes on here.
+            </p>
+          )}
+          <fieldset className="study-owned" disabled={studyElsewhere} title={studyElsewhere ? ELSEWHERE_TITLE : undefined}>
+            <StudyQueue items={study.items} active={study.active} />
+          </fieldset>
           <div className="actions">
-            <button type="button" className="secondary" data-testid="study-cancel-all" disabled={!busy} onClick={cancelStudy}>
+            <button type="button" className="secondary" data-testid="study-cancel-all" disabled={!busy || studyElsewhere} onClick={cancelStudy}>
               Cancel the queue
             </button>
             <button type="button" className="secondary" data-testid="study-csv" onClick={exportCsv}>
               Results CSV
             </button>
-            <button type="button" className="secondary" data-testid="study-clear" disabled={busy} onClick={clearStudy} title="Takes the study off the page; its runs stay">
+            <button type="button" className="secondary" data-testid="study-clear" disabled={busy || studyElsewhere} onClick={clearStudy} title="Takes the study off the page; its runs stay">
               Clear study
             </button>
             <DeleteStudyButton busy={busy} runs={study.items.filter((i) => i.runId !== undefined).length} />

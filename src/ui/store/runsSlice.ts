@@ -14,6 +14,11 @@ export interface RunState extends RunRecord {
   notes?: string;
   /** Whether it came back from storage (a reload) rather than being started in this page. */
   restored?: boolean;
+  /**
+   * Another tab of this browser profile trains it (its events arrive here live): it cannot be
+   * resumed, stopped, deleted or continued in this tab until that tab lets go of it.
+   */
+  elsewhere?: boolean;
 }
 
 export interface RunsState {
@@ -36,6 +41,8 @@ export function applyWorkerEvent(state: RunsState, event: WorkerEvent): RunsStat
     case 'checkpoint':
       // Weights are not history: the worker client keeps the latest for recovery (workerRecovery.ts).
       return state;
+    case 'run-owner':
+      return ownerChanged(state, event.runId, event.elsewhere, event.saved);
     case 'run-started': {
       const run: RunState = { ...startedRecord(event.run), visible: true };
       return { ...state, runs: { ...state.runs, [event.run.runId]: run }, order: [...state.order.filter((id) => id !== event.run.runId), event.run.runId] };
@@ -55,6 +62,28 @@ export function setRunVisible(state: RunsState, runId: string, visible: boolean)
   return run ? { ...state, runs: { ...state.runs, [runId]: { ...run, visible } } } : state;
 }
 
+/** A run kept in storage as the page shows it: its stored events folded, its stored status last. */
+function storedRunState(item: SavedRun, visible: boolean): RunState {
+  let run: RunState = { ...startedRecord(item.info), visible, notes: item.notes, restored: true };
+  for (const event of item.events) run = foldRun(run, event);
+  // The stored status and message are the run's last word (an interrupted run says so).
+  const { message: _old, ...rest } = run;
+  return { ...rest, status: item.status, ...(item.message !== undefined ? { message: item.message } : {}), ...(item.elsewhere ? { elsewhere: true } : {}) };
+}
+
+/**
+ * Another tab took a run (`elsewhere`), or let go of it: then the run is as storage has it now
+ * (`saved`: its history up to its last stored record; null: deleted there), this tab's to resume.
+ */
+export function ownerChanged(state: RunsState, runId: string, elsewhere: boolean, saved?: SavedRun | null): RunsState {
+  const run = state.runs[runId];
+  if (!run) return state;
+  if (saved === null) return removeRun(state, runId);
+  if (saved) return { ...state, runs: { ...state.runs, [runId]: storedRunState(saved, run.visible) } };
+  const { elsewhere: _was, ...rest } = run;
+  return { ...state, runs: { ...state.runs, [runId]: elsewhere ? { ...rest, elsewhere: true } : rest } };
+}
+
 /**
  * Adds runs kept in storage (after a reload) by folding their stored events, before the runs of
  * this page: a run id already present is left as it is.
@@ -65,11 +94,7 @@ export function restoreRuns(state: RunsState, saved: readonly SavedRun[]): RunsS
   for (const item of saved) {
     const runId = item.info.runId;
     if (runs[runId]) continue;
-    let run: RunState = { ...startedRecord(item.info), visible: true, notes: item.notes, restored: true };
-    for (const event of item.events) run = foldRun(run, event);
-    // The stored status and message are the run's last word (an interrupted run says so).
-    const { message: _old, ...rest } = run;
-    runs[runId] = { ...rest, status: item.status, ...(item.message !== undefined ? { message: item.message } : {}) };
+    runs[runId] = storedRunState(item, true);
     restoredIds.push(runId);
   }
   return { ...state, runs, order: [...restoredIds, ...state.order.filter((id) => !restoredIds.includes(id))] };

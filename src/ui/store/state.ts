@@ -143,6 +143,8 @@ export interface ShareSlice {
 
 export interface StudySlice {
   study: Study | null;
+  /** Another tab of this browser runs the study's queue: shown here, never started or changed here. */
+  studyElsewhere: boolean;
   /** Starts a study of these ablations × seeds on the draft settings and the loaded dataset. */
   startStudy(configNames: string[], seeds: number[]): Promise<void>;
   moveStudyItem(id: string, delta: -1 | 1): void;

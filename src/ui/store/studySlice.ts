@@ -7,6 +7,7 @@ import { movedBytes, trainerWorker } from '../workerClient.ts';
 import { tooLargeMessage } from './fileLimits.ts';
 import type { StoreKit } from './kit.ts';
 import type { StudySlice } from './state.ts';
+import { StudyTabs } from './studyTabs.ts';
 
 
 /** Whether a value read back from storage looks like a Study (written by this page). */
@@ -15,16 +16,49 @@ export function isStudy(value: unknown): value is Study {
   return typeof v === 'object' && v !== null && typeof v.id === 'string' && Array.isArray(v.items) && typeof v.active === 'boolean';
 }
 
-export function createStudySlice(kit: StoreKit): StudySlice {
+/** Whether the study has something to run: a running item or a queued one. */
+const hasWork = (study: Study) => runningItem(study) !== undefined || nextQueued(study) !== undefined;
+
+/** The refusal while another tab runs the study's queue. */
+const ELSEWHERE = 'This study runs in another tab of this browser: change it there, or wait until it ends there or that tab is closed.';
+
+export function createStudySlice(kit: StoreKit, tabs = new StudyTabs()): StudySlice {
   const { set, get, attempt } = kit;
 
-  // The study is kept in the worker's storage, so the queue survives a reload.
+  // The study is kept in the worker's storage, so the queue survives a reload; the tab running its
+  // queue tells the other tabs, and lets go of it once nothing is left to start.
   const setStudy = (study: Study | null) => {
     set({ study });
     void trainerWorker()
       .saveStudy(study)
       .catch(() => undefined);
+    if (!study) tabs.release();
+    else if (tabs.owns(study.id)) {
+      tabs.publish(study);
+      if (!hasWork(study)) tabs.release();
+    }
   };
+
+  /** Another tab runs the study's queue: shown and followed here, taken over when that tab lets go. */
+  const elsewhere = (study: Study) => {
+    set({ studyElsewhere: true });
+    tabs.whenFree(study.id, () => void takeOver(study.id));
+  };
+  /** The tab that ran the study let go of it (it settled, or the tab closed): as stored, it is this tab's now. */
+  const takeOver = async (studyId: string) => {
+    const saved = await trainerWorker()
+      .savedStudy()
+      .catch(() => null);
+    set({ studyElsewhere: false, ...(isStudy(saved) && saved.id === studyId ? { study: saved } : {}) });
+    if (get().study) void advanceStudy();
+  };
+  tabs.onStudy((study) => {
+    const current = get().study;
+    // This tab runs a study of its own: the other tab's does not replace it.
+    if (current && current.id !== study.id && tabs.owns(current.id)) return;
+    set({ study });
+    if (hasWork(study)) elsewhere(study);
+  });
 
   /**
    * Moves the study on: settles its running item from its run's status, then starts the next queued
@@ -36,7 +70,12 @@ export function createStudySlice(kit: StoreKit): StudySlice {
     advancing = true;
     try {
       const current = get().study;
-      if (!current) return;
+      if (!current || get().studyElsewhere) return;
+      // One tab runs a study's queue: the one holding its lock.
+      if (hasWork(current) && !(await tabs.claim(current.id))) {
+        elsewhere(current);
+        return;
+      }
       let study = settleRunning(current, get().runs);
       if (study !== current) setStudy(study);
       if (runningItem(study)) return;
@@ -62,11 +101,19 @@ export function createStudySlice(kit: StoreKit): StudySlice {
     if (get().study) void advanceStudy();
   });
 
+  /** Refuses a change of a study another tab runs (said in the banner); true when refused. */
+  const refusedElsewhere = () => {
+    if (get().studyElsewhere) set({ trainingError: ELSEWHERE });
+    return get().studyElsewhere;
+  };
+
   return {
     study: null,
+    studyElsewhere: false,
 
     startStudy(configNames, seeds) {
       return attempt(async () => {
+        if (get().studyElsewhere) throw new Error(ELSEWHERE);
         const { draft, study } = get();
         if (study && (runningItem(study) || nextQueued(study))) throw new Error('A study is already running: cancel it first.');
         // "+ BERT" rows use the draft's BERT settings, or the defaults with the loaded checkpoint's width.
@@ -81,21 +128,25 @@ export function createStudySlice(kit: StoreKit): StudySlice {
     },
 
     moveStudyItem(id, delta) {
+      if (refusedElsewhere()) return;
       const study = get().study;
       if (study) setStudy(moveItem(study, id, delta));
     },
 
     cancelStudyItem(id) {
+      if (refusedElsewhere()) return;
       const study = get().study;
       if (study) setStudy(cancelItem(study, id));
     },
 
     cancelStudy() {
+      if (refusedElsewhere()) return;
       const study = get().study;
       if (study) setStudy(cancelStudy(study));
     },
 
     clearStudy() {
+      if (refusedElsewhere()) return;
       setStudy(null);
     },
 
@@ -117,7 +168,7 @@ export function createStudySlice(kit: StoreKit): StudySlice {
     openStudyArchive(file) {
       return attempt(async () => {
         const current = get().study;
-        if (current && (runningItem(current) || (current.active && nextQueued(current)))) {
+        if (get().studyElsewhere || (current && (runningItem(current) || (current.active && nextQueued(current))))) {
           set({ studyArchiveError: `${file.name}: a study is running; cancel it before opening a study archive.` });
           return;
         }

@@ -34,7 +34,8 @@ export function createWorkerSlice(kit: StoreKit): WorkerSlice {
     kit.flush();
     replaceTrainerWorker();
     const restarts = get().workerRestarts + 1;
-    const runs = get().order.map((id) => get().runs[id]).filter((r): r is RunState => r !== undefined);
+    // Runs another tab trains stay that tab's: the new worker follows them as the old one did.
+    const runs = get().order.map((id) => get().runs[id]).filter((r): r is RunState => r !== undefined && !r.elsewhere);
     const note = (run: RunState) => `The training worker stopped unexpectedly (crashed or was terminated) while this run was ${run.status}.`;
     set({
       workerRestarts: restarts,
@@ -111,7 +112,11 @@ export function createWorkerSlice(kit: StoreKit): WorkerSlice {
         kit.flush();
         set((state) => ({ ...restoreRuns(runsOf(state), saved), restored: true }));
         const study = await worker.savedStudy();
-        if (isStudy(study)) set({ study });
+        if (isStudy(study)) {
+          set({ study });
+          // Its queue goes on here, unless another tab runs it (the study slice asks its lock).
+          kit.flush();
+        }
         await watchTrainerWorker(() => void recoverWorker());
       });
       return trainingInit;

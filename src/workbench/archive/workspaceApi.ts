@@ -53,7 +53,7 @@ export async function importWorkspace<H extends RunHandle>(deps: WorkspaceDeps<H
     } catch (error) {
       return { ok: false, message: `${fileName} could not be written to this browser's storage (${messageOf(error)})` };
     }
-    const runs = await restoreStoredRuns(session, recorder, storage, new Set(plan.add.map((b) => b.run.runId)));
+    const runs = await restoreStoredRuns(session, recorder, storage, undefined, new Set(plan.add.map((b) => b.run.runId)));
     return {
       ok: true,
       runs,

@@ -9,7 +9,7 @@ import type { RunHandle } from '../../train/runEngine.ts';
 import type { TrainingData } from '../../train/trainer.ts';
 import { alignDatasetToModel } from '../datasets/continueData.ts';
 import { DatasetStore } from '../datasets/datasetStore.ts';
-import { splitForRun } from '../session/runRecord.ts';
+import { splitForRun, type RestoredRun } from '../session/runRecord.ts';
 import type { TrainingSession } from '../session/session.ts';
 import type { LoadedRun, RunRecorder } from './runRecorder.ts';
 import type { RunStorage } from './runStorage.ts';
@@ -33,25 +33,41 @@ export async function storedData(storage: RunStorage, loaded: LoadedRun): Promis
 }
 
 /**
- * Loads the stored runs (or only those of `only`) into `session`, each with its checkpoints;
- * resolves to what the page shows of them.
+ * What the session keeps of a stored run: its checkpoints, stored vocabularies and a way to re-read
+ * its data. A run another tab trains (`saved.elsewhere`) is kept idle here, `interrupted`: this
+ * session never drives it (the worker refuses its controls until that tab lets go of it).
  */
-export async function restoreStoredRuns<H extends RunHandle>(session: TrainingSession<H>, recorder: RunRecorder, storage: RunStorage, only?: ReadonlySet<string>): Promise<SavedRun[]> {
-  const loaded = await recorder.load(only);
-  for (const item of loaded) {
-    const host = item.host
-      ? { tasks: item.host.tasks, vocabularies: vocabulariesFromJSON(item.host.vocabularies, `${item.run.runId}: stored vocabularies`) }
-      : null;
-    session.restoreRun({
-      info: item.run.info,
-      config: item.run.config,
-      status: item.run.status,
-      ...(item.run.message !== undefined ? { message: item.run.message } : {}),
-      last: item.last,
-      best: item.best,
-      host,
-      loadData: () => storedData(storage, item),
-    });
-  }
+export function restoredRun(storage: RunStorage, item: LoadedRun): RestoredRun {
+  const host = item.host
+    ? { tasks: item.host.tasks, vocabularies: vocabulariesFromJSON(item.host.vocabularies, `${item.run.runId}: stored vocabularies`) }
+    : null;
+  const elsewhere = item.saved.elsewhere === true;
+  const message = elsewhere ? 'Training in another tab.' : item.run.message;
+  return {
+    info: item.run.info,
+    config: item.run.config,
+    status: elsewhere ? 'interrupted' : item.run.status,
+    ...(message !== undefined ? { message } : {}),
+    last: item.last,
+    best: item.best,
+    host,
+    loadData: () => storedData(storage, item),
+  };
+}
+
+/**
+ * Loads the stored runs into `session` (each with its checkpoints); resolves to what the page shows
+ * of them. `elsewhere`: runs another tab trains now (they stay as stored, marked so); `only`: just
+ * these runs (a workspace import's, just written).
+ */
+export async function restoreStoredRuns<H extends RunHandle>(
+  session: TrainingSession<H>,
+  recorder: RunRecorder,
+  storage: RunStorage,
+  elsewhere?: ReadonlySet<string>,
+  only?: ReadonlySet<string>,
+): Promise<SavedRun[]> {
+  const loaded = await recorder.load(elsewhere, only);
+  for (const item of loaded) session.restoreRun(restoredRun(storage, item));
   return loaded.map((item) => item.saved);
 }

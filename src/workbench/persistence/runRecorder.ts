@@ -72,6 +72,7 @@ export class RunRecorder {
       case 'vectors-progress':
       case 'bert-progress':
       case 'checkpoint':
+      case 'run-owner':
         return;
       case 'run-started': {
         const { run } = event;
@@ -170,44 +171,72 @@ export class RunRecorder {
   }
 
   /**
-   * The stored runs (or those of `only`: runs a workspace import just wrote), oldest first, with
-   * their events and checkpoints. Runs that were training when the page went away are now
-   * `interrupted` (and stored as such).
+   * The stored runs (or those of `only`: runs a workspace import just wrote), oldest first, with their events and checkpoints. Runs that were training when
+   * the page went away are now `interrupted` (and stored as such). Runs in `elsewhere` train in
+   * another tab: given back as stored, and never written by this recorder (their owner writes them).
    */
-  async load(only?: ReadonlySet<string>): Promise<LoadedRun[]> {
+  async load(elsewhere: ReadonlySet<string> = new Set(), only?: ReadonlySet<string>): Promise<LoadedRun[]> {
     const runs = (await this.storage.runs()).filter((run) => !only || only.has(run.runId)).sort((a, b) => runOrder(a.runId) - runOrder(b.runId) || a.updatedAt - b.updatedAt);
     const loaded: LoadedRun[] = [];
-    for (const run of runs) {
-      if (ACTIVE_STATUSES.includes(run.status)) {
-        run.status = 'interrupted';
-        run.message = 'Interrupted when the page was closed or reloaded. Resume continues from its last checkpoint.';
-      }
-      const [events, last, best] = await Promise.all([
-        this.storage.events(run.runId),
-        this.storage.checkpoint(run.runId, 'last'),
-        this.storage.checkpoint(run.runId, 'best'),
-      ]);
-      if (last) run.message = run.status === 'interrupted' ? `Interrupted when the page was closed or reloaded. Resume continues from ${resumePoint(last)}.` : run.message;
-      this.meta.set(run.runId, run);
-      this.dirty.add(run.runId);
-      const anyCheckpoint = last ?? best;
-      loaded.push({
-        run,
-        saved: {
-          info: run.info,
-          status: run.status,
-          ...(run.message !== undefined ? { message: run.message } : {}),
-          notes: run.notes,
-          events,
-          checkpoints: { last: last?.epoch ?? null, best: best?.epoch ?? null },
-        },
-        last: last ? { epoch: last.epoch, step: last.step, ...(last.batch ? { batch: last.batch } : {}), weights: last.weights } : null,
-        best: best ? { epoch: best.epoch, step: best.step, weights: best.weights, score: best.score ?? 0, scores: best.scores ?? [] } : null,
-        host: anyCheckpoint ? { tasks: anyCheckpoint.tasks, vocabularies: anyCheckpoint.vocabularies } : null,
-      });
-    }
+    for (const run of runs) loaded.push(await this.bring(run, !elsewhere.has(run.runId)));
     await this.flush();
     return loaded;
+  }
+
+  /**
+   * One stored run read again (another tab that trained it let go of it): from now on this
+   * recorder keeps it, `interrupted` if it was still training. Null: it is no longer stored.
+   */
+  async reload(runId: string): Promise<LoadedRun | null> {
+    const run = (await this.storage.runs()).find((r) => r.runId === runId);
+    if (!run || this.deleted.has(runId)) return null;
+    const loaded = await this.bring(run, true);
+    await this.flush();
+    return loaded;
+  }
+
+  /** Stops keeping a run another tab now trains (its records stay in storage: the owner writes them). */
+  drop(runId: string): void {
+    this.meta.delete(runId);
+    this.dirty.delete(runId);
+    this.events = this.events.filter((e) => e.runId !== runId);
+    this.rewinds.delete(runId);
+    this.checkpoints.delete(`${runId}|last`);
+    this.checkpoints.delete(`${runId}|best`);
+  }
+
+  /** A stored run with its events and checkpoints; `keep`: this recorder writes it from now on. */
+  private async bring(run: StoredRun, keep: boolean): Promise<LoadedRun> {
+    if (keep && ACTIVE_STATUSES.includes(run.status)) {
+      run.status = 'interrupted';
+      run.message = 'Interrupted when the page was closed or reloaded. Resume continues from its last checkpoint.';
+    }
+    const [events, last, best] = await Promise.all([
+      this.storage.events(run.runId),
+      this.storage.checkpoint(run.runId, 'last'),
+      this.storage.checkpoint(run.runId, 'best'),
+    ]);
+    if (last && keep) run.message = run.status === 'interrupted' ? `Interrupted when the page was closed or reloaded. Resume continues from ${resumePoint(last)}.` : run.message;
+    if (keep) {
+      this.meta.set(run.runId, run);
+      this.dirty.add(run.runId);
+    }
+    const anyCheckpoint = last ?? best;
+    return {
+      run,
+      saved: {
+        info: run.info,
+        status: run.status,
+        ...(run.message !== undefined ? { message: run.message } : {}),
+        notes: run.notes,
+        events,
+        checkpoints: { last: last?.epoch ?? null, best: best?.epoch ?? null },
+        ...(keep ? {} : { elsewhere: true }),
+      },
+      last: last ? { epoch: last.epoch, step: last.step, ...(last.batch ? { batch: last.batch } : {}), weights: last.weights } : null,
+      best: best ? { epoch: best.epoch, step: best.step, weights: best.weights, score: best.score ?? 0, scores: best.scores ?? [] } : null,
+      host: anyCheckpoint ? { tasks: anyCheckpoint.tasks, vocabularies: anyCheckpoint.vocabularies } : null,
+    };
   }
 
   private update(runId: string, change: (run: StoredRun) => void): void {

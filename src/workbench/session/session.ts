@@ -7,7 +7,7 @@
  *
  * No tfjs and no DOM here: the tfjs parts come in through `SessionEngine`, the backend switching
  * through `SessionBackends`, so the state machine is unit-tested with fakes (session.test.ts).
- * About 570 lines: the registry (naming and imports included) and the controls act on the same run table.
+ * About 625 lines: the registry (naming and imports included) and the controls act on the same run table.
  */
 import { messageOf } from '../../core/errors.ts';
 import { validateConfig, type Backend, type RunConfig } from '../../core/config.ts';
@@ -39,6 +39,8 @@ export class TrainingSession<H extends RunHandle> {
   private readonly runs = new Map<string, RunRecord<H>>();
   private readonly order: string[] = [];
   private counter = 0;
+  /** An id reserved across tabs for the run being created now (`withRunId`). */
+  private reservedId: string | null = null;
   private readonly loop: RunLoop<H>;
   private readonly failover: Failover<H>;
 
@@ -78,6 +80,12 @@ export class TrainingSession<H extends RunHandle> {
     });
   }
 
+  /** A run's name and status; null when this session does not know it. */
+  describe(runId: string): { label: string; status: RunStatus } | null {
+    const rec = this.runs.get(runId);
+    return rec ? { label: rec.info.label, status: rec.status } : null;
+  }
+
   private record(runId: string): RunRecord<H> {
     const rec = this.runs.get(runId);
     if (!rec) throw new SessionError(`There is no run ${runId}.`);
@@ -87,9 +95,28 @@ export class TrainingSession<H extends RunHandle> {
   // ------------------------------------------------------------------------------------------
   // The registry
 
-  /** The id the next new run gets. */
+  /** The id the next new run gets: the one reserved for it (across tabs), else the next number here. */
   private nextRunId(): string {
-    return `run-${this.counter + 1}`;
+    return this.reservedId ?? `run-${this.counter + 1}`;
+  }
+
+  /** The highest `run-N` number this session has seen: a new id reserved across tabs goes above it. */
+  get runNumber(): number {
+    return this.counter;
+  }
+
+  /**
+   * Creates a run (`create`: startRun, continueRun, importModel, importArchivedRun) under `runId`,
+   * an id reserved across tabs (src/workbench/tabs/runIds.ts). `create` runs synchronously, so no
+   * other run can take the id meanwhile.
+   */
+  withRunId<T>(runId: string, create: () => T): T {
+    this.reservedId = runId;
+    try {
+      return create();
+    } finally {
+      this.reservedId = null;
+    }
   }
 
   /**
@@ -217,6 +244,32 @@ export class TrainingSession<H extends RunHandle> {
       if (!source) throw new SessionError(`${rec.info.label} trains on BERT features, which this worker cannot compute.`);
       return source.attach(rec.info, data);
     };
+  }
+
+  /**
+   * Brings a stored run back again as storage now has it (another tab trained it and let go of it):
+   * replaces what this session had of it, or adds it. Emits nothing: the page gets it from the worker.
+   */
+  reloadRun(saved: RestoredRun): void {
+    const known = this.runs.get(saved.info.runId);
+    if (!known) return this.restoreRun(saved);
+    if (known.alive || (ACTIVE_STATUSES.includes(known.status) && known.loop)) throw new SessionError(`${known.info.label} trains in this tab; it cannot be read back from storage.`);
+    known.info = structuredClone(saved.info);
+    known.config = structuredClone(saved.config);
+    // Its split, if this tab read it already (the inspector lists its dev sentences), is the same.
+    if (known.loadData !== null || known.data.train.length === 0) {
+      known.data = { tasks: saved.host?.tasks ?? [], train: [], dev: [] };
+      known.loadData = saved.loadData;
+    }
+    known.status = saved.status;
+    if (saved.message === undefined) delete known.message;
+    else known.message = saved.message;
+    known.backend = saved.info.backend;
+    known.last = saved.last;
+    known.best = saved.best;
+    known.host = saved.host;
+    known.failedOn = null;
+    known.fromStorage = true;
   }
 
   /**
