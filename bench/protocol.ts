@@ -2,6 +2,7 @@
 import type { Backend } from '../src/protocol.ts';
 import type { PresetName } from '../src/core/config.ts';
 import type { BenchResult } from '../src/train/benchmark.ts';
+import type { BenchPlan } from '../src/train/benchPlan.ts';
 
 export interface BenchRequest {
   backend: Backend;
@@ -12,6 +13,8 @@ export interface BenchRequest {
   batchSize: number;
   /** Padded lengths at which to count one step's and one decode batch's work (`BenchOptions`). */
   paddedLengths: number[];
+  /** Which passes to make (`BenchOptions.plan`). */
+  plan: BenchPlan;
 }
 
 export type BenchReply = { ok: true; result: BenchResult; adapter: string } | { ok: false; error: string };

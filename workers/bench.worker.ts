@@ -46,6 +46,7 @@ self.onmessage = async (event: MessageEvent<BenchRequest>) => {
       sentences: data.sentences.slice(0, request.sentences),
       batchSize: request.batchSize,
       paddedLengths: request.paddedLengths,
+      plan: request.plan,
       ...(adapter ? { adapter } : {}),
       ...(pool ? { pool } : {}),
     });
