@@ -26,7 +26,7 @@ import { fileURLToPath } from 'node:url';
 import { test } from '@playwright/test';
 import { benchPlanFromEnv, plannedWork } from '../src/train/benchPlan.ts';
 import { benchSummary } from '../src/train/benchSummary.ts';
-import type { BenchReply, BenchRequest, BenchWindow } from './protocol.ts';
+import { PROGRESS_PREFIX, type BenchProgress, type BenchReply, type BenchRequest, type BenchWindow } from './protocol.ts';
 
 const env = (name: string, fallback: string) => process.env[name] ?? fallback;
 const dataPath = env('BENCH_DATA', fileURLToPath(new URL('../../shared/data/conll2003/eng.train', import.meta.url)));
@@ -49,6 +49,20 @@ test('benchmark in a browser worker', async ({ page, browserName }) => {
     return !!gpu && !!(await gpu.requestAdapter());
   });
   const results: unknown[] = [];
+  // Each length's counts as they come (test-results/bench-browser.partial.json): a run cut short on
+  // a slow adapter keeps the lengths it finished.
+  const partial: Array<{ preset: string; backend: string } & Required<BenchProgress>['at']> = [];
+  let current = { preset: '', backend: '' };
+  page.on('console', (message) => {
+    const text = message.text();
+    if (!text.startsWith(PROGRESS_PREFIX)) return;
+    const { progress, at } = JSON.parse(text.slice(PROGRESS_PREFIX.length)) as BenchProgress;
+    process.stderr.write(`bench:browser ${new Date().toISOString()} ${current.backend}/${current.preset}: ${progress}\n`);
+    if (!at) return;
+    partial.push({ ...current, ...at });
+    mkdirSync('test-results', { recursive: true });
+    writeFileSync('test-results/bench-browser.partial.json', `${JSON.stringify(partial, null, 1)}\n`);
+  });
   const skipped: string[] = [];
   for (const backend of env('BENCH_BACKENDS', 'wasm,webgpu').split(',') as BenchRequest['backend'][]) {
     if (backend === 'webgpu' && !offersWebGpu) {
@@ -74,6 +88,7 @@ test('benchmark in a browser worker', async ({ page, browserName }) => {
       const planned = plannedWork(plan, batches, paddedLengths.length);
       process.stderr.write(`bench:browser ${new Date().toISOString()} ${backend}/${preset}: at most ${planned.steps} training steps and ${planned.decodeBatches} decode batches (${JSON.stringify(plan)})\n`);
       const started = performance.now();
+      current = { preset, backend };
       const reply: BenchReply = await page.evaluate((r) => (window as unknown as BenchWindow).runBench(r), request);
       if (!reply.ok) {
         // The software WebGPU adapter of headless Chromium is unreliable; a GPU failure is reported

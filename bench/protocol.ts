@@ -1,7 +1,7 @@
-/** Messages between the benchmark page and `workers/bench.worker.ts` (types only). */
+/** Messages between the benchmark page and `workers/bench.worker.ts` (types, and the console prefix of progress). */
 import type { Backend } from '../src/protocol.ts';
 import type { PresetName } from '../src/core/config.ts';
-import type { BenchResult } from '../src/train/benchmark.ts';
+import type { BenchResult, WorkAtLength } from '../src/train/benchmark.ts';
 import type { BenchPlan } from '../src/train/benchPlan.ts';
 
 export interface BenchRequest {
@@ -18,6 +18,15 @@ export interface BenchRequest {
 }
 
 export type BenchReply = { ok: true; result: BenchResult; adapter: string } | { ok: false; error: string };
+
+/** What the worker tells while it runs (`BenchOptions.onProgress`), before its one reply. */
+export interface BenchProgress {
+  progress: string;
+  at?: WorkAtLength;
+}
+
+/** The console line prefix under which the page passes progress to `bench.spec.ts`. */
+export const PROGRESS_PREFIX = 'bench-progress ';
 
 /** What `bench/main.ts` puts on the page's window. */
 export interface BenchWindow {

@@ -73,6 +73,11 @@ export interface BenchOptions {
   paddedLengths?: readonly number[];
   /** Which passes to make (`benchPlan.ts`); default all, one counted step per length. */
   plan?: BenchPlan;
+  /**
+   * Told as the run goes: each phase's start and each padded length's work once counted, so that a
+   * run cut short on a slow adapter still leaves the lengths it finished.
+   */
+  onProgress?: (message: string, at?: WorkAtLength) => void;
 }
 
 export interface Throughput {
@@ -200,7 +205,9 @@ export async function runBenchmark(opts: BenchOptions): Promise<BenchResult> {
     let warmupSteps: number;
     let warmupSize = batchSize;
     let tensorsBefore: number;
+    const progress = opts.onProgress ?? (() => {});
     if (plan.timing) {
+      progress('timing pass');
       warmupSteps = Math.min(opts.warmupBatches ?? 2, trainBatches.length);
       for (let i = 0; i < warmupSteps; i++) await step(trainBatches[i]!, true);
       tensorsBefore = tf.memory().numTensors;
@@ -220,6 +227,7 @@ export async function runBenchmark(opts: BenchOptions): Promise<BenchResult> {
       // not counted as the first counted step's work (see `countingWarmupSize`).
       warmupSteps = 1;
       warmupSize = countingWarmupSize(batchSize);
+      progress(`warm-up step of ${warmupSize} sentences`);
       await step(encodeFrom(opts.sentences, Int32Array.from({ length: warmupSize }, (_, i) => i)), true);
       tensorsBefore = tf.memory().numTensors;
     }
@@ -242,6 +250,7 @@ export async function runBenchmark(opts: BenchOptions): Promise<BenchResult> {
       for (const paddedLength of opts.paddedLengths ?? []) {
         const batch = encodeFrom(fixedLengthSentences(opts.sentences, batchSize, paddedLength), Int32Array.from({ length: batchSize }, (_, i) => i));
         const stepSlices = splitBatch(batch, trainer.slotBudget).length;
+        progress(`counting padded length ${paddedLength}`);
         const gpuBytesBeforeStep = gpuBytesInUse();
         const steps: WorkSummary[] = [];
         for (let i = 0; i < plan.stepsPerLength; i++) steps.push(await stepWork(batch));
@@ -252,9 +261,11 @@ export async function runBenchmark(opts: BenchOptions): Promise<BenchResult> {
           Object.assign(at, { gpuBytesBeforeStep, predictedStepGpuBytes: gpuBytesPerSlot * Math.min(at.slots, trainer.slotBudget) });
         }
         byLength.push(at);
+        progress(`counted padded length ${paddedLength}`, at);
         counted.push([`step at length ${paddedLength}`, at.step], ...steps.slice(0, -1).map((w): NamedWork => [`step at length ${paddedLength}`, w]), [`decode batch at length ${paddedLength}`, at.decodeBatch]);
       }
       if (plan.medianBatch) {
+        progress('counting the median batch');
         const sorted = [...trainBatches].sort((a, b) => a.maxLen - b.maxLen);
         const stepBatch = sorted[Math.floor(sorted.length / 2)]!;
         const decodeBatch = [...decodeBatches].sort((a, b) => a.maxLen - b.maxLen)[Math.floor(decodeBatches.length / 2)]!;
