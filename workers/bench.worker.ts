@@ -8,7 +8,7 @@ import { messageOf } from '../src/core/errors.ts';
 import { loadDataset } from '../src/data/index.ts';
 import { adapterReport, type AdapterLike } from '../src/train/adapterReport.ts';
 import { runBenchmark, type AdapterReport } from '../src/train/benchmark.ts';
-import type { BenchReply, BenchRequest } from '../bench/protocol.ts';
+import type { BenchProgress, BenchReply, BenchRequest } from '../bench/protocol.ts';
 import { BackendManager } from './backends.ts';
 import { BrowserGradientPools } from './gradientPeers.ts';
 
@@ -46,6 +46,8 @@ self.onmessage = async (event: MessageEvent<BenchRequest>) => {
       sentences: data.sentences.slice(0, request.sentences),
       batchSize: request.batchSize,
       paddedLengths: request.paddedLengths,
+      plan: request.plan,
+      onProgress: (progress, at) => self.postMessage({ progress, ...(at ? { at } : {}) } satisfies BenchProgress),
       ...(adapter ? { adapter } : {}),
       ...(pool ? { pool } : {}),
     });

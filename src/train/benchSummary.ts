@@ -19,8 +19,9 @@ function work(summary: WorkSummary): string {
 }
 
 /** Peak memory of the measured call: live tensors, and on WebGPU the GPU buffers tfjs holds. */
+const mb = (bytes: number) => `${(bytes / 1e6).toFixed(0)} MB`;
+
 function memory(summary: WorkSummary): string {
-  const mb = (bytes: number) => `${(bytes / 1e6).toFixed(0)} MB`;
   const gpu = summary.peakGpuBytes === undefined ? '' : `, ${mb(summary.peakGpuBytes)} of GPU buffers in use (${mb(summary.gpuBytesAllocated ?? 0)} allocated)`;
   return `peak ${mb(summary.peakBytes)} of tensors${gpu}`;
 }
@@ -37,15 +38,22 @@ export function benchSummary(result: BenchResult): string {
     ? `${result.backend} on ${[adapter.vendor, adapter.architecture, adapter.description].filter(Boolean).join(' · ') || 'an unnamed adapter'}${adapter.software ? ' (SOFTWARE adapter: a CPU emulating a GPU; these speeds are not GPU speed)' : ' (hardware)'}`
     : result.backend;
   lines.push(`${result.preset} on ${where}, batch ${result.batchSize}, ${result.threads} thread(s)${result.threadFailure ? ` (${result.threadFailure})` : ''}`);
-  const speed = (label: string, t: BenchResult['train']) =>
+  const speed = (label: string, t: NonNullable<BenchResult['train']>) =>
     `  ${label}: ${t.sentencesPerSecond.toFixed(1)} sentences/s, ${t.tokensPerSecond.toFixed(0)} real tokens/s (${t.batches} timed batches)`;
-  lines.push(speed('train', result.train), speed('decode', result.decode));
-  lines.push(`  step (padded length ${result.step.paddedLength}, ${slices(result.step.stepSlices)}): ${work(result.step)}; CPU ${result.cpuMsPerStep.toFixed(1)} ms issuing per step; ${memory(result.step)}`);
-  lines.push(`    ${top(result.step)}`);
-  lines.push(`  decode batch (padded length ${result.decodeBatch.paddedLength}): ${work(result.decodeBatch)}`);
-  lines.push(`    ${top(result.decodeBatch)}`);
+  if (result.train && result.decode) lines.push(speed('train', result.train), speed('decode', result.decode));
+  else lines.push(`  no speeds (counts only: BENCH_TIMING=off); warm-up: ${result.warmupSteps} step(s) of ${result.warmupSize} sentence(s)`);
+  if (result.step && result.decodeBatch) {
+    const cpu = result.cpuMsPerStep === undefined ? '' : `; CPU ${result.cpuMsPerStep.toFixed(1)} ms issuing per step`;
+    lines.push(`  step (padded length ${result.step.paddedLength}, ${slices(result.step.stepSlices)}): ${work(result.step)}${cpu}; ${memory(result.step)}`);
+    lines.push(`    ${top(result.step)}`);
+    lines.push(`  decode batch (padded length ${result.decodeBatch.paddedLength}): ${work(result.decodeBatch)}`);
+    lines.push(`    ${top(result.decodeBatch)}`);
+  }
   for (const at of result.byLength) {
-    lines.push(`  at padded length ${at.paddedLength}: step (${slices(at.stepSlices)}) ${work(at.step)}, ${memory(at.step)}; decode batch ${work(at.decodeBatch)}`);
+    const each = at.eachStep ? ` (each counted step: ${at.eachStep.join(', ')})` : '';
+    const predicted = at.predictedStepGpuBytes === undefined ? '' : `, budget predicts ${mb(at.predictedStepGpuBytes)} added to the ${mb(at.gpuBytesBeforeStep ?? 0)} in use before it`;
+    lines.push(`  at padded length ${at.paddedLength} (${at.slots} slots): step (${slices(at.stepSlices)}) ${work(at.step)}${each}, ${memory(at.step)}${predicted}; decode batch ${work(at.decodeBatch)}`);
+    lines.push(`    step ${top(at.step)}; decode ${top(at.decodeBatch)}`);
   }
   lines.push(`  peak ${(result.peakBytes / 1e6).toFixed(0)} MB of tensors, tensor delta ${result.tensorDelta}`);
   return `${lines.join('\n')}\n`;

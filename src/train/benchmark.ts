@@ -9,6 +9,8 @@ import * as tf from '@tensorflow/tfjs';
 import { encodeBatch, paddingRatio, planBatches, splitBatch, type Batch } from '../data/index.ts';
 import type { Sentence, TaskSpec } from '../data/types.ts';
 import { mergeConfig, presets, type PresetName } from '../core/config.ts';
+import { gpuActivationBytesPerSlot } from '../model/trainingMemory.ts';
+import { countingWarmupSize, FULL_PLAN, type BenchPlan } from './benchPlan.ts';
 import { evaluateBatch } from './evaluate.ts';
 import { fixedLengthSentences } from './fixedLength.ts';
 import type { GradientPool } from './parallel/gradientPool.ts';
@@ -33,8 +35,23 @@ export interface WorkAtLength {
   paddedLength: number;
   /** Slices the trainer cut that step into (its memory budget, `Trainer.slotBudget`); 1: one pass. */
   stepSlices: number;
+  /** Padded token slots of the batch (batch size × padded length). */
+  slots: number;
+  /** The last counted step's work (`stepsPerLength` steps were counted). */
   step: WorkSummary;
+  /** Dispatches (WebGPU) or kernels of each counted step, when more than one was counted. */
+  eachStep?: number[];
   decodeBatch: WorkSummary;
+  /**
+   * WebGPU only: GPU bytes in use by tfjs just before the step (weights, optimizer moments, the
+   * batch's inputs), so `step.peakGpuBytes` minus it is what the step itself added at its peak.
+   */
+  gpuBytesBeforeStep?: number;
+  /**
+   * WebGPU only: what the trainer's memory budget expects the step to add at its peak
+   * (`gpuActivationBytesPerSlot` × slots of one pass), against which the measured peak is read.
+   */
+  predictedStepGpuBytes?: number;
 }
 
 export interface BenchOptions {
@@ -54,6 +71,13 @@ export interface BenchOptions {
    * sentences of exactly that length (`fixedLengthSentences`); default none.
    */
   paddedLengths?: readonly number[];
+  /** Which passes to make (`benchPlan.ts`); default all, one counted step per length. */
+  plan?: BenchPlan;
+  /**
+   * Told as the run goes: each phase's start and each padded length's work once counted, so that a
+   * run cut short on a slow adapter still leaves the lengths it finished.
+   */
+  onProgress?: (message: string, at?: WorkAtLength) => void;
 }
 
 export interface Throughput {
@@ -75,8 +99,14 @@ export interface BenchResult {
   batchSize: number;
   paddingRatio: number;
   parameters: number;
-  train: Throughput;
-  decode: Throughput;
+  /** What the run did (`benchPlan.ts`): without `timing`, no speeds below. */
+  plan: BenchPlan;
+  /** Untimed steps before anything was timed or counted (on a batch of `warmupSize` sentences). */
+  warmupSteps: number;
+  warmupSize: number;
+  /** Speeds: only with the timing pass. */
+  train?: Throughput;
+  decode?: Throughput;
   /** The WebGPU adapter (WebGPU only). */
   adapter?: AdapterReport;
   /**
@@ -85,40 +115,35 @@ export interface BenchResult {
    */
   software: boolean;
   /** tfjs kernels in one training step of a median-length batch, on one thread (= `step.kernels`). */
-  kernelsPerStep: number;
+  kernelsPerStep?: number;
   /** Padded token slots one forward/backward pass may take on this backend (`Trainer.slotBudget`). */
   slotBudget: number;
-  /** The work of that step (real GPU dispatches etc. on WebGPU), with its padded length and slices. */
-  step: WorkSummary & { paddedLength: number; stepSlices: number };
-  /** The work of decoding the median-length batch (forward, Viterbi, readback). */
-  decodeBatch: WorkSummary & { paddedLength: number };
+  /** The work of that step (real GPU dispatches etc. on WebGPU), with its padded length and slices (`plan.medianBatch`). */
+  step?: WorkSummary & { paddedLength: number; stepSlices: number };
+  /** The work of decoding the median-length batch (forward, Viterbi, readback; `plan.medianBatch`). */
+  decodeBatch?: WorkSummary & { paddedLength: number };
   /** The same at each requested padded length. */
   byLength: WorkAtLength[];
   /**
    * Median wall time (ms) of a timed step's JavaScript: the call that builds the step's graph and
    * records (on WebGPU: encodes and submits) all its work, without waiting for the GPU to finish.
-   * On WASM/CPU the arithmetic runs inside the call, so it is the step's time.
+   * On WASM/CPU the arithmetic runs inside the call, so it is the step's time. Timing pass only.
    */
-  cpuMsPerStep: number;
+  cpuMsPerStep?: number;
   /** Largest `tf.memory().numBytes` seen (tfjs-managed tensors). */
   peakBytes: number;
-  /** Tensors alive after the timed steps minus before them: 0 means no leak. */
+  /** Tensors alive after the timed (or, without timing, the counted) steps minus before them: 0 means no leak. */
   tensorDelta: number;
 }
+
+/** A counted piece of work, named for the error that would fail the benchmark on it. */
+type NamedWork = [string, WorkSummary];
 
 /**
  * Fails the benchmark on a synchronous readback or a CPU-forwarded kernel in a counted step or
  * decode batch: tfjs only warns (once) about them, and on a GPU each costs a stall or hides work.
  */
-function assertNoHiddenWork(work: { step: WorkSummary; decodeBatch: WorkSummary; byLength: WorkAtLength[] }): void {
-  const all: Array<[string, WorkSummary]> = [
-    ['step', work.step],
-    ['decode batch', work.decodeBatch],
-    ...work.byLength.flatMap((w): Array<[string, WorkSummary]> => [
-      [`step at length ${w.paddedLength}`, w.step],
-      [`decode batch at length ${w.paddedLength}`, w.decodeBatch],
-    ]),
-  ];
+function assertNoHiddenWork(all: readonly NamedWork[]): void {
   for (const [what, summary] of all) {
     if (summary.syncReads) throw new Error(`a ${what} read ${summary.syncReads} tensor(s) back synchronously (dataSync/arraySync): use data()`);
     if (summary.cpuForwarded) throw new Error(`a ${what} ran ${summary.cpuForwarded} kernel(s) on the CPU instead of the GPU (WEBGPU_CPU_FORWARD)`);
@@ -145,8 +170,12 @@ function throughput(seconds: number, batches: readonly Batch[]): Throughput {
   };
 }
 
+/** tfjs-webgpu's `memory()` adds the bytes of its buffers in use. */
+const gpuBytesInUse = (): number | undefined => (tf.memory() as tf.MemoryInfo & { numBytesInGPU?: number }).numBytesInGPU;
+
 export async function runBenchmark(opts: BenchOptions): Promise<BenchResult> {
   const batchSize = opts.batchSize ?? 64;
+  const plan = opts.plan ?? FULL_PLAN;
   const config = mergeConfig(presets[opts.preset], { train: { batchSize, seed: opts.seed ?? 1, epochs: 1 } });
   const trainer = new Trainer({ runId: `bench-${opts.preset}`, config, data: { tasks: opts.tasks, train: opts.sentences, dev: [] }, ...(opts.pool ? { pool: opts.pool } : {}) });
   try {
@@ -172,27 +201,42 @@ export async function runBenchmark(opts: BenchOptions): Promise<BenchResult> {
       return issued;
     };
 
-    const warmup = Math.min(opts.warmupBatches ?? 2, trainBatches.length);
-    for (let i = 0; i < warmup; i++) await step(trainBatches[i]!, true);
-    const tensorsBefore = tf.memory().numTensors;
-    const timed = trainBatches.slice(warmup);
-    const issueMs: number[] = [];
-    let start = performance.now();
-    for (let i = 0; i < timed.length; i++) issueMs.push(await step(timed[i]!, i === timed.length - 1));
-    const trainSeconds = (performance.now() - start) / 1000;
-    const tensorDelta = tf.memory().numTensors - tensorsBefore;
+    let speeds: Pick<BenchResult, 'train' | 'decode' | 'cpuMsPerStep'> = {};
+    let warmupSteps: number;
+    let warmupSize = batchSize;
+    let tensorsBefore: number;
+    const progress = opts.onProgress ?? (() => {});
+    if (plan.timing) {
+      progress('timing pass');
+      warmupSteps = Math.min(opts.warmupBatches ?? 2, trainBatches.length);
+      for (let i = 0; i < warmupSteps; i++) await step(trainBatches[i]!, true);
+      tensorsBefore = tf.memory().numTensors;
+      const timed = trainBatches.slice(warmupSteps);
+      const issueMs: number[] = [];
+      let start = performance.now();
+      for (let i = 0; i < timed.length; i++) issueMs.push(await step(timed[i]!, i === timed.length - 1));
+      const trainSeconds = (performance.now() - start) / 1000;
+      // Decoding as the trainer evaluates (forward and Viterbi, no losses), on the pool's threads too.
+      start = performance.now();
+      await trainer.evaluateSentences(opts.sentences, false);
+      notePeak();
+      const decodeSeconds = (performance.now() - start) / 1000;
+      speeds = { train: throughput(trainSeconds, timed), decode: throughput(decodeSeconds, decodeBatches), cpuMsPerStep: medianOf(issueMs) };
+    } else {
+      // Counts only: one small step first, so that the first use of every variable on the device is
+      // not counted as the first counted step's work (see `countingWarmupSize`).
+      warmupSteps = 1;
+      warmupSize = countingWarmupSize(batchSize);
+      progress(`warm-up step of ${warmupSize} sentences`);
+      await step(encodeFrom(opts.sentences, Int32Array.from({ length: warmupSize }, (_, i) => i)), true);
+      tensorsBefore = tf.memory().numTensors;
+    }
 
-    // Decoding as the trainer evaluates (forward and Viterbi, no losses), on the pool's threads too.
-    start = performance.now();
-    await trainer.evaluateSentences(opts.sentences, false);
-    notePeak();
-    const decodeSeconds = (performance.now() - start) / 1000;
-
-    const sorted = [...trainBatches].sort((a, b) => a.maxLen - b.maxLen);
-    const median = sorted[Math.floor(sorted.length / 2)]!;
-    const decodeMedian = [...decodeBatches].sort((a, b) => a.maxLen - b.maxLen)[Math.floor(decodeBatches.length / 2)]!;
+    const gpuBytesPerSlot = tf.getBackend() === 'webgpu' ? gpuActivationBytesPerSlot(config, tags.map((t) => t.size)) : undefined;
     const meter = WorkMeter.install();
-    let work: { step: WorkSummary; decodeBatch: WorkSummary; byLength: WorkAtLength[] };
+    const counted: NamedWork[] = [];
+    let median: Pick<BenchResult, 'step' | 'decodeBatch' | 'kernelsPerStep'> = {};
+    const byLength: WorkAtLength[] = [];
     try {
       const stepWork = async (batch: Batch) => {
         const { value, work } = await meter.measure(() => trainer.trainBatch(batch));
@@ -203,16 +247,42 @@ export async function runBenchmark(opts: BenchOptions): Promise<BenchResult> {
         const orthogonalityMode = config.train.orthogonalityMode;
         return (await meter.measure(() => evaluateBatch(trainer.model.params, batch, { orthogonalityMode, lossesNeeded: false }))).work;
       };
-      const byLength: WorkAtLength[] = [];
       for (const paddedLength of opts.paddedLengths ?? []) {
         const batch = encodeFrom(fixedLengthSentences(opts.sentences, batchSize, paddedLength), Int32Array.from({ length: batchSize }, (_, i) => i));
-        byLength.push({ paddedLength, stepSlices: splitBatch(batch, trainer.slotBudget).length, step: await stepWork(batch), decodeBatch: await decodeWork(batch) });
+        const stepSlices = splitBatch(batch, trainer.slotBudget).length;
+        progress(`counting padded length ${paddedLength}`);
+        const gpuBytesBeforeStep = gpuBytesInUse();
+        const steps: WorkSummary[] = [];
+        for (let i = 0; i < plan.stepsPerLength; i++) steps.push(await stepWork(batch));
+        const at: WorkAtLength = { paddedLength, stepSlices, slots: batchSize * paddedLength, step: steps[steps.length - 1]!, decodeBatch: await decodeWork(batch) };
+        if (steps.length > 1) at.eachStep = steps.map((w) => w.dispatches ?? w.kernels);
+        if (gpuBytesBeforeStep !== undefined && gpuBytesPerSlot !== undefined) {
+          // The budget plans one pass of at most `slotBudget` slots at a time.
+          Object.assign(at, { gpuBytesBeforeStep, predictedStepGpuBytes: gpuBytesPerSlot * Math.min(at.slots, trainer.slotBudget) });
+        }
+        byLength.push(at);
+        progress(`counted padded length ${paddedLength}`, at);
+        counted.push([`step at length ${paddedLength}`, at.step], ...steps.slice(0, -1).map((w): NamedWork => [`step at length ${paddedLength}`, w]), [`decode batch at length ${paddedLength}`, at.decodeBatch]);
       }
-      work = { step: await stepWork(median), decodeBatch: await decodeWork(decodeMedian), byLength };
+      if (plan.medianBatch) {
+        progress('counting the median batch');
+        const sorted = [...trainBatches].sort((a, b) => a.maxLen - b.maxLen);
+        const stepBatch = sorted[Math.floor(sorted.length / 2)]!;
+        const decodeBatch = [...decodeBatches].sort((a, b) => a.maxLen - b.maxLen)[Math.floor(decodeBatches.length / 2)]!;
+        const stepSummary = await stepWork(stepBatch);
+        const decodeSummary = await decodeWork(decodeBatch);
+        median = {
+          kernelsPerStep: stepSummary.kernels,
+          step: { paddedLength: stepBatch.maxLen, stepSlices: splitBatch(stepBatch, trainer.slotBudget).length, ...stepSummary },
+          decodeBatch: { paddedLength: decodeBatch.maxLen, ...decodeSummary },
+        };
+        counted.push(['step', stepSummary], ['decode batch', decodeSummary]);
+      }
     } finally {
       meter.uninstall();
     }
-    assertNoHiddenWork(work);
+    assertNoHiddenWork(counted);
+    const tensorDelta = tf.memory().numTensors - tensorsBefore;
     const parameters = [...trainer.model.params.variables.values()].reduce((n, v) => n + v.size, 0);
     return {
       preset: opts.preset,
@@ -224,17 +294,16 @@ export async function runBenchmark(opts: BenchOptions): Promise<BenchResult> {
       batchSize,
       paddingRatio: paddingRatio(trainBatches),
       parameters,
-      train: throughput(trainSeconds, timed),
-      decode: throughput(decodeSeconds, decodeBatches),
+      plan,
+      warmupSteps,
+      warmupSize,
+      ...speeds,
       ...(opts.adapter ? { adapter: opts.adapter } : {}),
       software: opts.adapter?.software ?? false,
-      kernelsPerStep: work.step.kernels,
       slotBudget: trainer.slotBudget,
-      step: { paddedLength: median.maxLen, stepSlices: splitBatch(median, trainer.slotBudget).length, ...work.step },
-      decodeBatch: { paddedLength: decodeMedian.maxLen, ...work.decodeBatch },
-      byLength: work.byLength,
-      cpuMsPerStep: medianOf(issueMs),
-      peakBytes,
+      ...median,
+      byLength,
+      peakBytes: Math.max(peakBytes, ...byLength.map((w) => w.step.peakBytes), median.step?.peakBytes ?? 0),
       tensorDelta,
     };
   } finally {
