@@ -2,6 +2,8 @@
  * The page <-> trainer worker API (comlink) and the data types only it carries. Types only: both
  * sides import this file, neither imports the other. A run's vocabulary (its config, events and
  * statuses) is src/core's, re-exported here for the page, which speaks it through this API.
+ * About 475 lines, all type declarations: DESIGN.md keeps every type that crosses the worker
+ * boundary in this one file, so the page's and the worker's view of the API cannot drift apart.
  */
 import type { ColumnGuess, FileFormat, TagScheme } from './data/types.ts';
 import type { DatasetSummary as DataSummary, TaskSummary } from './data/dataset.ts';

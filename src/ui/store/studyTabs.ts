@@ -6,6 +6,7 @@
  * (the browser releases a closed tab's locks), then the study is that tab's to go on with.
  * Browser APIs only (no worker): the runs themselves have locks of their own in the trainer worker.
  */
+import { holdLockIfAvailable } from '../../core/heldLock.ts';
 import type { Study } from '../study.ts';
 
 const CHANNEL = 'mtaa-study';
@@ -49,20 +50,8 @@ export class StudyTabs {
   claim(studyId: string): Promise<boolean> {
     if (this.held?.id === studyId) return this.held.granted;
     this.release();
-    const locks = this.locks;
-    let release!: () => void;
-    const released = new Promise<void>((resolve) => (release = resolve));
-    const granted = !locks
-      ? Promise.resolve(true)
-      : new Promise<boolean>((answer) => {
-          locks
-            .request(lockName(studyId), { ifAvailable: true }, (lock) => {
-              answer(lock !== null);
-              return lock ? released : undefined;
-            })
-            .catch(() => answer(false));
-        });
-    const entry = { id: studyId, granted, release };
+    const entry = { id: studyId, ...holdLockIfAvailable(this.locks, lockName(studyId)) };
+    const { granted } = entry;
     this.held = entry;
     void granted.then((ok) => {
       if (!ok && this.held === entry) this.held = null;

@@ -13,6 +13,7 @@
  *
  * No DOM, no tfjs: the locks and the channel come in as ./tabLocks.ts shapes (fakes in the tests).
  */
+import { holdLockIfAvailable } from '../../core/heldLock.ts';
 import type { RunEvent, RunStatus } from '../../core/events.ts';
 import { ACTIVE_STATUSES, runIdOf } from '../../core/runState.ts';
 import { messageOf } from '../../core/errors.ts';
@@ -104,21 +105,9 @@ export class RunOwnership {
   claim(runId: string): Promise<boolean> {
     const mine = this.held.get(runId);
     if (mine) return mine.granted;
-    const locks = this.deps.locks;
-    let release!: () => void;
-    const released = new Promise<void>((resolve) => (release = resolve));
-    const granted = !locks
-      ? Promise.resolve(true)
-      : new Promise<boolean>((answer) => {
-          locks
-            .request(runLockName(runId), { ifAvailable: true }, (lock) => {
-              answer(lock !== null);
-              // Held until `release` (or until the browser ends this worker).
-              return lock ? released : undefined;
-            })
-            .catch(() => answer(false));
-        });
-    const entry = { granted, release };
+    // Held until `release` (or until the browser ends this worker).
+    const entry = holdLockIfAvailable(this.deps.locks, runLockName(runId));
+    const { granted } = entry;
     this.held.set(runId, entry);
     void granted.then((ok) => {
       if (!ok && this.held.get(runId) === entry) this.held.delete(runId);
