@@ -6,10 +6,16 @@ import { wrap } from 'comlink';
 import type { GradientPeerApi } from '../src/train/parallel/wire.ts';
 import { GradientPool, type GradientPeerHandle } from '../src/train/parallel/gradientPool.ts';
 
-/** Peers besides the trainer worker itself: one per further core, at most 3 (each holds a replica). */
+/**
+ * Peers besides the trainer worker itself: one per core beyond two, at most 3 (each holds a
+ * replica). One core is left to the page: with every core training, the main thread waits for a
+ * core behind the trainer and its peers, and beside any other busy process on a 2-core machine a
+ * frame of a few milliseconds stretched past the 50 ms long-task budget (1 repetition in 5 of the
+ * ten-run journey, e2e/longTasks.spec.ts; 0 in 6 with the core left free: BENCHMARKS.md).
+ */
 export function peerCount(): number {
   const cores = typeof navigator === 'object' && navigator.hardwareConcurrency > 0 ? navigator.hardwareConcurrency : 1;
-  return Math.max(0, Math.min(3, cores - 1));
+  return Math.max(0, Math.min(3, cores - 2));
 }
 
 /**
