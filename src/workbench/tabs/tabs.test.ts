@@ -168,6 +168,12 @@ describe('run ownership across tabs', () => {
 
     // A trains it on to the end: B's page gets each new report once (not those already stored).
     const stored = stepsOf((listed!.events as WorkerEvent[]) ?? [], runId);
+    // One step while A still holds the run: B sees it live. (Left to train on at once, A could end
+    // and let go before the channel's messages reach B, which then reads everything from storage:
+    // nothing lost, but nothing seen live either.)
+    await a.api.step(runId);
+    await until(() => stepsOf(b.events, runId).length > 0, "B follows A's step live");
+    expect(locks.holder(runLockName(runId))).toBe('A');
     await a.api.resume(runId);
     await until(() => ownerOf(b.events, runId)?.elsewhere === false, 'the lock released to B');
     const live = stepsOf(b.events, runId);
