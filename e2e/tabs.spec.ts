@@ -81,7 +81,9 @@ test('a run training in one tab is followed live in two others, refused there, a
   await expect(a.getByTestId('dataset-name')).toHaveText('tabs.conllu');
   await a.getByTestId('preset-select').selectOption('tiny');
   await setNumber(a, 'field-batchSize', 4);
-  await setNumber(a, 'field-epochs', 12);
+  // Long enough that it cannot end while tabs B and C watch it train (on a loaded machine a watch
+  // can last many epochs): a finished run has no Pause to press.
+  await setNumber(a, 'field-epochs', 40);
   // Checkpoints by time every 100 ms of training, so a resume elsewhere starts close to where A was.
   await a.evaluate(() => (window as unknown as { __mtaa: { worker(): { setCheckpointInterval(ms: number): Promise<void> } } }).__mtaa.worker().setCheckpointInterval(100));
   await a.getByTestId('run-start').click();
@@ -140,7 +142,7 @@ test('a run training in one tab is followed live in two others, refused there, a
   await expect(c.getByTestId('run-resume')).toBeDisabled();
   await expect(card(b, 'run-1')).toHaveAttribute('data-status', 'completed', { timeout: 180_000 });
   const done = await runView(b, 'run-1');
-  expect(done.epochs.at(-1)?.epoch).toBe(12);
+  expect(done.epochs.at(-1)?.epoch).toBe(40);
   // Each step once, in order: resumed from the checkpoint, not trained twice.
   const steps = done.steps.map((s) => s.step);
   expect(steps).toEqual([...new Set(steps)].sort((x, y) => x - y));
