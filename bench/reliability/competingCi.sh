@@ -18,12 +18,15 @@ node -e 'for (;;) {}' &
 hog=$!
 trap 'kill "$hog" 2>/dev/null' EXIT
 
+# Every run checks out the commit that was HEAD when the script started, so work committed meanwhile
+# cannot change what is being measured.
 commit=$(git -C "$repo" rev-parse --short HEAD)
 echo "competing-ci: $runs run(s) of bash .ci/run at $commit beside a busy-looping process (pid $hog), $(nproc) cores"
 passed=0
 for i in $(seq "$runs"); do
   work=$(mktemp -d)
   git clone -q "$repo" "$work/main"
+  git -C "$work/main" checkout -q "$commit"
   ln -s "$shared" "$work/shared"
   start=$(date +%s)
   (cd "$work/main" && bash .ci/run) >"$logs/run-$i.log" 2>&1
