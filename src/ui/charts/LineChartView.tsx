@@ -60,19 +60,42 @@ export function drawSignature(props: LineChartDrawProps, width: number): string 
   return JSON.stringify([width, { ...props, series }]);
 }
 
-/** The container's width in pixels, tracked with one ResizeObserver per chart container. */
+/** How long a chart waits for its ResizeObserver's first report before measuring itself (skipped content). */
+const UNREPORTED_MEASURE_MS = 100;
+
+/**
+ * The container's width in pixels, from one ResizeObserver per chart container. Its first report
+ * comes after the browser's own layout, so mounting a chart forces no synchronous layout: a
+ * `getBoundingClientRect` in a layout effect did, once per chart, and with the charts mounting on a
+ * run's Start those layouts made the task that commits it pass 50 ms on a busy machine (a trace of
+ * the one-run long-task journey: 46–126 of its profile's samples were in that call). Off-screen
+ * chart groups are `content-visibility: auto` (ChartStyles.tsx): the browser does not lay them out,
+ * so their observer stays silent; such a chart measures itself in a task of its own a little later,
+ * so it is drawn (through the draw queue) before it is scrolled to, as before. Until it has a width
+ * the chart, which draws only at a width, holds its place empty.
+ */
 function useContainerWidth(fixed: number | undefined): [React.RefObject<HTMLDivElement | null>, number] {
   const ref = useRef<HTMLDivElement>(null);
   const [width, setWidth] = useState(fixed ?? 0);
-  useLayoutEffect(() => {
+  useEffect(() => {
     if (fixed !== undefined) return;
     const element = ref.current;
     if (!element) return;
-    const measure = () => setWidth(Math.floor(element.getBoundingClientRect().width));
-    measure();
-    const observer = new ResizeObserver(measure);
+    let reported = false;
+    const observer = new ResizeObserver((entries) => {
+      const entry = entries[entries.length - 1];
+      if (!entry) return;
+      reported = true;
+      setWidth(Math.floor(entry.contentRect.width));
+    });
     observer.observe(element);
-    return () => observer.disconnect();
+    const unreported = setTimeout(() => {
+      if (!reported) setWidth(Math.floor(element.getBoundingClientRect().width));
+    }, UNREPORTED_MEASURE_MS);
+    return () => {
+      observer.disconnect();
+      clearTimeout(unreported);
+    };
   }, [fixed]);
   return [ref, fixed ?? width];
 }
