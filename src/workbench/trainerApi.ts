@@ -3,20 +3,23 @@
  * src/protocol.ts from the current dataset, the loaded vectors, the run session, the recorder and
  * storage. Everything the browser provides (tfjs backends, the tfjs engine, IndexedDB, the sample's
  * URL, Web Locks, the tabs' BroadcastChannel) comes in through `deps`, so the worker entry only
- * wires it and the application is tested with fakes. No tfjs here. About 540 lines: one closure holds the session, dataset, recorder and storage that
- * every method acts on, one short method per call of the TrainerApi (src/protocol.ts), each guarded
- * against runs another tab trains (./tabs/); the `?testhooks` hooks act on the same closure.
+ * wires it and the application is tested with fakes. No tfjs here. One closure holds the session,
+ * dataset, recorder and storage that every call acts on; the run calls are here, each guarded
+ * against runs another tab trains (./tabs/); the dataset calls (./datasets/datasetCalls.ts), the
+ * vectors and BERT calls (./featureCalls.ts) and the `?testhooks` hooks (./testHookCalls.ts) are
+ * built from the same closure.
  */
 import { messageOf } from '../core/errors.ts';
 import { readStudyArchive } from '../study/archive.ts';
 import type { Backend } from '../core/config.ts';
-import { mergeConfig } from '../core/config.ts';
-import type { BackendFault, BackendInfo, LoadResult, OpenedDataset, SavedRun, TrainerApi, WorkerEvent } from '../protocol.ts';
+import type { BackendFault, BackendInfo, SavedRun, TrainerApi, WorkerEvent } from '../protocol.ts';
 import { readModelArchive } from '../train/formats/importArchive.ts';
 import type { RunHandle, SessionEngine } from '../train/runEngine.ts';
-import { pretrainedStart } from '../train/wordVectors.ts';
 import { CurrentDataset } from './datasets/currentDataset.ts';
-import { keepCurrentDataset, keptDatasetHash, reopenKeptDataset } from './datasets/keptDataset.ts';
+import { datasetCalls } from './datasets/datasetCalls.ts';
+import { keptDatasetHash } from './datasets/keptDataset.ts';
+import { featureCalls, runStartFeatures, type FeatureCallDeps } from './featureCalls.ts';
+import { testHookCalls } from './testHookCalls.ts';
 import { restoreStoredRuns } from './persistence/restore.ts';
 import { RunRecorder } from './persistence/runRecorder.ts';
 import type { RunStorage } from './persistence/runStorage.ts';
@@ -172,36 +175,19 @@ export function createTrainerApi<H extends RunHandle>(deps: TrainerDeps<H>): Tra
       }
     })());
 
+  const featureDeps: FeatureCallDeps = {
+    vectors,
+    bert,
+    current: () => datasets.store.current,
+    test: () => datasets.store.test,
+    featureDataset,
+    ready: () => ready(),
+    progress: (fileName, fraction) => emit({ type: 'vectors-progress', fileName, fraction }),
+  };
+
   /** The first backend start (WebGPU → WebGL → WASM → CPU without software GPUs, or the page's preference). */
   let started: Promise<BackendInfo> | null = null;
   const ready = (preferred?: Backend) => (started ??= backends.switchTo(preferred));
-
-  /** Dataset changes one at a time, each kept before the next starts (the kept one is the last loaded). */
-  let datasetQueue: Promise<unknown> = Promise.resolve();
-  function changeDataset<T extends { ok: boolean }>(change: () => Promise<T>): Promise<T> {
-    const run = async () => {
-      const result = await change();
-      if (result.ok) await keepDataset();
-      return result;
-    };
-    const next = datasetQueue.then(run, run);
-    datasetQueue = next.catch(() => undefined);
-    return next;
-  }
-  /** Keeps the current dataset for the next visit; a refusal (quota) is told, and nothing else changes. */
-  async function keepDataset(): Promise<void> {
-    try {
-      await keepCurrentDataset(datasets, storage);
-    } catch (error) {
-      storageError(`${datasets.source?.name ?? 'The dataset'} could not be kept for your next visit (${messageOf(error)}); it stays loaded now.`);
-    }
-  }
-  async function fetchSample(): Promise<LoadResult> {
-    const { name } = deps.sample;
-    const response = await deps.sample.fetch();
-    if (!response.ok) return { ok: false, error: { file: name, kind: 'internal', message: `${name}: HTTP ${response.status}` } };
-    return datasets.load(name, new Uint8Array(await response.arrayBuffer()), true, []);
-  }
 
   /**
    * A deleted run's dataset files and their BERT features go once nothing needs them: no run kept
@@ -228,42 +214,22 @@ export function createTrainerApi<H extends RunHandle>(deps: TrainerDeps<H>): Tra
     }
   }
 
-  const requireTestHooks = (name: string) => {
-    if (!deps.testHooks) throw new Error(`${name} is a test hook: open the page with ?testhooks`);
-  };
-
   return {
-    openDataset(): Promise<OpenedDataset> {
-      const open = async (): Promise<OpenedDataset> => {
-        let reopened: Awaited<ReturnType<typeof reopenKeptDataset>>;
-        try {
-          reopened = await reopenKeptDataset(datasets, storage);
-        } catch (error) {
-          reopened = { ok: false, notice: `The dataset kept from your last visit could not be read back (${messageOf(error)}); the built-in sample is loaded instead.` };
-        }
-        // Asked after the first storage call: by then the storage knows whether it is IndexedDB.
-        const persistent = deps.storageNotice() === null;
-        if (reopened?.ok) return { result: reopened.result, test: reopened.test, notice: reopened.notice, persistent };
-        const result = await fetchSample();
-        // The sample is now what the page shows: kept as such, so a gone dataset is said only once.
-        if (result.ok && reopened) await keepDataset();
-        return { result, test: null, notice: reopened?.notice ?? null, persistent };
-      };
-      const next = datasetQueue.then(open, open);
-      datasetQueue = next.catch(() => undefined);
-      return next;
-    },
-    loadSample: () => changeDataset(fetchSample),
-    loadFile: (fileName, bytes, overrides) => changeDataset(() => datasets.load(fileName, new Uint8Array(bytes), false, overrides ?? [])),
-    addFile: (fileName, bytes, overrides) => changeDataset(() => datasets.add(fileName, new Uint8Array(bytes), overrides ?? [])),
-    loadTestFile: (fileName, bytes) => changeDataset(async () => datasets.loadTest(fileName, new Uint8Array(bytes))),
-    clearTestFile: async () => {
-      await changeDataset(async () => {
-        datasets.clearTest();
-        return { ok: true };
-      });
-    },
-    applyOverrides: (overrides) => changeDataset(async () => datasets.applyOverrides(overrides)),
+    ...datasetCalls({ datasets, storage, sample: deps.sample, storageNotice: deps.storageNotice, storageError }),
+    ...featureCalls(featureDeps),
+    ...testHookCalls({
+      enabled: deps.testHooks,
+      session,
+      storage,
+      backends,
+      deviceLost,
+      setCheckpointInterval: (ms) => {
+        checkpointIntervalMs = ms;
+      },
+      failNextWrites: (writes) => deps.failNextWrites(writes),
+      ...(deps.tensorMemory ? { tensorMemory: deps.tensorMemory } : {}),
+      storageEstimate: () => deps.storageEstimate(),
+    }),
 
     async subscribe(onEvent, preferred) {
       sink = onEvent;
@@ -281,35 +247,11 @@ export function createTrainerApi<H extends RunHandle>(deps: TrainerDeps<H>): Tra
     async startRun(config, label, siblingOf, options) {
       await ready();
       await restore();
-      let pretrained: Parameters<typeof session.startRun>[3];
-      if (options?.vectors) {
-        const loaded = vectors.current;
-        if (!loaded) throw new Error('No word vectors are loaded: drop a GloVe or word2vec text file first, or start without them.');
-        // The word table takes the vectors' width, whatever the preset said.
-        config = mergeConfig(config, { model: { embedding: { wordDim: loaded.vectors.dim } } });
-        pretrained = (data, own) => pretrainedStart(loaded.vectors, loaded.fileName, data, own);
-      }
-      let features: Parameters<typeof session.startRun>[4];
-      const bertConfig = config.model.embedding.bert;
-      // A sibling trains on its parent's sentences, which carry the parent's features already.
-      if (bertConfig && siblingOf === undefined) {
-        const hiddenSize = bert.hiddenSize;
-        // Named now: the run keeps the checkpoint its features come from, whatever is dropped meanwhile.
-        const checkpoint = bert.checkpoint;
-        if (hiddenSize === null || checkpoint === null) throw new Error('This run uses BERT features: drop a BERT checkpoint (folder or zip) on the BERT panel first, or turn BERT off.');
-        // Features are the checkpoint's width, whatever the draft said.
-        config = mergeConfig(config, { model: { embedding: { bert: { hiddenSize } } } });
-        const dataset = featureDataset();
-        if (!dataset) throw new Error('No dataset is loaded: drop a CoNLL file or load the sample first.');
-        await bert.ensure(dataset, bertConfig);
-        const test = datasets.store.test;
-        if (test) await bert.ensureExtra(test.sentences, bertConfig);
-        features = { checkpoint, attach: (sentences) => bert.attach(sentences) };
-      }
+      const start = await runStartFeatures(featureDeps, config, siblingOf, options?.vectors === true);
       if (siblingOf === undefined) await datasets.keep(storage, storageError);
       const runId = await newRunId();
-      const info = session.withRunId(runId, () => session.startRun(config, label, siblingOf, pretrained, features));
-      void warnIfCheckpointsWontFit(info.label, config);
+      const info = session.withRunId(runId, () => session.startRun(start.config, label, siblingOf, start.pretrained, start.features));
+      void warnIfCheckpointsWontFit(info.label, start.config);
       return info;
     },
     async continueRun(sourceId, config, label) {
@@ -354,38 +296,6 @@ export function createTrainerApi<H extends RunHandle>(deps: TrainerDeps<H>): Tra
         return { ok: false, message: messageOf(error) };
       }
     },
-
-    async loadVectors(fileName, bytes) {
-      try {
-        await vectors.load(fileName, new Uint8Array(bytes), (fraction) => emit({ type: 'vectors-progress', fileName, fraction }));
-        return { ok: true, vectors: vectors.info(datasets.store.current)! };
-      } catch (error) {
-        return { ok: false, message: messageOf(error) };
-      }
-    },
-    vectorsInfo: async () => vectors.info(datasets.store.current),
-    clearVectors: async () => vectors.clear(),
-
-    async loadBert(name, files) {
-      try {
-        return { ok: true, bert: await bert.load(name, files.map((f) => ({ path: f.path, bytes: new Uint8Array(f.bytes) }))) };
-      } catch (error) {
-        return { ok: false, message: messageOf(error) };
-      }
-    },
-    async computeBertFeatures(settings) {
-      await ready();
-      try {
-        const dataset = featureDataset();
-        if (!dataset) throw new Error('No dataset is loaded: drop a CoNLL file or load the sample first.');
-        await bert.ensure(dataset, settings);
-        return { ok: true, bert: bert.info()! };
-      } catch (error) {
-        return { ok: false, message: messageOf(error) };
-      }
-    },
-    bertInfo: async () => bert.info(),
-    clearBert: async () => bert.clear(),
 
     async pause(runId) {
       await owner.refuseElsewhere(runId, 'pause');
@@ -475,46 +385,6 @@ export function createTrainerApi<H extends RunHandle>(deps: TrainerDeps<H>): Tra
       // Its runs keep the ids the merge gave them: no tab may mint one of those again.
       if (result.ok) await claimKnownIds();
       return result;
-    },
-
-    async simulateFailure(runId, message) {
-      requireTestHooks('simulateFailure');
-      session.simulateFailure(runId, message);
-    },
-    async simulateNaN(runId) {
-      requireTestHooks('simulateNaN');
-      session.simulateNaN(runId);
-    },
-    async simulateDeviceLost(reason) {
-      requireTestHooks('simulateDeviceLost');
-      const backend = backends.active();
-      // As the backends do for a real `device.lost`: the backend drops out, then its runs fail.
-      backends.markFailed(backend, reason);
-      await deviceLost(backend, reason);
-    },
-    async simulateGpuError() {
-      requireTestHooks('simulateGpuError');
-      backends.provokeGpuError();
-    },
-    async setCheckpointInterval(ms) {
-      requireTestHooks('setCheckpointInterval');
-      if (!Number.isFinite(ms) || ms <= 0) throw new RangeError(`setCheckpointInterval: ${ms} is not a positive number of milliseconds`);
-      checkpointIntervalMs = ms;
-    },
-    async simulateQuotaExceeded(writes) {
-      requireTestHooks('simulateQuotaExceeded');
-      deps.failNextWrites(writes);
-    },
-    async memorySample() {
-      requireTestHooks('memorySample');
-      const tensors = deps.tensorMemory?.() ?? null;
-      return {
-        tensors: tensors?.numTensors ?? null,
-        tensorBytes: tensors?.numBytes ?? null,
-        runs: session.runInfos().length,
-        records: await storage.recordCounts(),
-        storageUsage: (await deps.storageEstimate())?.usage ?? null,
-      };
     },
 
     async restoreRuns(runs) {
