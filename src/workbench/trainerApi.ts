@@ -215,7 +215,7 @@ export function createTrainerApi<H extends RunHandle>(deps: TrainerDeps<H>): Tra
   }
 
   return {
-    ...datasetCalls({ datasets, storage, sample: deps.sample, storageNotice: deps.storageNotice, storageError }),
+    ...datasetCalls({ datasets, storage, sample: deps.sample, storageNotice: () => deps.storageNotice(), storageError }),
     ...featureCalls(featureDeps),
     ...testHookCalls({
       enabled: deps.testHooks,
