@@ -173,6 +173,10 @@ describe('run ownership across tabs', () => {
     // nothing lost, but nothing seen live either.)
     await a.api.step(runId);
     await until(() => stepsOf(b.events, runId).length > 0, "B follows A's step live");
+    // And the step that ends epoch 2, still held: B sees an epoch's report live too. (Checked only
+    // after the run ended, it was not always there: A's last reports could reach B after the lock.)
+    await a.api.step(runId);
+    await until(() => b.events.some((e) => e.type === 'epoch' && e.runId === runId), "B follows A's epoch live");
     expect(locks.holder(runLockName(runId))).toBe('A');
     await a.api.resume(runId);
     await until(() => ownerOf(b.events, runId)?.elsewhere === false, 'the lock released to B');
