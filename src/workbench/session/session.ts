@@ -12,15 +12,13 @@
 import { messageOf } from '../../core/errors.ts';
 import type { Backend, RunConfig } from '../../core/config.ts';
 import type { LiveSettings } from '../../core/configFields.ts';
-import type { LiveChange, RunBert, RunInfo, RunStatus } from '../../core/events.ts';
+import type { LiveChange, RunInfo, RunStatus } from '../../core/events.ts';
 import type { SentenceInspection } from '../../core/inspection.ts';
 import { ACTIVE_STATUSES } from '../../core/runState.ts';
-import type { Sentence, TaskSpec } from '../../data/types.ts';
+import type { TaskSpec } from '../../data/types.ts';
 import type { AdoptedRun, BackendFault, BackendInfo, ExportedModel, SavedRun } from '../../protocol.ts';
 import type { NamedWeight } from '../../train/formats/safetensors.ts';
 import type { BestCheckpoint, HostCheckpoint, HostModel, RunHandle } from '../../train/runEngine.ts';
-import type { TrainingData } from '../../train/trainer.ts';
-import type { PretrainedStart } from '../../train/wordVectors.ts';
 import { exportRun } from './export.ts';
 import { Failover } from './failover.ts';
 import { devSentences, inspect, tagText } from './inspection.ts';
@@ -105,14 +103,8 @@ export class TrainingSession<H extends RunHandle> {
    * builds the run's initial word table from its training data (pre-trained vectors); `features`
    * attaches frozen word features (BERT) and names their checkpoint.
    */
-  startRun(
-    config: RunConfig,
-    label: string,
-    siblingOf?: string,
-    pretrained?: (data: TrainingData, config: RunConfig) => PretrainedStart,
-    features?: { checkpoint: RunBert; attach(sentences: readonly Sentence[]): Sentence[] },
-  ): RunInfo {
-    return this.newRuns.start(config, label, siblingOf, pretrained, features);
+  startRun(...args: Parameters<NewRuns<H>['start']>): RunInfo {
+    return this.newRuns.start(...args);
   }
 
   /** Trains a NEW run from `sourceId`'s best weights on the current dataset (./newRuns.ts). */
