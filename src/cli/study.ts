@@ -9,10 +9,10 @@ import { studyRuns } from '../study/spec.ts';
 import { intOption, parseArgs, UsageError } from './args.ts';
 import type { Command } from './io.ts';
 import { collectStudy } from './studyCollect.ts';
-import { planPool, prepareStudyDir, readEvents, readSpecFile, readStudyDir, runDir, runOne, runPool, runState } from './studyRunner.ts';
+import { planPool, prepareStudyDir, readEvents, readSpecFile, readStudyDir, runDir, runOne, runPool, runState, selectRuns } from './studyRunner.ts';
 import { readQueue, submittedJobs, writeAndSubmit } from './studySlurm.ts';
 
-const usage = `usage: mtaa study run SPEC.json --out DIR [--jobs N] [--threads-per-job M]
+const usage = `usage: mtaa study run SPEC.json --out DIR [--jobs N] [--threads-per-job M] [--only NAME,NAME]
        mtaa study run SPEC.json --out DIR --slurm [--partition P] [--time T] [--cpus C] [--mem M]
                   [--gres gpu:1] [--backend webgpu] [--account A] [--parallel N] [--no-submit]
        mtaa study run-one DIR --index I [--threads N] [--backend B]
@@ -20,19 +20,21 @@ const usage = `usage: mtaa study run SPEC.json --out DIR [--jobs N] [--threads-p
        mtaa study collect DIR
 A spec names the data (train, dev, test), preset, epochs, seeds and configurations (ablation names or
 {"name", "ablation", "config"} patches); see studies/*.json and the README's Command line section.
+--only runs just the named configurations' runs now (e.g. --only base,MTAA); a later run without it
+does the rest, skipping what is finished.
 `;
 
 async function run(argv: string[], io: Parameters<Command>[1]): Promise<number> {
   const args = parseArgs(argv, {
-    values: ['out', 'jobs', 'threads-per-job', 'partition', 'time', 'cpus', 'mem', 'gres', 'backend', 'account', 'parallel'],
+    values: ['out', 'jobs', 'threads-per-job', 'partition', 'time', 'cpus', 'mem', 'gres', 'backend', 'account', 'parallel', 'only'],
     flags: ['slurm', 'no-submit'],
   });
   const [specPath] = args.positionals;
   const dir = args.values.get('out');
   if (!specPath || !dir) throw new UsageError('study run needs SPEC.json and --out DIR');
   const spec = readSpecFile(specPath);
+  const runs = selectRuns(spec, args.values.get('only'));
   prepareStudyDir(dir, spec);
-  const runs = studyRuns(spec);
   if (args.flags.has('slurm')) {
     const indices = runs.filter((r) => runState(runDir(dir, r)) !== 'finished').map((r) => r.index);
     const result = writeAndSubmit(dir, {
@@ -53,8 +55,9 @@ async function run(argv: string[], io: Parameters<Command>[1]): Promise<number> 
     return 0;
   }
   const pool = planPool({ runs: runs.length, ...optional('jobs', intOption(args, 'jobs')), ...optional('threads', intOption(args, 'threads-per-job')) });
-  io.err(`mtaa study: ${runs.length} runs (${spec.configurations.length} configurations × ${spec.seeds.length} seeds), ${pool.jobs} at a time, ${pool.threads} thread(s) each\n`);
-  const result = await runPool(dir, spec, pool, (line) => io.err(`mtaa study: ${line}\n`));
+  const names = new Set(runs.map((r) => r.configuration.name));
+  io.err(`mtaa study: ${runs.length} runs (${names.size} configurations × ${spec.seeds.length} seeds), ${pool.jobs} at a time, ${pool.threads} thread(s) each\n`);
+  const result = await runPool(dir, spec, pool, (line) => io.err(`mtaa study: ${line}\n`), runs);
   io.out(`${JSON.stringify({ type: 'study', dir, runs: runs.length, finished: result.finished, skipped: result.skipped, failed: result.failed.map((r) => r.id) })}\n`);
   return result.failed.length > 0 ? 1 : 0;
 }

@@ -2,7 +2,8 @@ import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import { planPool, runState } from './studyRunner.ts';
+import { parseStudySpec } from '../study/spec.ts';
+import { planPool, runState, selectRuns } from './studyRunner.ts';
 
 describe('study runner', () => {
   it('shares the cores: jobs × threads per job never exceeds them', () => {
@@ -32,5 +33,23 @@ describe('study runner', () => {
     expect(runState(folder('truncated', { exitCode: 0 }, `${epoch}{"type":"summ`))).toBe('failed');
     expect(runState(folder('no-record', null, epoch))).toBe('partial');
     expect(runState(join(dir, 'absent'))).toBe('not started');
+  });
+
+  it('--only keeps the named configurations\' runs, with their study-wide indices, and refuses a name the study lacks', () => {
+    const spec = parseStudySpec(
+      JSON.stringify({ train: 'train.conll', preset: 'tiny', epochs: 1, seeds: [1, 2], configurations: ['base', 'no-TD', 'MTAA'] }),
+      'spec.json',
+      dir,
+      ['base', 'no-TD', 'MTAA'],
+    );
+    expect(selectRuns(spec, undefined).map((r) => r.id)).toEqual(['base-seed1', 'base-seed2', 'no-TD-seed1', 'no-TD-seed2', 'MTAA-seed1', 'MTAA-seed2']);
+    expect(selectRuns(spec, 'MTAA, base').map((r) => [r.id, r.index])).toEqual([
+      ['base-seed1', 0],
+      ['base-seed2', 1],
+      ['MTAA-seed1', 4],
+      ['MTAA-seed2', 5],
+    ]);
+    expect(() => selectRuns(spec, 'base,mtaa')).toThrow("--only base,mtaa: no configuration named 'mtaa'; the study has 'base', 'no-TD', 'MTAA'");
+    expect(() => selectRuns(spec, ',')).toThrow('names no configuration');
   });
 });

@@ -144,24 +144,46 @@ export function planPool(opts: { jobs?: number; threads?: number; runs: number; 
   return { jobs: Math.max(1, Math.min(jobs, opts.runs)), threads };
 }
 
-/** Runs every unfinished run of the study, `jobs` at a time; `report` hears each start and end. */
+/**
+ * The runs of `--only NAME,NAME`: those of the named configurations, so that the comparison a
+ * researcher needs first (base against MTAA, say) gets all its seeds before the rest of a long
+ * study. An unknown name is refused with the study's names, not silently matched by nothing.
+ */
+export function selectRuns(spec: StudySpec, only: string | undefined): StudyRun[] {
+  const runs = studyRuns(spec);
+  if (only === undefined) return runs;
+  const names = only.split(',').map((n) => n.trim()).filter((n) => n.length > 0);
+  const known = spec.configurations.map((c) => c.name);
+  const unknown = names.filter((n) => !known.includes(n));
+  if (names.length === 0 || unknown.length > 0) {
+    throw new Error(`--only ${only}: ${names.length === 0 ? 'names no configuration' : `no configuration named ${unknown.map((n) => `'${n}'`).join(', ')}`}; the study has ${known.map((n) => `'${n}'`).join(', ')}`);
+  }
+  return runs.filter((r) => names.includes(r.configuration.name));
+}
+
+/**
+ * Runs every unfinished run of `runs` (the study's, or a `--only` selection of them), `jobs` at a
+ * time; `report` hears each start and end.
+ */
 export async function runPool(
   dir: string,
   spec: StudySpec,
   pool: { jobs: number; threads: number },
   report: (line: string) => void,
+  runs: readonly StudyRun[] = studyRuns(spec),
 ): Promise<{ finished: number; failed: StudyRun[]; skipped: number }> {
-  const runs = studyRuns(spec);
+  const all = studyRuns(spec).length;
   const todo = runs.filter((r) => runState(runDir(dir, r)) !== 'finished');
   const skipped = runs.length - todo.length;
   if (skipped > 0) report(`${skipped} of ${runs.length} runs already finished: skipped`);
+  if (runs.length < all) report(`--only: ${runs.length} of the study's ${all} runs; the others are left as they are`);
   const failed: StudyRun[] = [];
   let next = 0;
   let finished = 0;
   const worker = async () => {
     while (next < todo.length) {
       const run = todo[next++]!;
-      report(`start  ${run.id} (${run.index + 1}/${runs.length})`);
+      report(`start  ${run.id} (${run.index + 1}/${all})`);
       const code = await runOne(dir, spec, run, pool.threads);
       if (code === 0) finished++;
       else failed.push(run);
