@@ -34,6 +34,15 @@ describe('mtaa study run, locally', () => {
     const record = join(dir, 'runs', 'no-TD-seed1', 'run.json');
     const { exitCode: _gone, ...killed } = JSON.parse(readFileSync(record, 'utf8')) as { exitCode: number };
     writeFileSync(record, JSON.stringify(killed));
+    // --only base: base is finished, so nothing runs, and the killed no-TD run is left for later.
+    const onlyBase = memoryIO();
+    expect(await main(['study', 'run', join(work, 'spec.json'), '--out', dir, '--only', 'base'], onlyBase.cli)).toBe(0);
+    expect(JSON.parse(onlyBase.io.stdout)).toMatchObject({ finished: 0, skipped: 1, failed: [] });
+    expect(onlyBase.io.stderr).toContain("--only: 1 of the study's 2 runs");
+    expect(onlyBase.io.stderr).not.toContain('start  no-TD-seed1');
+    const onlyTypo = memoryIO();
+    expect(await main(['study', 'run', join(work, 'spec.json'), '--out', dir, '--only', 'noTD'], onlyTypo.cli)).toBe(1);
+    expect(onlyTypo.io.stderr).toContain("--only noTD: no configuration named 'noTD'; the study has 'base', 'no-TD'");
     const second = memoryIO();
     expect(await main(['study', 'run', join(work, 'spec.json'), '--out', dir], second.cli)).toBe(0);
     expect(JSON.parse(second.io.stdout)).toMatchObject({ finished: 1, skipped: 1 });
@@ -47,6 +56,8 @@ describe('mtaa study run, locally', () => {
       const summary = JSON.parse(readFileSync(join(dir, 'runs', `${row.configName}-seed1`, 'events.jsonl'), 'utf8').trim().split('\n').at(-1)!) as { dev: { value: number }[] };
       expect(row.devScore.mean).toBeCloseTo(summary.dev.reduce((a, s) => a + s.value, 0) / summary.dev.length, 8);
     }
+    // No test file: the Markdown compares dev means with the baseline's instead.
+    expect(collected.io.stdout).toMatch(/^\| configuration \| seeds \| best dev epoch \| UPOS dev \| UPOS Δ dev \|/m);
 
     const other = memoryIO();
     writeFileSync(join(work, 'other.json'), JSON.stringify({ ...spec, seeds: [1, 2] }));

@@ -22,6 +22,18 @@ describe('study report', () => {
     expect(lines[3]).toBe('| MTAA | 1 | 1 | 92.00 | 93.00 | +2.00 (p = 0.012) | 73.00 | 83.00 | -0.50 (p < 0.001) | 82.50 |');
   });
 
+  it('without a test file, gives Δ dev to the baseline instead of test columns', () => {
+    const devOnly = records.map(({ test: _test, ...r }) => r);
+    const lines = studyMarkdown(studyTable(devOnly), {}, 'base', { samples: 1000, seed: 1 }).split('\n');
+    expect(lines[0]).toBe('| configuration | seeds | best dev epoch | POS dev | POS Δ dev | NER dev | NER Δ dev | mean dev |');
+    expect(lines[2]).toBe('| base (baseline) | 1, 2 | 2, 2 | 92.00 ± 1.41 | — | 73.00 ± 1.41 | — | 82.50 ± 1.41 |');
+    // MTAA's one seed: POS 92 against base's mean 92, NER 73 against 73.
+    expect(lines[3]).toBe('| MTAA | 1 | 1 | 92.00 | +0.00 | 73.00 | +0.00 | 82.50 |');
+    const lower = studyMarkdown(studyTable([...devOnly, { ...record('no-TD', 1, [[91.5, 74.25]], 0), test: undefined }]), {}, 'base', { samples: 1000, seed: 1 });
+    expect(lower).toContain('| no-TD | 1 | 1 | 91.50 | -0.50 | 74.25 | +1.25 | 82.88 |');
+    expect(lower).toContain("Δ dev: the configuration's mean dev score minus base's");
+  });
+
   it('draws one line per configuration with a point per epoch', () => {
     const svg = curvesSvg(studyCurves(records)[0]!);
     expect(svg.match(/<path /g)).toHaveLength(2);

@@ -18,14 +18,20 @@ export function comparisonText(c: BootstrapResult | { missing: string } | undefi
   return `${c.delta >= 0 ? '+' : ''}${c.delta.toFixed(2)} (${pText(c.p, c.samples)})`;
 }
 
+const signed = (x: number) => (Number.isFinite(x) ? `${x >= 0 ? '+' : ''}${x.toFixed(2)}` : '–');
+
 /**
  * The table: a row per configuration; per task the best dev epoch's dev score and its test score
  * (mean ± std over seeds) and, with test predictions, Δ test to the baseline with its p-value.
+ * A study without a test file (a recipe search by dev scores) gets Δ dev instead: the difference of
+ * the dev means to the baseline's, with no p-value (the best epoch was picked on that dev set).
  */
 export function studyMarkdown(table: StudyTable, comparisons: Comparisons, baseline: string, bootstrap: { samples: number; seed: number }): string {
   const hasCompare = Object.keys(comparisons).length > 0;
+  const base = table.rows.find((r) => r.configName === baseline);
+  const devDelta = !table.hasTest && base !== undefined && table.rows.length > 1;
   const header = ['configuration', 'seeds', 'best dev epoch'];
-  for (const t of table.tasks) header.push(`${t} dev`, ...(table.hasTest ? [`${t} test`] : []), ...(hasCompare ? [`${t} Δ test`] : []));
+  for (const t of table.tasks) header.push(`${t} dev`, ...(devDelta ? [`${t} Δ dev`] : []), ...(table.hasTest ? [`${t} test`] : []), ...(hasCompare ? [`${t} Δ test`] : []));
   header.push('mean dev');
   const lines = [`| ${header.join(' | ')} |`, `|${header.map((_, i) => (i === 0 ? '---' : '---:')).join('|')}|`];
   for (const row of table.rows) {
@@ -33,6 +39,7 @@ export function studyMarkdown(table: StudyTable, comparisons: Comparisons, basel
     for (const t of table.tasks) {
       const cell = row.tasks[t];
       cells.push(fmt(cell?.dev));
+      if (devDelta) cells.push(row.configName === baseline ? '—' : signed((cell?.dev.mean ?? NaN) - (base.tasks[t]?.dev.mean ?? NaN)));
       if (table.hasTest) cells.push(fmt(cell?.test));
       if (hasCompare) cells.push(row.configName === baseline ? '—' : comparisonText(comparisons[row.configName]?.[t]));
     }
@@ -44,6 +51,7 @@ export function studyMarkdown(table: StudyTable, comparisons: Comparisons, basel
     'Scores in percent: F1 (conlleval) for chunk tasks, token accuracy for the others; mean ± sample standard',
     "deviation over the seeds. Each run's test score is its best dev epoch's (the weights `mtaa train` keeps).",
   ];
+  if (devDelta) notes.push(`Δ dev: the configuration's mean dev score minus ${baseline}'s (no test file, so no test columns or p-values).`);
   if (hasCompare) {
     notes.push(
       `Δ test: the configuration's mean test score minus ${baseline}'s; p: paired bootstrap over the test sentences`,
