@@ -3,13 +3,11 @@
  * length-bucketed batches; per epoch, evaluation on dev, best-on-dev snapshot and patience;
  * cancellation and pausing between batches; typed events for all of it. Same seed and backend give
  * the same curve: batch order, initial weights and dropout masks all derive from the seed.
- *
- * About 560 lines: the step (slicing, gradient peers, optimizer) and the epoch loop share the run's
- * state; the optimizer choice is its own module already. Next split: the step into `trainStep.ts`.
+ * A step's gradients and a dev pass, cut for memory and shared with the gradient peers, are
+ * `BatchWork`'s (batchWork.ts); this module orders them and applies the optimiser.
  */
-import { messageOf } from '../core/errors.ts';
 import * as tf from '@tensorflow/tfjs';
-import { buildVocabularies, encodeBatch, groupBatches, partitionBatch, planBatches, splitBatch, type Batch, type Vocabularies } from '../data/index.ts';
+import { buildVocabularies, encodeBatch, planBatches, splitBatch, type Batch, type Vocabularies } from '../data/index.ts';
 import type { Sentence, TaskSpec } from '../data/types.ts';
 import type { RunConfig } from '../core/config.ts';
 import type { LiveSettings as CoreLiveSettings } from '../core/configFields.ts';
@@ -17,11 +15,12 @@ import type { BatchTensors } from '../model/batchTensors.ts';
 import { stepSlotBudget, webgpuStepSlotBudget } from '../model/trainingMemory.ts';
 import { webgpuBufferLimits } from '../model/webgpu/deviceLimits.ts';
 import type { DoneEvent, EpochEvent, LossParts, StepEvent, TaskScore, TrainEvent } from '../core/events.ts';
-import type { BatchEvaluation, GradientPeerInit, GradientReply, GradientRequest, GradientStep } from './parallel/wire.ts';
-import { evaluateBatches, evaluationBatches, summarizeEvaluation, withBatchTensors, type Evaluation } from './evaluate.ts';
+import type { GradientStep } from './parallel/wire.ts';
+import { BatchWork } from './batchWork.ts';
+import { withBatchTensors, type Evaluation } from './evaluate.ts';
 import type { GradientPool } from './parallel/gradientPool.ts';
 import { HostAdam } from './hostAdam.ts';
-import { addLossGradients, lossGradients, type LossGradients } from './lossGradients.ts';
+import { lossGradients, type LossGradients } from './lossGradients.ts';
 import { adversarialWeightAt, learningRateAt } from './schedule.ts';
 import { createTaggerModel, restoreWeights, snapshotWeights, type TaggerModel } from './taggerModel.ts';
 import { ClippedAdam, type ClippingOptimizer } from '../model/clippedAdam.ts';
@@ -116,13 +115,6 @@ function stepSlotBudgetOf(config: RunConfig, tagCounts: readonly number[], memor
   return gpu ? webgpuStepSlotBudget(config, tagCounts, gpu) : stepSlotBudget(config, tagCounts, memoryBytes);
 }
 
-let nextReplica = 1;
-
-/** Stops using `pool` after a peer's error; the caller computes that peer's share on this thread. */
-function peerFailed(pool: GradientPool, error: unknown): void {
-  pool.fail(`a gradient peer failed: ${messageOf(error)}`);
-}
-
 export class Trainer {
   readonly runId: string;
   readonly model: TaggerModel;
@@ -138,13 +130,8 @@ export class Trainer {
   batchInEpoch = 0;
   private best: { score: number; epoch: number; scores: TaskScore[]; snapshot: tf.Tensor[] } | null = null;
   private readonly started = performance.now();
-  /** Padded token slots one forward/backward pass may take (`stepSlotBudget`). */
-  readonly slotBudget: number;
-  private readonly pool: GradientPool | null;
-  /** Names this trainer's replica on the pool's peers (unique in this thread). */
-  private readonly replicaKey: string;
-  /** Threads that computed the last step (1, or 1 + the peers that answered). */
-  lastStepThreads = 1;
+  /** The step's and the dev pass's work: slices for memory, parts for the gradient peers. */
+  private readonly work: BatchWork;
 
   constructor(init: TrainerInit) {
     this.runId = init.runId;
@@ -158,9 +145,8 @@ export class Trainer {
       });
     this.model = init.model ?? createTaggerModel(this.config, init.data.tasks, vocabularies, init.wordInit);
     this.variables = [...this.model.params.variables.values()];
-    this.slotBudget = stepSlotBudgetOf(this.config, this.model.vocabularies.tags.map((t) => t.size), init.stepMemoryBytes);
-    this.pool = init.pool ?? null;
-    this.replicaKey = `${this.runId}#${nextReplica++}`;
+    const slotBudget = stepSlotBudgetOf(this.config, this.model.vocabularies.tags.map((t) => t.size), init.stepMemoryBytes);
+    this.work = new BatchWork(this.model, this.variables, this.config, slotBudget, init.pool ?? null, this.runId);
     this.optimizer = createOptimizer(this.variables, this.config.train.learningRate);
     if (init.resume) {
       const { epoch, step, batch, best } = init.resume;
@@ -211,155 +197,49 @@ export class Trainer {
     );
   }
 
+  /** Padded token slots one forward/backward pass may take (`stepSlotBudget`). */
+  get slotBudget(): number {
+    return this.work.slotBudget;
+  }
+
+  /** Threads that computed the last step (1, or 1 + the peers that answered). */
+  get lastStepThreads(): number {
+    return this.work.lastStepThreads;
+  }
+
   /**
-   * One optimiser step on a host batch. A batch over the step's memory budget is cut into slices of
-   * whole sentences (`splitBatch`), each slice's losses weighted by its share of what the batch's
-   * loss averages over, so the summed gradients are the whole batch's (up to float rounding and the
-   * slices' own dropout masks). Returns `[total, task…, adv, orth]` on the device.
+   * One optimiser step on a host batch, on this thread; a batch over the step's memory budget is cut
+   * into slices (batchWork.ts). Returns `[total, task…, adv, orth]` on the device.
    */
   trainBatch(batch: Batch): tf.Tensor1D {
     const slices = splitBatch(batch, this.slotBudget);
     if (slices.length === 1) return withBatchTensors(this.model, batch, (b) => this.trainStep(b));
-    return this.optimizerStep(this.batchGradients(batch, slices));
+    return this.optimizerStep(this.work.batchGradients(batch, this.gradientStep(), slices));
   }
 
   /**
    * One optimiser step on a host batch, its gradients computed in parts on the trainer's thread and
-   * its pool's peers when it has a pool and the batch is large enough (else as `trainBatch`). The
-   * parts are cut as `partitionBatch` cuts, then each as `splitBatch` cuts for memory, and numbered
-   * for their dropout masks in that order. A peer that fails hands its part back to this thread and
-   * the pool is not used again. Returns `[total, task…, adv, orth]` on the device.
+   * its pool's peers when it has a pool and the batch is large enough (else as `trainBatch`).
+   * Returns `[total, task…, adv, orth]` on the device.
    */
   async trainBatchAsync(batch: Batch): Promise<tf.Tensor1D> {
     const gradients = await this.poolGradients(batch);
-    if (gradients) return this.optimizerStep(gradients);
-    this.lastStepThreads = 1;
-    return this.trainBatch(batch);
+    return gradients ? this.optimizerStep(gradients) : this.trainBatch(batch);
   }
 
-  /**
-   * The batch's gradients and loss parts computed with the pool's peers (see `trainBatchAsync`);
-   * null where the pool is not used for it. Does not step the optimiser.
-   */
-  async poolGradients(batch: Batch): Promise<LossGradients | null> {
-    const pool = this.usablePool();
-    if (!pool || batch.size < 2 || batch.size * batch.maxLen < pool.minSlots) return null;
-    const whole = this.partWeights(batch);
-    let index = 0;
-    const parts = partitionBatch(batch, pool.peers.length + 1).map((part) =>
-      splitBatch(part, this.slotBudget).map((slice) => ({ batch: slice, weights: this.sliceWeights(whole, slice, batch), index: index++ })),
-    );
-    const step = this.gradientStep();
-    const weights = this.hostWeights();
-    const [own, ...theirs] = parts;
-    // Posted before this thread starts on its own part, so the peers work meanwhile.
-    const replies = theirs.map((slices, j) => pool.compute(j, { replica: this.replicaKey, step, slices, weights }, () => this.peerInit()).then(
-      (reply) => ({ reply }),
-      (error: unknown) => ({ error, slices }),
-    ));
-    let sum = this.sliceGradients(own!, step);
-    this.lastStepThreads = 1;
-    for (const outcome of await Promise.all(replies)) {
-      if ('reply' in outcome) {
-        sum = this.addReply(sum, outcome.reply);
-        this.lastStepThreads++;
-      } else {
-        peerFailed(pool, outcome.error);
-        sum = addLossGradients(sum, this.sliceGradients(outcome.slices, step));
-      }
-    }
-    return sum;
+  /** The batch's gradients with the pool's peers (`BatchWork.poolGradients`); null where the pool is not used. */
+  poolGradients(batch: Batch): Promise<LossGradients | null> {
+    return this.work.poolGradients(batch, this.gradientStep());
   }
 
-  /**
-   * Gradients of the batch's training loss and its parts, summed over `slices` (consecutive rows of
-   * `batch`, as `splitBatch` cuts them). Does not step the optimiser.
-   */
-  batchGradients(batch: Batch, slices: readonly Batch[] = splitBatch(batch, this.slotBudget)): LossGradients {
-    const whole = this.partWeights(batch);
-    return this.sliceGradients(
-      slices.map((slice, index) => ({ batch: slice, weights: this.sliceWeights(whole, slice, batch), index })),
-      this.gradientStep(),
-    );
+  /** The batch's gradients on this thread, summed over `slices` (`BatchWork.batchGradients`). */
+  batchGradients(batch: Batch, slices?: readonly Batch[]): LossGradients {
+    return this.work.batchGradients(batch, this.gradientStep(), slices);
   }
 
-  private sliceGradients(slices: GradientRequest['slices'], step: GradientStep): LossGradients {
-    let sum: LossGradients | null = null;
-    for (const slice of slices) {
-      const out = withBatchTensors(this.model, slice.batch, (b) => lossGradients(this.model.params, this.variables, b, step, slice.weights, slice.index));
-      sum = addLossGradients(sum, out);
-    }
-    if (!sum) throw new Error('no slices to train on');
-    return sum;
-  }
-
-  /**
-   * The weights (`[task…, adv, orth]`) that scale a slice's loss parts to its share of what the whole
-   * batch's parts average over (`whole`, the batch's `partWeights`); null for the batch itself.
-   */
-  private sliceWeights(whole: Float64Array, slice: Batch, batch: Batch): number[] | null {
-    if (slice === batch) return null;
-    const own = this.partWeights(slice);
-    return Array.from(whole.subarray(1), (n, k) => (n > 0 ? own[k + 1]! / n : 0));
-  }
-
-  /** Adds a peer's host gradients (variable order) into this thread's. */
-  private addReply(sum: LossGradients, reply: GradientReply): LossGradients {
-    const more: LossGradients = { grads: {}, parts: tf.tensor1d(reply.parts) };
-    reply.grads.forEach((g, i) => {
-      const v = this.variables[i]!;
-      if (g) more.grads[v.name] = tf.tensor(g, v.shape, 'float32');
-    });
-    return addLossGradients(sum, more);
-  }
-
-  /**
-   * `evaluate` on `sentences` with the run's batch size and L_o mode (dev scores each epoch; without
-   * `lossesNeeded`, decoding only), the pool's peers taking consecutive groups of the batches when
-   * there is a pool. The report is `evaluate`'s either way: its sums run in batch order. A peer that
-   * fails hands its group back to this thread.
-   */
-  async evaluateSentences(sentences: readonly Sentence[], lossesNeeded = true): Promise<Evaluation> {
-    const train = this.config.train;
-    const batches = evaluationBatches(this.model, sentences, train.batchSize);
-    const opts = { orthogonalityMode: train.orthogonalityMode, lossesNeeded };
-    const here = (group: readonly Batch[]) => evaluateBatches(this.model.params, group, opts);
-    const pool = this.usablePool();
-    if (!pool || batches.length < 2) return summarizeEvaluation(this.model, sentences, batches, await here(batches));
-    const [own, ...theirs] = groupBatches(batches, pool.peers.length + 1);
-    const weights = this.hostWeights();
-    const replies = theirs.map((group, j) =>
-      pool.evaluate(j, { replica: this.replicaKey, weights, batches: group, ...opts }, () => this.peerInit()).then(
-        (reply) => ({ results: reply.results }),
-        (error: unknown) => ({ error, group }),
-      ),
-    );
-    const results: BatchEvaluation[] = await here(own!);
-    for (const outcome of await Promise.all(replies)) {
-      if ('results' in outcome) results.push(...outcome.results);
-      else {
-        peerFailed(pool, outcome.error);
-        results.push(...(await here(outcome.group)));
-      }
-    }
-    return summarizeEvaluation(this.model, sentences, batches, results);
-  }
-
-  /** The pool, when it works and runs on the backend tfjs runs on now (its replicas are built there). */
-  private usablePool(): GradientPool | null {
-    const pool = this.pool;
-    return pool?.usable && pool.backend === tf.getBackend() ? pool : null;
-  }
-
-  /** The weights to post to the peers (host backends only: the pool is never used on a GPU). */
-  private hostWeights(): Float32Array[] {
-    return this.variables.map((v) => v.dataSync() as Float32Array);
-  }
-
-  /** What a pool's peers build their replicas from. */
-  private peerInit(): GradientPeerInit {
-    const { wordInit: _unused, ...dims } = this.model.params.dims;
-    return { config: this.config, dims };
+  /** Dev or test evaluation, shared with the pool's peers where there is a pool (`BatchWork.evaluateSentences`). */
+  evaluateSentences(sentences: readonly Sentence[], lossesNeeded = true): Promise<Evaluation> {
+    return this.work.evaluateSentences(sentences, lossesNeeded);
   }
 
   /**
@@ -401,18 +281,6 @@ export class Trainer {
     const tasks = Object.fromEntries(this.data.tasks.map((task, t) => [task.name, mean(1 + t)]));
     const n = this.data.tasks.length;
     return { total: mean(0), tasks, adversarial: mean(1 + n), orthogonality: mean(2 + n) };
-  }
-
-  /**
-   * How much each loss part of a batch counts in a window or epoch mean. A task's loss is a mean over
-   * the batch's sentences labelled for it (partial labels), so it weighs by their count: sentences
-   * without its labels must not dilute its curve. The total and the shared parts weigh by batch size.
-   */
-  private partWeights(batch: Batch): Float64Array {
-    const n = this.data.tasks.length;
-    const weights = new Float64Array(n + 3).fill(batch.size);
-    for (let t = 0; t < n; t++) weights[1 + t] = batch.tagMask[t]!.reduce((sum, flag) => sum + flag, 0);
-    return weights;
   }
 
   /** Trains until the configured epochs, patience or cancellation; the best-on-dev weights are kept. */
@@ -464,7 +332,7 @@ export class Trainer {
         const batch = batches[i]!;
         const parts = await this.trainBatchAsync(batch);
         this.batchInEpoch = i + 1;
-        const weights = this.partWeights(batch);
+        const weights = this.work.partWeights(batch);
         const weighted = tf.tidy(() => tf.mul(parts, tf.tensor1d(Float32Array.from(weights))) as tf.Tensor1D);
         parts.dispose();
         const accumulate = (sum: tf.Tensor1D | null) => {
@@ -557,6 +425,6 @@ export class Trainer {
     this.best = null;
     this.optimizer.dispose();
     // The peers' copy of the weights goes with the trainer (a deleted run frees what it holds).
-    this.pool?.drop(this.replicaKey);
+    this.work.dispose();
   }
 }
