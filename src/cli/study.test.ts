@@ -58,6 +58,10 @@ describe('mtaa study run, locally', () => {
     }
     // No test file: the Markdown compares dev means with the baseline's instead.
     expect(collected.io.stdout).toMatch(/^\| configuration \| seeds \| best dev epoch \| UPOS dev \| UPOS Δ dev \|/m);
+    // Under it, β at the best epoch: no-TD fuses with attention (base has no fusion, so no row).
+    expect(collected.io.stdout).toMatch(/^\| configuration \| β individual: UPOS \|/m);
+    expect(collected.io.stdout).toMatch(/^\| no-TD \| 0\.\d{3} \|/m);
+    expect(collected.io.stdout).not.toMatch(/^\| base \| 0\./m);
 
     const other = memoryIO();
     writeFileSync(join(work, 'other.json'), JSON.stringify({ ...spec, seeds: [1, 2] }));

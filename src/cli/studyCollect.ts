@@ -1,7 +1,8 @@
 /**
  * `mtaa study collect DIR`: reads every run folder of a study (train's JSON lines, its saved model's
  * config and its test predictions) and writes DIR/results/: the table (table.md, table.csv,
- * table.json) from the same code as the browser's study runner (src/study/table.ts), the test
+ * table.json) from the same code as the browser's study runner (src/study/table.ts), with β and the
+ * discriminators at the best epoch (src/study/diagnostics.ts) under it in table.md, the test
  * differences to the baseline with paired bootstrap p-values, one SVG of dev curves per task, and
  * study-archive.zip (the runs and the study in the workbench's own run format).
  */
@@ -10,7 +11,8 @@ import { basename, join } from 'node:path';
 import type { DoneEvent, EpochEvent, RunConfig, SavedRun, TaskScore, TestScoresEvent } from '../protocol.ts';
 import { writeStudyArchive, type ArchivedStudy } from '../study/archive.ts';
 import { pairedBootstrap, sentenceCounts, scoreOfCounts, type SentenceCounts } from '../study/bootstrap.ts';
-import { curvesSvg, studyJson, studyMarkdown, type Comparisons } from '../study/report.ts';
+import { studyDiagnostics } from '../study/diagnostics.ts';
+import { curvesSvg, diagnosticsMarkdown, studyJson, studyMarkdown, type Comparisons } from '../study/report.ts';
 import { studyRuns, type StudyRun, type StudySpec } from '../study/spec.ts';
 import { studyCsv, studyCurves, studyTable, type StudyRunRecord } from '../study/table.ts';
 import { TEST_PREDICTIONS_FILE, type TestPredictions } from './modelFiles.ts';
@@ -118,8 +120,10 @@ export function collectStudy(dir: string, spec: StudySpec, warn: (line: string) 
   const out = join(dir, 'results');
   mkdirSync(out, { recursive: true });
   const files: Record<string, string | Uint8Array> = {};
-  const markdown = studyMarkdown(table, comparisons, spec.baseline, spec.bootstrap);
-  const json = studyJson(table, comparisons, spec.baseline, curves);
+  const diagnostics = studyDiagnostics(records);
+  const diagnosticsText = diagnosticsMarkdown(diagnostics);
+  const markdown = `${studyMarkdown(table, comparisons, spec.baseline, spec.bootstrap)}${diagnosticsText ? `\n${diagnosticsText}` : ''}`;
+  const json = studyJson(table, comparisons, spec.baseline, curves, diagnostics);
   files['table.md'] = markdown;
   files['table.csv'] = studyCsv(table);
   files['table.json'] = json;

@@ -4,6 +4,7 @@
  * bootstrap p-value (bootstrap.ts), and the dev curves per task as SVG. Pure text.
  */
 import type { BootstrapResult } from './bootstrap.ts';
+import type { StudyDiagnostics } from './diagnostics.ts';
 import type { MeanStd, StudyTable, StudyTaskCurves } from './table.ts';
 
 /** Per configuration (not the baseline) and task: its test difference to the baseline. */
@@ -62,9 +63,33 @@ export function studyMarkdown(table: StudyTable, comparisons: Comparisons, basel
   return `${lines.join('\n')}\n${notes.join('\n')}\n`;
 }
 
-export function studyJson(table: StudyTable, comparisons: Comparisons, baseline: string, curves: StudyTaskCurves[]): string {
+const fmt3 = (v: MeanStd | undefined) => (!v || v.n === 0 ? '–' : v.n > 1 ? `${v.mean.toFixed(3)} ± ${v.std.toFixed(3)}` : v.mean.toFixed(3));
+
+/**
+ * The diagnostics (diagnostics.ts) as a second table: per configuration, β on each task's own
+ * representation and each discriminator's accuracy at the best dev epoch. Empty when no run
+ * reports either (a study of base runs only).
+ */
+export function diagnosticsMarkdown(d: StudyDiagnostics): string {
+  if (d.rows.length === 0) return '';
+  const header = ['configuration', ...d.tasks.map((t) => `β individual: ${t}`), ...d.pairs.map((p) => `discriminator: ${p}`)];
+  const lines = [`| ${header.join(' | ')} |`, `|${header.map((_, i) => (i === 0 ? '---' : '---:')).join('|')}|`];
+  for (const row of d.rows) {
+    lines.push(`| ${[row.configName, ...d.tasks.map((t) => fmt3(row.individualBeta[t])), ...d.pairs.map((p) => fmt3(row.discriminator[p]))].join(' | ')} |`);
+  }
+  return [
+    'At each run\'s best dev epoch, mean ± std over the seeds: the mean attention β a task puts on its own (individual)',
+    'representation on dev (1: the shared encoders are ignored; uniform over R representations is 1/R), and each task',
+    "pair's discriminator accuracy on dev (chance 0.5; near 1: the shared space is not task-invariant for that pair).",
+    '',
+    ...lines,
+    '',
+  ].join('\n');
+}
+
+export function studyJson(table: StudyTable, comparisons: Comparisons, baseline: string, curves: StudyTaskCurves[], diagnostics?: StudyDiagnostics): string {
   const clean = (v: unknown): unknown => (typeof v === 'number' && !Number.isFinite(v) ? null : v);
-  return `${JSON.stringify({ format: 'mtaa-study-table-1', baseline, table, comparisons, curves }, (_k, v: unknown) => clean(v), 2)}\n`;
+  return `${JSON.stringify({ format: 'mtaa-study-table-1', baseline, table, comparisons, curves, ...(diagnostics ? { diagnostics } : {}) }, (_k, v: unknown) => clean(v), 2)}\n`;
 }
 
 /** The colours of the workbench's run palette (src/ui/charts/series.ts), for the same look. */

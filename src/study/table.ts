@@ -6,7 +6,7 @@
  * epoch's test score, as mean ± sample standard deviation over the seeds; and its curves in the
  * manner of Figures 2 and 3: per task, dev score by epoch, one line per configuration.
  */
-import type { TaskScore } from '../protocol.ts';
+import type { AttentionSummary, DiscriminatorAccuracy, TaskScore } from '../protocol.ts';
 
 /** One epoch of a run as the table needs it (an `EpochEvent`'s fields). */
 export interface StudyEpoch {
@@ -15,8 +15,8 @@ export interface StudyEpoch {
   best: boolean;
   /** Mean of the dev task scores. */
   devScore: number;
-  /** The dev report (an `EpochEvent`'s `dev`; only its scores are read). */
-  dev: { scores: TaskScore[] };
+  /** The dev report (an `EpochEvent`'s `dev`): its scores, and for diagnostics.ts its β and discriminators. */
+  dev: { scores: TaskScore[]; attention?: AttentionSummary[]; discriminatorAccuracy?: DiscriminatorAccuracy[] };
 }
 
 /** One (configuration, seed) run: from the page's run state, or from a `mtaa train` log. */
