@@ -34,7 +34,7 @@ async function run(argv: string[], io: Parameters<Command>[1]): Promise<number> 
   if (!specPath || !dir) throw new UsageError('study run needs SPEC.json and --out DIR');
   const spec = readSpecFile(specPath);
   const runs = selectRuns(spec, args.values.get('only'));
-  prepareStudyDir(dir, spec);
+  prepareStudyDir(dir, spec, (added) => io.err(`mtaa study: the study in ${dir} grows by ${added.length} configuration(s): ${added.join(', ')}\n`));
   if (args.flags.has('slurm')) {
     const indices = runs.filter((r) => runState(runDir(dir, r)) !== 'finished').map((r) => r.index);
     const result = writeAndSubmit(dir, {

@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { parseStudySpec } from '../study/spec.ts';
-import { planPool, runState, selectRuns } from './studyRunner.ts';
+import { planPool, prepareStudyDir, runState, selectRuns } from './studyRunner.ts';
 
 describe('study runner', () => {
   it('shares the cores: jobs × threads per job never exceeds them', () => {
@@ -51,5 +51,23 @@ describe('study runner', () => {
     ]);
     expect(() => selectRuns(spec, 'base,mtaa')).toThrow("--only base,mtaa: no configuration named 'mtaa'; the study has 'base', 'no-TD', 'MTAA'");
     expect(() => selectRuns(spec, ',')).toThrow('names no configuration');
+  });
+
+  it('takes a spec that appends configurations as the study grown, and refuses any other change naming it', () => {
+    const spec = (configurations: string[], epochs = 1) =>
+      parseStudySpec(JSON.stringify({ train: 'train.conll', preset: 'tiny', epochs, seeds: [1], configurations, baseline: 'base' }), 'spec.json', dir, ['base', 'no-TD', 'MTAA']);
+    const study = join(dir, 'growing');
+    prepareStudyDir(study, spec(['base', 'MTAA']));
+    const grown: string[][] = [];
+    prepareStudyDir(study, spec(['base', 'MTAA']), (added) => grown.push(added)); // the same study: nothing grows
+    prepareStudyDir(study, spec(['base', 'MTAA', 'no-TD']), (added) => grown.push(added));
+    expect(grown).toEqual([['no-TD']]);
+    // The grown study is the one kept: its first runs keep their indices.
+    expect(selectRuns(spec(['base', 'MTAA', 'no-TD']), undefined).map((r) => r.index)).toEqual([0, 1, 2]);
+    expect(() => prepareStudyDir(study, spec(['MTAA', 'base', 'no-TD']))).toThrow(
+      'holds another study (its configuration 1 is "base" as study.json has it, and this spec changes it; a study may only grow by configurations added at the end)',
+    );
+    expect(() => prepareStudyDir(study, spec(['base', 'MTAA']))).toThrow('configuration 3 is "no-TD" as study.json has it, and this spec leaves it out');
+    expect(() => prepareStudyDir(study, spec(['base', 'MTAA', 'no-TD'], 2))).toThrow('holds another study (its study.json has epochs 1, this spec 2)');
   });
 });

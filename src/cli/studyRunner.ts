@@ -39,16 +39,44 @@ export function readStudyDir(dir: string): StudySpec {
 
 /**
  * Creates the study folder with its spec, or checks that an existing one holds the same study
- * (resuming); a different study in the same folder is refused rather than mixed into its table.
+ * (resuming); a different study in the same folder is refused rather than mixed into its table. A
+ * spec that only appends configurations to the folder's study is taken as the study grown (a recipe
+ * added to a study under way): the runs already there keep their ids, indices and results, and
+ * `onGrow` hears how many configurations were added.
  */
-export function prepareStudyDir(dir: string, spec: StudySpec): void {
+export function prepareStudyDir(dir: string, spec: StudySpec, onGrow: (added: string[]) => void = () => {}): void {
   mkdirSync(join(dir, 'runs'), { recursive: true });
   const file = join(dir, STUDY_FILE);
   const text = `${JSON.stringify(spec, null, 2)}\n`;
-  if (existsSync(file) && readFileSync(file, 'utf8') !== text) {
-    throw new Error(`${dir} holds another study (its ${STUDY_FILE} differs from this spec); use another --out, or delete it`);
+  if (existsSync(file)) {
+    const old = readFileSync(file, 'utf8');
+    if (old === text) return;
+    const problem = growthProblem(JSON.parse(old) as StudySpec, spec);
+    if (problem) throw new Error(`${dir} holds another study (${problem}); use another --out, or delete it`);
+    onGrow(spec.configurations.slice((JSON.parse(old) as StudySpec).configurations.length).map((c) => c.name));
   }
   writeFileSync(file, text);
+}
+
+/**
+ * Why `next` is not `study` grown by configurations appended at its end, or null when it is.
+ * Appended only: configuration-major run indices then stay those of the runs (and Slurm array
+ * tasks) already there.
+ */
+function growthProblem(study: StudySpec, next: StudySpec): string | null {
+  const { configurations: was, ...rest } = study;
+  const { configurations: now, ...nextRest } = next;
+  for (const key of new Set([...Object.keys(rest), ...Object.keys(nextRest)])) {
+    const a = JSON.stringify((rest as Record<string, unknown>)[key]);
+    const b = JSON.stringify((nextRest as Record<string, unknown>)[key]);
+    if (a !== b) return `its ${STUDY_FILE} has ${key} ${a ?? '(none)'}, this spec ${b ?? '(none)'}`;
+  }
+  for (let i = 0; i < was.length; i++) {
+    if (JSON.stringify(was[i]) !== JSON.stringify(now[i])) {
+      return `its configuration ${i + 1} is ${JSON.stringify(was[i]?.name)} as ${STUDY_FILE} has it, and this spec ${now[i] ? `changes it` : 'leaves it out'}; a study may only grow by configurations added at the end`;
+    }
+  }
+  return null;
 }
 
 export const runDir = (dir: string, run: StudyRun) => join(dir, 'runs', run.id);
