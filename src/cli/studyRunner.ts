@@ -51,9 +51,10 @@ export function prepareStudyDir(dir: string, spec: StudySpec, onGrow: (added: st
   if (existsSync(file)) {
     const old = readFileSync(file, 'utf8');
     if (old === text) return;
-    const problem = growthProblem(JSON.parse(old) as StudySpec, spec);
+    const study = JSON.parse(old) as StudySpec;
+    const problem = growthProblem(study, spec);
     if (problem) throw new Error(`${dir} holds another study (${problem}); use another --out, or delete it`);
-    onGrow(spec.configurations.slice((JSON.parse(old) as StudySpec).configurations.length).map((c) => c.name));
+    onGrow(spec.configurations.slice(study.configurations.length).map((c) => c.name));
   }
   writeFileSync(file, text);
 }
@@ -73,7 +74,7 @@ function growthProblem(study: StudySpec, next: StudySpec): string | null {
   }
   for (let i = 0; i < was.length; i++) {
     if (JSON.stringify(was[i]) !== JSON.stringify(now[i])) {
-      return `its configuration ${i + 1} is ${JSON.stringify(was[i]?.name)} as ${STUDY_FILE} has it, and this spec ${now[i] ? `changes it` : 'leaves it out'}; a study may only grow by configurations added at the end`;
+      return `its configuration ${i + 1} is ${JSON.stringify(was[i]?.name)} as ${STUDY_FILE} has it, and this spec ${now[i] ? 'changes it' : 'leaves it out'}; a study may only grow by configurations added at the end`;
     }
   }
   return null;
