@@ -11,15 +11,15 @@ import type { MeanStd, StudyTable, StudyTaskCurves } from './table.ts';
 export type Comparisons = Record<string, Record<string, BootstrapResult | { missing: string }>>;
 
 const fmt = (v: MeanStd | undefined) => (!v || v.n === 0 ? '–' : v.n > 1 ? `${v.mean.toFixed(2)} ± ${v.std.toFixed(2)}` : v.mean.toFixed(2));
+const signed = (x: number) => (Number.isFinite(x) ? `${x >= 0 ? '+' : ''}${x.toFixed(2)}` : '–');
 const pText = (p: number, samples: number) => (p === 0 ? `p < ${(1 / samples).toPrecision(1)}` : `p = ${p.toFixed(3)}`);
 
 export function comparisonText(c: BootstrapResult | { missing: string } | undefined): string {
   if (!c) return '';
   if ('missing' in c) return 'n/a';
-  return `${c.delta >= 0 ? '+' : ''}${c.delta.toFixed(2)} (${pText(c.p, c.samples)})`;
+  return `${signed(c.delta)} (${pText(c.p, c.samples)})`;
 }
 
-const signed = (x: number) => (Number.isFinite(x) ? `${x >= 0 ? '+' : ''}${x.toFixed(2)}` : '–');
 
 /**
  * The table: a row per configuration; per task the best dev epoch's dev score and its test score
