@@ -36,7 +36,8 @@ async function run(argv: string[], io: Parameters<Command>[1]): Promise<number> 
   const runs = selectRuns(spec, args.values.get('only'));
   prepareStudyDir(dir, spec, (added) => io.err(`mtaa study: the study in ${dir} grows by ${added.length} configuration(s): ${added.join(', ')}\n`));
   if (args.flags.has('slurm')) {
-    const indices = runs.filter((r) => runState(runDir(dir, r)) !== 'finished').map((r) => r.index);
+    // A run training here now is not submitted a second time; a finished one is not redone.
+    const indices = runs.filter((r) => !['finished', 'running'].includes(runState(runDir(dir, r)))).map((r) => r.index);
     const result = writeAndSubmit(dir, {
       indices,
       cpus: intOption(args, 'cpus') ?? 1,

@@ -1,9 +1,10 @@
-import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { spawn } from 'node:child_process';
+import { existsSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { hostname, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { parseStudySpec } from '../study/spec.ts';
-import { planPool, prepareStudyDir, runState, selectRuns } from './studyRunner.ts';
+import { planPool, prepareStudyDir, runDir, runOne, runPool, runState, selectRuns } from './studyRunner.ts';
 
 describe('study runner', () => {
   it('shares the cores: jobs × threads per job never exceeds them', () => {
@@ -29,10 +30,44 @@ describe('study runner', () => {
     const summary = '{"type":"summary"}\n';
     expect(runState(folder('done', { exitCode: 0 }, epoch + summary))).toBe('finished');
     expect(runState(folder('killed', { exitCode: null }, epoch))).toBe('failed');
-    expect(runState(folder('running', {}, epoch))).toBe('partial');
+    expect(runState(folder('no-pid', {}, epoch))).toBe('partial');
     expect(runState(folder('truncated', { exitCode: 0 }, `${epoch}{"type":"summ`))).toBe('failed');
     expect(runState(folder('no-record', null, epoch))).toBe('partial');
     expect(runState(join(dir, 'absent'))).toBe('not started');
+  });
+
+  it('tells a run whose train process is alive here from a killed one, and never starts it twice', async () => {
+    const spec = parseStudySpec(JSON.stringify({ train: 'train.conll', preset: 'tiny', epochs: 1, seeds: [1], configurations: ['base'] }), 'spec.json', dir, ['base']);
+    const study = join(dir, 'live');
+    prepareStudyDir(study, spec);
+    const [run] = selectRuns(spec, undefined);
+    const folder = runDir(study, run!);
+    mkdirSync(folder, { recursive: true });
+    // Stands in for `mtaa train … --model-dir runs/<id>/model`: a live process with that argument.
+    const trainer = spawn(process.execPath, ['-e', 'setTimeout(() => {}, 60000)', join(folder, 'model')], { stdio: 'ignore' });
+    const gone = new Promise((done) => trainer.on('exit', done));
+    const record = (fields: object) => writeFileSync(join(folder, 'run.json'), JSON.stringify({ index: 0, id: run!.id, ...fields }));
+    try {
+      record({ pid: trainer.pid, machine: hostname() });
+      expect(runState(folder)).toBe('running');
+      writeFileSync(join(folder, 'events.jsonl'), '{"type":"epoch","epoch":1}\n');
+      await expect(runOne(study, spec, run!, 1)).rejects.toThrow('base-seed1 is training in another process');
+      expect(existsSync(join(folder, 'events.jsonl'))).toBe(true);
+      const lines: string[] = [];
+      const result = await runPool(study, spec, { jobs: 1, threads: 1 }, (line) => lines.push(line));
+      expect(result).toEqual({ finished: 0, failed: [], skipped: 0 });
+      expect(lines).toEqual(['1 run(s) training in another process, left to it: base-seed1']);
+      // Another machine's process cannot be seen from here, and this process is not the run's (its arguments differ).
+      record({ pid: trainer.pid, machine: `${hostname()}-elsewhere` });
+      expect(runState(folder)).toBe('partial');
+      record({ pid: process.pid, machine: hostname() });
+      expect(runState(folder)).toBe('partial');
+    } finally {
+      trainer.kill();
+      await gone;
+    }
+    record({ pid: trainer.pid, machine: hostname() });
+    expect(runState(folder)).toBe('partial');
   });
 
   it('--only keeps the named configurations\' runs, with their study-wide indices, and refuses a name the study lacks', () => {

@@ -4,12 +4,13 @@
  * train.log: its stderr; model/: the best model and its test predictions; run.json: the command
  * and its exit code). The local pool and a Slurm array task both go through `runOne`, so a run is
  * the same process wherever it runs. A run counts as finished when run.json says it exited 0 and
- * events.jsonl ends with its summary; anything else in its folder is a partial run, redone.
+ * events.jsonl ends with its summary; one whose train process is alive on this machine is running,
+ * and left to that process; anything else in its folder is a partial run, redone.
  */
 import { spawn } from 'node:child_process';
 import { closeSync, existsSync, mkdirSync, openSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { availableParallelism } from 'node:os';
-import { dirname, join, resolve } from 'node:path';
+import { availableParallelism, hostname } from 'node:os';
+import { basename, dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { ablations } from '../core/config.ts';
 import { parseStudySpec, StudySpecError, studyRuns, trainArguments, type StudyRun, type StudySpec } from '../study/spec.ts';
@@ -92,6 +93,9 @@ export interface RunRecordFile {
   finished?: string;
   exitCode?: number | null;
   host?: string;
+  /** The train process and the machine it runs on: how `runState` tells a running run from a killed one. */
+  pid?: number;
+  machine?: string;
 }
 
 /** The parsed lines of a run's events.jsonl (train's stdout); unreadable trailing lines (a killed run) are left out. */
@@ -110,25 +114,51 @@ export function readEvents(folder: string): Record<string, unknown>[] {
   return events;
 }
 
-export type RunState = 'finished' | 'failed' | 'partial' | 'not started';
+export type RunState = 'finished' | 'failed' | 'running' | 'partial' | 'not started';
 
 export function runState(folder: string): RunState {
   const recordFile = join(folder, 'run.json');
   if (!existsSync(recordFile)) return existsSync(folder) ? 'partial' : 'not started';
   const record = JSON.parse(readFileSync(recordFile, 'utf8')) as RunRecordFile;
-  if (record.exitCode === undefined) return 'partial';
+  if (record.exitCode === undefined) return trainingHere(record, folder) ? 'running' : 'partial';
   const last = readEvents(folder).at(-1);
   if (record.exitCode === 0 && last?.type === 'summary') return 'finished';
   return 'failed';
 }
 
 /**
+ * Whether the run's train process is alive on this machine. A process elsewhere (a Slurm node) cannot
+ * be seen from here: such a run stays `partial`, and `study status` shows the queue beside it. Where
+ * /proc exists, the process must also be the one training into this folder, not a later process that
+ * was given the same id.
+ */
+function trainingHere(record: RunRecordFile, folder: string): boolean {
+  if (record.pid === undefined || record.machine !== hostname()) return false;
+  try {
+    process.kill(record.pid, 0);
+  } catch {
+    return false;
+  }
+  if (!existsSync('/proc/self')) return true;
+  // The model folder as the runner wrote it may be relative to the runner's working directory: match its tail.
+  const modelDir = join('runs', basename(folder), 'model');
+  try {
+    return readFileSync(`/proc/${record.pid}/cmdline`, 'utf8').split('\0').some((arg) => arg.endsWith(modelDir));
+  } catch {
+    return false;
+  }
+}
+
+/**
  * Runs one study run as a child `mtaa train` (its folder emptied first); resolves with its exit code.
- * A finished run is left as it is (0).
+ * A finished run is left as it is (0); one that another process is training is refused, never emptied
+ * under it (a second `study run` on the same folder, started by mistake).
  */
 export async function runOne(dir: string, spec: StudySpec, run: StudyRun, threads: number): Promise<number> {
   const folder = runDir(dir, run);
-  if (runState(folder) === 'finished') return 0;
+  const state = runState(folder);
+  if (state === 'finished') return 0;
+  if (state === 'running') throw new Error(`${run.id} is training in another process (${folder}/run.json); not started twice`);
   rmSync(folder, { recursive: true, force: true });
   mkdirSync(folder, { recursive: true });
   const argv = trainArguments(spec, run, { modelDir: join(folder, 'model'), threads });
@@ -147,6 +177,11 @@ export async function runOne(dir: string, spec: StudySpec, run: StudyRun, thread
   try {
     const code = await new Promise<number | null>((done, fail) => {
       const child = spawn(process.execPath, [MTAA_BIN, ...argv], { stdio: ['ignore', out, err] });
+      if (child.pid !== undefined) {
+        record.pid = child.pid;
+        record.machine = hostname();
+        writeFileSync(join(folder, 'run.json'), `${JSON.stringify(record, null, 2)}\n`);
+      }
       child.on('error', fail);
       child.on('exit', (c, signal) => done(signal ? null : c));
     });
@@ -202,9 +237,12 @@ export async function runPool(
   runs: readonly StudyRun[] = studyRuns(spec),
 ): Promise<{ finished: number; failed: StudyRun[]; skipped: number }> {
   const all = studyRuns(spec).length;
-  const todo = runs.filter((r) => runState(runDir(dir, r)) !== 'finished');
-  const skipped = runs.length - todo.length;
+  const states = runs.map((r) => runState(runDir(dir, r)));
+  const todo = runs.filter((_, i) => states[i] !== 'finished' && states[i] !== 'running');
+  const skipped = states.filter((s) => s === 'finished').length;
+  const elsewhere = runs.filter((_, i) => states[i] === 'running');
   if (skipped > 0) report(`${skipped} of ${runs.length} runs already finished: skipped`);
+  if (elsewhere.length > 0) report(`${elsewhere.length} run(s) training in another process, left to it: ${elsewhere.map((r) => r.id).join(', ')}`);
   if (runs.length < all) report(`--only: ${runs.length} of the study's ${all} runs; the others are left as they are`);
   const failed: StudyRun[] = [];
   let next = 0;
@@ -212,6 +250,10 @@ export async function runPool(
   const worker = async () => {
     while (next < todo.length) {
       const run = todo[next++]!;
+      if (runState(runDir(dir, run)) === 'running') {
+        report(`${run.id} started training in another process meanwhile: left to it`);
+        continue;
+      }
       report(`start  ${run.id} (${run.index + 1}/${all})`);
       const code = await runOne(dir, spec, run, pool.threads);
       if (code === 0) finished++;
