@@ -65,6 +65,13 @@ describe('mtaa study on a one-node Slurm cluster', () => {
       const s = memoryIO();
       await main(['study', 'status', dir], s.cli);
       status = s.io.stdout;
+      // Every run is either finished or shows its array task's place in the queue beside it.
+      for (const [index, id] of ['base-seed1', 'no-TD-seed1', 'MTAA-seed1'].entries()) {
+        const row = new RegExp(`^ +${index} ${id} +(finished +epoch 1/1, mean dev [\\d.]+|\\S+ .*slurm ${jobId}_${index} [A-Z]+)$`, 'm');
+        expect(status, `poll ${i}`).toMatch(row);
+      }
+      // Right after sbatch no run has finished yet (a run takes seconds): the queue shows in the rows.
+      if (i === 0) expect(status).toContain(`slurm ${jobId}_`);
       if (/runs: 3 finished/.test(status) || /failed/.test(status)) break;
       await sleep(1000);
     }

@@ -34,6 +34,11 @@ describe('mtaa study run, locally', () => {
     const record = join(dir, 'runs', 'no-TD-seed1', 'run.json');
     const { exitCode: _gone, ...killed } = JSON.parse(readFileSync(record, 'utf8')) as { exitCode: number };
     writeFileSync(record, JSON.stringify(killed));
+    const status = memoryIO();
+    expect(await main(['study', 'status', dir], status.cli)).toBe(0);
+    expect(status.io.stdout).toMatch(/^ {4}0 base-seed1 +finished +epoch 1\/1, mean dev \d+\.\d\d$/m);
+    expect(status.io.stdout).toMatch(/^ {4}1 no-TD-seed1 +partial +epoch 1\/1/m); // its process is gone: not `running`
+    expect(status.io.stdout).toContain('runs: 1 finished, 1 partial\n');
     // --only base: base is finished, so nothing runs, and the killed no-TD run is left for later.
     const onlyBase = memoryIO();
     expect(await main(['study', 'run', join(work, 'spec.json'), '--out', dir, '--only', 'base'], onlyBase.cli)).toBe(0);

@@ -10,7 +10,7 @@ import { intOption, parseArgs, UsageError } from './args.ts';
 import type { Command } from './io.ts';
 import { collectStudy } from './studyCollect.ts';
 import { planPool, prepareStudyDir, readEvents, readSpecFile, readStudyDir, runDir, runOne, runPool, runState, selectRuns } from './studyRunner.ts';
-import { readQueue, submittedJobs, writeAndSubmit } from './studySlurm.ts';
+import { queuedRuns, readQueue, submittedJobs, writeAndSubmit } from './studySlurm.ts';
 
 const usage = `usage: mtaa study run SPEC.json --out DIR [--jobs N] [--threads-per-job M] [--only NAME,NAME]
        mtaa study run SPEC.json --out DIR --slurm [--partition P] [--time T] [--cpus C] [--mem M]
@@ -86,6 +86,10 @@ function status(argv: string[], io: Parameters<Command>[1]): number {
   if (!dir) throw new UsageError('study status needs DIR');
   const spec = readStudyDir(dir);
   const runs = studyRuns(spec);
+  // The queue first, then the folders: a task gone from the queue has by then written its run's end.
+  const jobs = submittedJobs(dir);
+  const queue = readQueue(jobs);
+  const queued = queuedRuns(jobs, queue.squeue ?? []);
   const counts: Record<string, number> = {};
   io.out(`study ${resolve(dir)}: ${runs.length} runs, ${spec.epochs} epochs each\n`);
   for (const run of runs) {
@@ -94,12 +98,12 @@ function status(argv: string[], io: Parameters<Command>[1]): number {
     const epochs = readEvents(runDir(dir, run)).filter((e) => e.type === 'epoch');
     const last = epochs.at(-1) as { epoch?: number; devScore?: number } | undefined;
     const progress = last ? `epoch ${last.epoch}/${spec.epochs}, mean dev ${last.devScore?.toFixed(2)}` : '';
-    io.out(`  ${String(run.index).padStart(3)} ${run.id.padEnd(32)} ${state.padEnd(11)} ${progress}\n`);
+    const task = state === 'finished' ? undefined : queued.get(run.index);
+    const slurm = task ? `${progress ? '  ' : ''}slurm ${task.id} ${task.state}` : '';
+    io.out(`  ${String(run.index).padStart(3)} ${run.id.padEnd(32)} ${state.padEnd(11)} ${progress}${slurm}\n`.replace(/ +\n$/, '\n'));
   }
   io.out(`runs: ${Object.entries(counts).map(([k, v]) => `${v} ${k}`).join(', ')}\n`);
-  const jobs = submittedJobs(dir);
   if (jobs.length > 0) {
-    const queue = readQueue(jobs);
     io.out(`slurm jobs ${jobs.join(', ')}:\n`);
     if (queue.squeue === null) io.out('  (no squeue here)\n');
     else if (queue.squeue.length === 0) io.out('  squeue: nothing of this study is queued or running\n');

@@ -81,3 +81,18 @@ function parseRows(text: string): QueueTask[] {
       return { id, state, detail };
     });
 }
+
+/**
+ * Each run index's task in the queue (`squeue -r` lists an array's tasks as `JOB_INDEX`), from the
+ * newest of the study's jobs that has one: a run resubmitted after a failure shows its new task.
+ */
+export function queuedRuns(jobIds: readonly string[], tasks: readonly QueueTask[]): Map<number, QueueTask> {
+  const byRun = new Map<number, QueueTask>();
+  for (const job of jobIds) {
+    for (const task of tasks) {
+      const match = /^(\d+)_(\d+)$/.exec(task.id);
+      if (match && match[1] === job) byRun.set(Number(match[2]), task);
+    }
+  }
+  return byRun;
+}
