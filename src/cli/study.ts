@@ -9,7 +9,7 @@ import { studyRuns } from '../study/spec.ts';
 import { intOption, parseArgs, UsageError } from './args.ts';
 import type { Command } from './io.ts';
 import { collectStudy } from './studyCollect.ts';
-import { planPool, prepareStudyDir, readEvents, readSpecFile, readStudyDir, runDir, runOne, runPool, runState, selectRuns } from './studyRunner.ts';
+import { needsStarting, planPool, prepareStudyDir, readEvents, readSpecFile, readStudyDir, runDir, runOne, runPool, runState, selectRuns } from './studyRunner.ts';
 import { queuedRuns, readQueue, submittedJobs, writeAndSubmit } from './studySlurm.ts';
 
 const usage = `usage: mtaa study run SPEC.json --out DIR [--jobs N] [--threads-per-job M] [--only NAME,NAME]
@@ -36,8 +36,7 @@ async function run(argv: string[], io: Parameters<Command>[1]): Promise<number> 
   const runs = selectRuns(spec, args.values.get('only'));
   prepareStudyDir(dir, spec, (added) => io.err(`mtaa study: the study in ${dir} grows by ${added.length} configuration(s): ${added.join(', ')}\n`));
   if (args.flags.has('slurm')) {
-    // A run training here now is not submitted a second time; a finished one is not redone.
-    const indices = runs.filter((r) => !['finished', 'running'].includes(runState(runDir(dir, r)))).map((r) => r.index);
+    const indices = runs.filter((r) => needsStarting(runState(runDir(dir, r)))).map((r) => r.index);
     const result = writeAndSubmit(dir, {
       indices,
       cpus: intOption(args, 'cpus') ?? 1,

@@ -116,6 +116,9 @@ export function readEvents(folder: string): Record<string, unknown>[] {
 
 export type RunState = 'finished' | 'failed' | 'running' | 'partial' | 'not started';
 
+/** Whether a run in this state is for a runner to start: not finished, and not training in another process. */
+export const needsStarting = (state: RunState) => state !== 'finished' && state !== 'running';
+
 export function runState(folder: string): RunState {
   const recordFile = join(folder, 'run.json');
   if (!existsSync(recordFile)) return existsSync(folder) ? 'partial' : 'not started';
@@ -238,7 +241,7 @@ export async function runPool(
 ): Promise<{ finished: number; failed: StudyRun[]; skipped: number }> {
   const all = studyRuns(spec).length;
   const states = runs.map((r) => runState(runDir(dir, r)));
-  const todo = runs.filter((_, i) => states[i] !== 'finished' && states[i] !== 'running');
+  const todo = runs.filter((_, i) => needsStarting(states[i]!));
   const skipped = states.filter((s) => s === 'finished').length;
   const elsewhere = runs.filter((_, i) => states[i] === 'running');
   if (skipped > 0) report(`${skipped} of ${runs.length} runs already finished: skipped`);
